@@ -1,0 +1,3 @@
+from sendcloud_contract.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,101 @@
+"""Violations and reports: plain data that every front end renders."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+__all__ = ["ContractViolation", "Report", "Severity", "Violation"]
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One thing wrong with a document, at one place in it.
+
+    ``pointer`` is an RFC 6901 pointer into the document; ``sendcloud_pointer``
+    names the same place the way Sendcloud's 400 answers do
+    (``/data/attributes/[0]/order_details``), or is ``None`` for response kinds.
+    ``rule`` is the JSON Schema keyword or the id of a domain or loading rule.
+    """
+
+    pointer: str
+    message: str
+    rule: str
+    severity: Severity = Severity.ERROR
+    hint: str | None = None
+    sendcloud_pointer: str | None = None
+    line: int | None = None
+    column: int | None = None
+    document: int | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "pointer": self.pointer,
+            "sendcloud_pointer": self.sendcloud_pointer,
+            "message": self.message,
+            "hint": self.hint,
+            "severity": self.severity.value,
+            "rule": self.rule,
+            "line": self.line,
+            "column": self.column,
+            "document": self.document,
+        }
+
+
+@dataclass
+class Report:
+    """Everything found in one payload (a file, a stdin stream or an in-memory value)."""
+
+    kind: str
+    violations: list[Violation] = field(default_factory=list)
+    path: str | None = None
+    kind_reason: str | None = None
+
+    @property
+    def errors(self) -> list[Violation]:
+        return [v for v in self.violations if v.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Violation]:
+        return [v for v in self.violations if v.severity is Severity.WARNING]
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is an error; warnings alone keep a payload valid."""
+        return not any(v.severity is Severity.ERROR for v in self.violations)
+
+    def promote_warnings(self) -> Report:
+        """The same report with every warning counted as an error."""
+        promoted = [replace(v, severity=Severity.ERROR) for v in self.violations]
+        return replace(self, violations=promoted)
+
+    def extend(self, violations: Iterable[Violation]) -> None:
+        self.violations.extend(violations)
+
+    def raise_for_violations(self) -> None:
+        """Raise :class:`ContractViolation` with the text report when there are errors."""
+        if not self.ok:
+            from sendcloud_contract.reporting.text import render_report
+
+            raise ContractViolation(render_report(self, color=False), self)
+
+
+class ContractViolation(AssertionError):
+    """A payload broke the contract; ``str()`` is the readable report."""
+
+    def __init__(self, message: str, report: Report) -> None:
+        super().__init__(message)
+        self.report = report

@@ -1,0 +1,79 @@
+"""Human output: file:line:col, pointer, message and hint, a summary line."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sendcloud_contract.report import Report, Severity, Violation
+from sendcloud_contract.reporting.summary import summarize
+
+_RED, _YELLOW, _GREEN, _DIM, _BOLD, _RESET = (
+    "\033[31m",
+    "\033[33m",
+    "\033[32m",
+    "\033[2m",
+    "\033[1m",
+    "\033[0m",
+)
+
+
+def _paint(text: str, code: str, color: bool) -> str:
+    return f"{code}{text}{_RESET}" if color else text
+
+
+def _place(report: Report, violation: Violation) -> str:
+    where = report.path or "<payload>"
+    if violation.line is not None:
+        where += f":{violation.line}"
+        if violation.column is not None:
+            where += f":{violation.column}"
+    return where
+
+
+def _violation_lines(report: Report, violation: Violation, color: bool) -> list[str]:
+    code = _RED if violation.severity is Severity.ERROR else _YELLOW
+    label = _paint(f"{violation.severity.value:<7}", code, color)
+    pointer = violation.pointer or "/"
+    if violation.document is not None:
+        pointer = f"document {violation.document + 1} {pointer}"
+    lines = [
+        f"  {_place(report, violation)}: {label} {pointer}: {violation.message} "
+        + _paint(f"[{violation.rule}]", _DIM, color)
+    ]
+    if violation.hint:
+        lines.append(f"      hint: {violation.hint}")
+    if violation.sendcloud_pointer and violation.sendcloud_pointer != violation.pointer:
+        lines.append(
+            _paint(f"      Sendcloud source.pointer: {violation.sendcloud_pointer}", _DIM, color)
+        )
+    return lines
+
+
+def render_report(report: Report, *, color: bool = False, verbose: bool = False) -> str:
+    """One payload's verdict and its violations."""
+    name = report.path or "<payload>"
+    kind = report.kind
+    if report.kind_reason:
+        kind += f", auto: {report.kind_reason}"
+    if report.ok and not report.violations:
+        return f"{_paint('ok', _GREEN, color)}       {name} ({kind})" if verbose else ""
+    verdict = (
+        _paint("valid", _GREEN, color) if report.ok else _paint("INVALID", _RED + _BOLD, color)
+    )
+    lines = [f"{verdict}  {name} ({kind})"]
+    for violation in report.violations:
+        lines.extend(_violation_lines(report, violation, color))
+    return "\n".join(lines)
+
+
+def render_text(reports: Sequence[Report], color: bool = False, verbose: bool = False) -> str:
+    blocks = [render_report(r, color=color, verbose=verbose) for r in reports]
+    summary = summarize(reports)
+    tail = (
+        f"{summary.files} file{'s' if summary.files != 1 else ''}: "
+        f"{summary.valid} valid, {summary.invalid} invalid; "
+        f"{summary.errors} error{'s' if summary.errors != 1 else ''}, "
+        f"{summary.warnings} warning{'s' if summary.warnings != 1 else ''}"
+    )
+    tail = _paint(tail, _GREEN if summary.invalid == 0 else _RED, color)
+    return "\n".join([b for b in blocks if b] + [tail]) + "\n"

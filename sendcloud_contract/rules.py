@@ -1,0 +1,527 @@
+"""Domain rules that JSON Schema cannot express.
+
+Each rule has an id, a severity and a hint. They run after the schema on
+request kinds, and they are written to survive schema-invalid input: a wrong
+type somewhere is the schema's finding, never a crash here.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from importlib import resources
+from typing import Any
+
+import orjson
+
+from sendcloud_contract.report import Severity, Violation
+
+__all__ = ["RULES", "Rule", "check"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    summary: str
+    hint: str
+
+
+def _error(id: str, summary: str, hint: str) -> Rule:
+    return Rule(id, Severity.ERROR, summary, hint)
+
+
+def _warning(id: str, summary: str, hint: str) -> Rule:
+    return Rule(id, Severity.WARNING, summary, hint)
+
+
+BATCH_TOO_LARGE = _error(
+    "batch-too-large",
+    "more than 100 orders in one batch",
+    "split the batch: Sendcloud accepts at most 100 orders per request",
+)
+DUPLICATE_ORDER_KEY = _error(
+    "duplicate-order-key",
+    "two orders with the same (order_id, integration id) in one batch",
+    "send each order once per batch; the upsert would apply both to the same order",
+)
+REQUEST_ID_DIGITS = _error(
+    "request-id-digits",
+    "request `id` that is not a digit string",
+    'send Sendcloud\'s order id as a string of digits, e.g. "669", or leave it out',
+)
+UNKNOWN_COUNTRY = _error(
+    "unknown-country-code",
+    "country code that is not an ISO 3166-1 alpha-2 code",
+    "use an assigned ISO 3166-1 alpha-2 code, e.g. NL, DE, GB, US",
+)
+UNKNOWN_CURRENCY = _error(
+    "unknown-currency-code",
+    "currency that is not an ISO 4217 code",
+    "use an assigned ISO 4217 code, e.g. EUR, GBP, USD",
+)
+STATE_REQUIRED = _error(
+    "state-province-required",
+    "shipping address in Australia, Canada, Italy or the USA without state_province_code",
+    "add state_province_code, e.g. NY or US-NY",
+)
+UNKNOWN_STATE = _warning(
+    "unknown-state-province-code",
+    "state_province_code that is not a subdivision of the address's country",
+    "use the ISO 3166-2 code of a subdivision of that country, e.g. NY or US-NY for New York",
+)
+TOTAL_EXCEEDS = _warning(
+    "item-total-exceeds-unit-price",
+    "item total_price above unit_price x quantity",
+    "total_price is unit_price x quantity minus discounts; check the quantity and prices",
+)
+MIXED_CURRENCIES = _warning(
+    "mixed-currencies",
+    "more than one currency inside one order",
+    "express every price of an order in the shop currency",
+)
+UPDATED_BEFORE_CREATED = _warning(
+    "updated-before-created",
+    "order_updated_at before order_created_at",
+    "check the time zones of both timestamps",
+)
+IMAGE_WITHOUT_PRODUCT = _warning(
+    "image-url-without-product-id",
+    "image_url without product_id",
+    "add product_id: Sendcloud shows the image only when product_id is set",
+)
+EAN_CHECK_DIGIT = _warning(
+    "ean-check-digit",
+    "EAN that is not 8, 12, 13 or 14 digits with a valid check digit",
+    "send the full EAN-13 (GTIN) with its check digit",
+)
+HS_CODE_SHAPE = _warning(
+    "hs-code-shape",
+    "HS code that is not 6 to 10 digits",
+    "use the 6-digit HS code, or the 8-10 digit tariff code of the destination",
+)
+CUSTOMS_MISSING = _warning(
+    "customs-missing",
+    "destination outside the EU without customs_details, or items without hs_code "
+    "or country_of_origin",
+    "add customs_details and each item's hs_code and country_of_origin for customs",
+)
+
+RULES: tuple[Rule, ...] = (
+    BATCH_TOO_LARGE,
+    DUPLICATE_ORDER_KEY,
+    REQUEST_ID_DIGITS,
+    UNKNOWN_COUNTRY,
+    UNKNOWN_CURRENCY,
+    STATE_REQUIRED,
+    UNKNOWN_STATE,
+    TOTAL_EXCEEDS,
+    MIXED_CURRENCIES,
+    UPDATED_BEFORE_CREATED,
+    IMAGE_WITHOUT_PRODUCT,
+    EAN_CHECK_DIGIT,
+    HS_CODE_SHAPE,
+    CUSTOMS_MISSING,
+)
+
+EU_COUNTRIES = frozenset(
+    [
+        "AT",
+        "BE",
+        "BG",
+        "CY",
+        "CZ",
+        "DE",
+        "DK",
+        "EE",
+        "ES",
+        "FI",
+        "FR",
+        "GR",
+        "HR",
+        "HU",
+        "IE",
+        "IT",
+        "LT",
+        "LU",
+        "LV",
+        "MT",
+        "NL",
+        "PL",
+        "PT",
+        "RO",
+        "SE",
+        "SI",
+        "SK",
+    ]
+)
+STATE_REQUIRED_COUNTRIES = frozenset({"AU", "CA", "IT", "US"})
+
+
+@functools.cache
+def _iso_data() -> dict[str, Any]:
+    """ISO 3166 and ISO 4217 codes, a snapshot of pycountry's data shipped with the package."""
+    data: dict[str, Any] = orjson.loads(
+        (resources.files("sendcloud_contract") / "data" / "iso.json").read_bytes()
+    )
+    return data
+
+
+@functools.cache
+def country_codes() -> frozenset[str]:
+    # XK (Kosovo) is user-assigned in ISO 3166 but used by carriers, shops and Sendcloud alike.
+    return frozenset(_iso_data()["countries"]) | {"XK"}
+
+
+@functools.cache
+def currency_codes() -> frozenset[str]:
+    return frozenset(_iso_data()["currencies"])
+
+
+@functools.cache
+def subdivision_codes(country: str) -> frozenset[str]:
+    """ISO 3166-2 codes of a country's subdivisions, without the country prefix."""
+    return frozenset(_iso_data()["subdivisions"].get(country, ()))
+
+
+_DATE_TIME = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
+    r"(?:([Zz])|([+-])(\d{2}):(\d{2}))$"
+)
+
+
+def parse_date_time(text: str) -> datetime | None:
+    """An aware datetime from RFC 3339 text, or None when it is not one."""
+    match = _DATE_TIME.match(text)
+    if not match:
+        return None
+    year, month, day, hour, minute, second, fraction, zulu, sign, oh, om = match.groups()
+    offset = timezone.utc
+    if not zulu:
+        delta = timedelta(hours=int(oh), minutes=int(om))
+        offset = timezone(-delta if sign == "-" else delta)
+    try:
+        return datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour),
+            int(minute),
+            min(int(second), 59),
+            int((fraction or "0")[:6].ljust(6, "0")),
+            tzinfo=offset,
+        )
+    except ValueError:
+        return None
+
+
+def gtin_is_valid(code: str) -> bool:
+    if len(code) not in (8, 12, 13, 14) or not code.isdigit():
+        return False
+    digits = [int(c) for c in code]
+    body, check = digits[:-1], digits[-1]
+    total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return (10 - total % 10) % 10 == check
+
+
+def _get(node: Any, *keys: str) -> Any:
+    for key in keys:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(key)
+    return node
+
+
+Found = Iterator[tuple[Rule, str, str]]
+
+
+_PAYMENT_PRICES = frozenset(
+    {
+        "total_price",
+        "subtotal_price",
+        "estimated_shipping_price",
+        "estimated_tax_price",
+        "discount_granted",
+        "insurance_costs",
+        "freight_costs",
+        "other_costs",
+    }
+)
+
+
+def _price_currencies(order: dict[str, Any], base: str) -> dict[str, str]:
+    """Each distinct well-formed currency of an order's prices, with where it is first used."""
+    found: dict[str, str] = {}
+    payment = order.get("payment_details")
+    if isinstance(payment, dict):
+        for key, price in payment.items():
+            if key in _PAYMENT_PRICES and isinstance(price, dict):
+                currency = price.get("currency")
+                if isinstance(currency, str) and currency not in found:
+                    found[currency] = f"{base}/payment_details/{key}/currency"
+    items = _get(order, "order_details", "order_items")
+    if isinstance(items, list):
+        for i, item in enumerate(items):
+            if isinstance(item, dict):
+                for key in ("unit_price", "total_price"):
+                    price = item.get(key)
+                    if isinstance(price, dict):
+                        currency = price.get("currency")
+                        if isinstance(currency, str) and currency not in found:
+                            found[currency] = f"{base}/order_details/order_items/{i}/{key}/currency"
+    if len(found) == 1 and _is_currency_shaped(next(iter(found))):
+        return found
+    return {c: p for c, p in found.items() if _is_currency_shaped(c)}
+
+
+def _is_currency_shaped(code: str) -> bool:
+    return len(code) == 3 and code.isupper() and code.isalpha()
+
+
+_FRACTION_DIGITS = ".0123456789"
+
+
+def _updated_before_created(created: str, updated: str) -> bool:
+    """Compare two RFC 3339 stamps: as text when they share an offset, else by parsing."""
+    created_offset = created[19:].lstrip(_FRACTION_DIGITS)
+    updated_offset = updated[19:].lstrip(_FRACTION_DIGITS)
+    if created_offset == updated_offset and created_offset and created[10:11] == updated[10:11]:
+        if created[:19] != updated[:19]:
+            return updated[:19] < created[:19]
+        created_fraction = created[19 : len(created) - len(created_offset)]
+        updated_fraction = updated[19 : len(updated) - len(updated_offset)]
+        return updated_fraction.ljust(12, "0") < created_fraction.ljust(12, "0")
+    created_at, updated_at = parse_date_time(created), parse_date_time(updated)
+    return bool(created_at and updated_at and updated_at < created_at)
+
+
+def _check_country(code: Any, pointer: str) -> Found:
+    if (
+        isinstance(code, str)
+        and len(code) == 2
+        and code not in country_codes()
+        and code.isupper()
+        and code.isalpha()
+    ):
+        yield UNKNOWN_COUNTRY, pointer, f"'{code}' is not an ISO 3166-1 alpha-2 country code"
+
+
+def _check_address(address: Any, pointer: str, *, shipping: bool) -> Found:
+    if not isinstance(address, dict):
+        return
+    country = address.get("country_code")
+    yield from _check_country(country, f"{pointer}/country_code")
+    if not isinstance(country, str):
+        return
+    state = address.get("state_province_code")
+    if state is None or state == "":
+        if shipping and country in STATE_REQUIRED_COUNTRIES:
+            yield (
+                STATE_REQUIRED,
+                pointer,
+                f"state_province_code is required for shipping to {country}",
+            )
+        return
+    if not isinstance(state, str) or country not in country_codes():
+        return
+    prefix, dash, local = state.partition("-")
+    if dash and prefix != country:
+        yield (
+            UNKNOWN_STATE,
+            f"{pointer}/state_province_code",
+            f"'{state}' belongs to {prefix}, but the address is in {country}",
+        )
+        return
+    known = subdivision_codes(country)
+    if known and (local if dash else state) not in known:
+        yield (
+            UNKNOWN_STATE,
+            f"{pointer}/state_province_code",
+            f"'{state}' is not a known subdivision of {country}",
+        )
+
+
+def _check_items(items: list[Any], base: str, international: bool) -> Found:
+    countries = country_codes()
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        get = item.get
+        origin = get("country_of_origin")
+        if origin is not None and origin not in countries:
+            yield from _check_country(origin, f"{_item(base, i)}/country_of_origin")
+        unit, total, quantity = get("unit_price"), get("total_price"), get("quantity")
+        if isinstance(unit, dict) and isinstance(total, dict) and isinstance(quantity, int):
+            unit_value, total_value = unit.get("value"), total.get("value")
+            if (
+                isinstance(unit_value, (int, float))
+                and isinstance(total_value, (int, float))
+                and total_value > unit_value * quantity + 0.005
+                and unit.get("currency") == total.get("currency")
+            ):
+                yield (
+                    TOTAL_EXCEEDS,
+                    f"{_item(base, i)}/total_price/value",
+                    f"total_price {total_value} is above unit_price {unit_value} x quantity "
+                    f"{quantity} = {round(unit_value * quantity, 2)}",
+                )
+        if get("image_url") and not get("product_id"):
+            yield (
+                IMAGE_WITHOUT_PRODUCT,
+                f"{_item(base, i)}/image_url",
+                "image_url is given without product_id",
+            )
+        ean = get("ean")
+        if ean and isinstance(ean, str) and not gtin_is_valid(ean):
+            yield EAN_CHECK_DIGIT, f"{_item(base, i)}/ean", f"'{ean}' is not a valid EAN/GTIN"
+        hs_code = get("hs_code")
+        if hs_code and isinstance(hs_code, str):
+            digits = hs_code.replace(".", "").replace(" ", "")
+            if not (digits.isdigit() and 6 <= len(digits) <= 10):
+                yield (
+                    HS_CODE_SHAPE,
+                    f"{_item(base, i)}/hs_code",
+                    f"'{hs_code}' is not 6 to 10 digits",
+                )
+        if international and not (hs_code and origin):
+            missing = [k for k in ("hs_code", "country_of_origin") if not get(k)]
+            yield (
+                CUSTOMS_MISSING,
+                _item(base, i),
+                f"item is shipped outside the EU without {' and '.join(missing)}",
+            )
+
+
+def _item(base: str, index: int) -> str:
+    return f"{base}/order_details/order_items/{index}"
+
+
+def _check_order(order: Any, base: str) -> Found:
+    if not isinstance(order, dict):
+        return
+    request_id = order.get("id")
+    if isinstance(request_id, str) and not (request_id.isascii() and request_id.isdigit()):
+        yield REQUEST_ID_DIGITS, f"{base}/id", f"id '{request_id}' is not a digit string"
+    shipping = order.get("shipping_address")
+    yield from _check_address(shipping, f"{base}/shipping_address", shipping=True)
+    yield from _check_address(
+        order.get("billing_address"), f"{base}/billing_address", shipping=False
+    )
+    currencies = _price_currencies(order, base)
+    for currency, pointer in currencies.items():
+        if currency not in currency_codes():
+            yield UNKNOWN_CURRENCY, pointer, f"'{currency}' is not an ISO 4217 currency code"
+    if len(currencies) > 1:
+        *_, (_, pointer) = currencies.items()
+        yield (
+            MIXED_CURRENCIES,
+            pointer,
+            f"prices use {', '.join(sorted(currencies))} within one order",
+        )
+    details = order.get("order_details")
+    if isinstance(details, dict):
+        created, updated = details.get("order_created_at"), details.get("order_updated_at")
+        if (
+            isinstance(created, str)
+            and isinstance(updated, str)
+            and _updated_before_created(created, updated)
+        ):
+            yield (
+                UPDATED_BEFORE_CREATED,
+                f"{base}/order_details/order_updated_at",
+                f"order_updated_at {updated} is before order_created_at {created}",
+            )
+    destination = _get(shipping, "country_code")
+    international = (
+        isinstance(destination, str)
+        and destination in country_codes()
+        and destination not in EU_COUNTRIES
+    )
+    if international and not order.get("customs_details"):
+        yield (
+            CUSTOMS_MISSING,
+            f"{base}/customs_details" if "customs_details" in order else base,
+            f"shipping to {destination}, outside the EU, without customs_details",
+        )
+    tax_numbers = _get(order, "customs_details", "tax_numbers")
+    if isinstance(tax_numbers, dict):
+        for role, entries in tax_numbers.items():
+            if isinstance(entries, list):
+                for i, entry in enumerate(entries):
+                    yield from _check_country(
+                        _get(entry, "country_code"),
+                        f"{base}/customs_details/tax_numbers/{role}/{i}/country_code",
+                    )
+    items = _get(details, "order_items")
+    if isinstance(items, list):
+        yield from _check_items(items, base, international)
+
+
+def _check_batch(batch: Any) -> Found:
+    if not isinstance(batch, list):
+        return
+    seen: dict[tuple[Any, Any], int] = {}
+    for index, order in enumerate(batch):
+        base = f"/{index}"
+        yield from _check_order(order, base)
+        if not isinstance(order, dict):
+            continue
+        order_id, integration = (
+            order.get("order_id"),
+            _get(order, "order_details", "integration", "id"),
+        )
+        if not isinstance(order_id, str) or isinstance(integration, (dict, list)):
+            continue
+        key = (order_id, integration)
+        if key in seen:
+            yield (
+                DUPLICATE_ORDER_KEY,
+                base,
+                f"order_id '{order_id}' for integration {integration} is already order "
+                f"{seen[key]} of this batch",
+            )
+        else:
+            seen[key] = index
+
+
+def _check_update(update: Any) -> Found:
+    if not isinstance(update, dict):
+        return
+    request_id = update.get("id")
+    if isinstance(request_id, str) and not (request_id.isascii() and request_id.isdigit()):
+        yield REQUEST_ID_DIGITS, "/id", f"id '{request_id}' is not a digit string"
+    for key in ("shipping_address", "billing_address"):
+        address = update.get(key)
+        if isinstance(address, dict):
+            yield from _check_country(address.get("country_code"), f"/{key}/country_code")
+    items = _get(update, "order_details", "order_items")
+    if isinstance(items, list):
+        for i, item in enumerate(items):
+            if isinstance(item, dict):
+                yield from _check_country(
+                    item.get("country_of_origin"),
+                    f"/order_details/order_items/{i}/country_of_origin",
+                )
+
+
+_CHECKS: dict[str, Callable[[Any], Found]] = {
+    "order-batch": _check_batch,
+    "order": lambda order: _check_order(order, ""),
+    "order-update": _check_update,
+}
+
+
+def check(kind: str, value: Any) -> list[Violation]:
+    """Every domain-rule finding for a request payload of a kind."""
+    checker = _CHECKS.get(kind)
+    if checker is None:
+        return []
+    return [
+        Violation(
+            pointer=pointer, message=message, rule=rule.id, severity=rule.severity, hint=rule.hint
+        )
+        for rule, pointer, message in checker(value)
+    ]

@@ -1,0 +1,142 @@
+"""The shipped JSON Schemas, found by kind, resolved through one local registry.
+
+The files under ``schemas/`` state the closed contract: request shapes reject
+unknown properties. Response kinds are checked against an *open* view of the
+same files (every ``additionalProperties: false`` dropped), because Sendcloud
+adds fields to its answers without notice.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+from collections.abc import Iterator, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal, cast
+
+import jsonschema_rs
+
+__all__ = [
+    "BASE_URI",
+    "KINDS",
+    "REQUEST_KINDS",
+    "RESPONSE_KINDS",
+    "Kind",
+    "schema",
+    "schema_dir",
+    "schema_resources",
+]
+
+BASE_URI = "https://schemas.sendcloud-contract.invalid/v3/orders/"
+
+Kind = Literal[
+    "order",
+    "order-batch",
+    "order-batch-response",
+    "order-list-response",
+    "order-response",
+    "order-update",
+    "order-update-response",
+    "errors",
+    "order-list-query",
+]
+REQUEST_KINDS: tuple[Kind, ...] = ("order", "order-batch", "order-update", "order-list-query")
+RESPONSE_KINDS: tuple[Kind, ...] = (
+    "order-batch-response",
+    "order-list-response",
+    "order-response",
+    "order-update-response",
+    "errors",
+)
+KINDS: tuple[Kind, ...] = REQUEST_KINDS + RESPONSE_KINDS
+
+
+def schema_dir() -> Path:
+    """Where the schema files are: inside the installed wheel, or in a source checkout."""
+    packaged = resources.files("sendcloud_contract") / "_schemas" / "v3" / "orders"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    checkout = Path(__file__).resolve().parent.parent / "schemas" / "v3" / "orders"
+    if checkout.is_dir():
+        return checkout
+    raise FileNotFoundError("the sendcloud-contract schema files are missing from this install")
+
+
+@functools.cache
+def _raw_resources() -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for path in sorted(schema_dir().glob("*.schema.json")):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        found[document["$id"]] = document
+    return found
+
+
+def _opened(node: Any) -> Any:
+    """A copy of a schema with every ``additionalProperties: false`` removed."""
+    if isinstance(node, dict):
+        return {
+            key: _opened(value)
+            for key, value in node.items()
+            if not (key == "additionalProperties" and value is False)
+        }
+    if isinstance(node, list):
+        return [_opened(value) for value in node]
+    return node
+
+
+@functools.cache
+def _resources(open_view: bool) -> Mapping[str, dict[str, Any]]:
+    raw = _raw_resources()
+    return {uri: _opened(doc) for uri, doc in raw.items()} if open_view else raw
+
+
+def schema_resources(*, open_view: bool = False) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every schema file as ``($id, document)``, deep-copied so callers may keep them."""
+    for uri, document in _resources(open_view).items():
+        yield uri, copy.deepcopy(document)
+
+
+def resource(uri: str) -> dict[str, Any]:
+    """A shipped schema file by its ``$id`` (shared, do not modify)."""
+    return _raw_resources()[uri]
+
+
+def uri_for(kind: Kind) -> str:
+    """The ``$id`` of the root schema of a kind."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+    return f"{BASE_URI}{kind}.schema.json"
+
+
+def schema(kind: Kind) -> dict[str, Any]:
+    """The raw root schema of a kind (the open view for response kinds)."""
+    return copy.deepcopy(_resources(kind in RESPONSE_KINDS)[uri_for(kind)])
+
+
+def _refuse_retrieval(uri: str) -> Any:
+    raise LookupError(f"{uri} is not a shipped schema; sendcloud-contract never fetches schemas")
+
+
+@functools.cache
+def registry(open_view: bool) -> jsonschema_rs.Registry:
+    """One registry of the shipped resources; unknown URIs fail instead of being fetched."""
+    return jsonschema_rs.Registry(
+        resources=list(_resources(open_view).items()), retriever=_refuse_retrieval
+    )
+
+
+@functools.cache
+def compiled(kind: Kind) -> jsonschema_rs.Validator:
+    """A compiled validator for a kind, with formats asserted."""
+    open_view = kind in RESPONSE_KINDS
+    return cast(
+        jsonschema_rs.Validator,
+        jsonschema_rs.Draft202012Validator(
+            {"$ref": uri_for(kind)},
+            registry=registry(open_view),
+            validate_formats=True,
+            ignore_unknown_formats=False,
+        ),
+    )

@@ -1,0 +1,536 @@
+"""Validate payloads against the contract: schema first, domain rules after.
+
+Valid payloads are the hot path: one compiled ``is_valid`` call and the rules.
+Only an invalid payload pays for the detailed walk over the schema errors.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import Any
+
+import jsonschema_rs
+
+from sendcloud_contract import rules, schemas
+from sendcloud_contract.loading import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_DEPTH,
+    Document,
+    Format,
+    LoadProblem,
+    load_path,
+)
+from sendcloud_contract.report import Report, Severity, Violation
+from sendcloud_contract.schemas import KINDS, RESPONSE_KINDS, Kind
+
+__all__ = ["detect_kind", "validate", "validate_documents", "validate_file"]
+
+AUTO = "auto"
+
+# Names that shop systems and older Sendcloud guides use for a field the contract spells otherwise.
+KNOWN_RENAMES = {
+    "order_date": "order_created_at",
+    "created": "order_created_at",
+    "updated": "order_updated_at",
+    "order_status": "status",
+    "zip": "postal_code",
+    "zipcode": "postal_code",
+    "zip_code": "postal_code",
+    "postcode": "postal_code",
+    "country": "country_code",
+    "state": "state_province_code",
+    "province": "state_province_code",
+    "street": "address_line_1",
+    "address": "address_line_1",
+    "phone": "phone_number",
+    "telephone": "phone_number",
+    "qty": "quantity",
+    "price": "unit_price",
+    "weight_kg": "measurement",
+    "integration_id": "integration",
+    "service_point_id": "service_point_details",
+}
+
+_JSON_TYPE_NAMES = {
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    str: "string",
+    list: "array",
+    dict: "object",
+    type(None): "null",
+}
+
+
+def _json_type(value: Any) -> str:
+    return _JSON_TYPE_NAMES.get(type(value), type(value).__name__)
+
+
+def escape_token(token: str | int) -> str:
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def to_pointer(path: Iterable[str | int]) -> str:
+    return "".join("/" + escape_token(part) for part in path)
+
+
+def split_pointer(pointer: str) -> list[str]:
+    if not pointer:
+        return []
+    return [p.replace("~1", "/").replace("~0", "~") for p in pointer[1:].split("/")]
+
+
+def sendcloud_pointer(kind: str, pointer: str) -> str | None:
+    """The place of a violation the way Sendcloud's 400 answers write it."""
+    if kind == "order-batch":
+        parts = pointer.split("/", 2)
+        if len(parts) < 2:
+            return "/data/attributes/"
+        rest = "/" + parts[2] if len(parts) == 3 else ""
+        return f"/data/attributes/[{parts[1]}]{rest}"
+    if kind == "order":
+        return f"/data/attributes/[0]{pointer}"
+    if kind == "order-update":
+        return f"/data/attributes{pointer}" if pointer else "/data/attributes/"
+    return None
+
+
+def detect_kind(value: Any) -> tuple[Kind, str]:
+    """Recognise the shape of a payload; returns the kind and why it was chosen."""
+    if isinstance(value, list):
+        return "order-batch", "a JSON array is a batch of orders (POST /orders body)"
+    if not isinstance(value, dict):
+        return "order-batch", f"a {_json_type(value)} is no known shape; checked as an order batch"
+    if "errors" in value:
+        return "errors", "an object with 'errors' is a JSON:API error document"
+    if "data" in value:
+        data = value["data"]
+        if isinstance(data, list):
+            if any(isinstance(x, dict) and "order_details" in x for x in data):
+                return "order-list-response", "'data' holds full orders (GET /orders answer)"
+            if not data:
+                return "order-list-response", "'data' is an empty list (GET /orders answer)"
+            return "order-batch-response", "'data' holds order ids (POST /orders 201 answer)"
+        if isinstance(data, dict) and "order_details" in data:
+            return "order-response", "'data' holds one full order (GET /orders/{id} answer)"
+        return "order-update-response", "'data' holds one order id (PATCH /orders/{id} answer)"
+    query_keys = schemas.schema("order-list-query")["properties"].keys()
+    if (
+        value
+        and all(k in query_keys and isinstance(v, str) for k, v in value.items())
+        and ("order_details" not in value)
+    ):
+        return "order-list-query", "only GET /orders query parameters with string values"
+    if "payment_details" not in value and "order_number" not in value:
+        return (
+            "order-update",
+            "an order without payment_details or order_number reads as a PATCH body; "
+            "use --kind order to check it as a full order",
+        )
+    return "order", "an object with order fields is a single order"
+
+
+@functools.cache
+def _schema_at(location: str | None) -> Any:
+    """The schema node an ``absolute_keyword_location`` names (``None`` when unknown)."""
+    if not location:
+        return None
+    uri, _, fragment = location.partition("#")
+    node: Any = schemas.resource(uri)
+    for token in split_pointer(fragment):
+        node = node[int(token)] if isinstance(node, list) else node[token]
+    return node
+
+
+def _parent_schema(location: str | None) -> dict[str, Any]:
+    parent = _schema_at(location.rsplit("/", 1)[0]) if location else None
+    return parent if isinstance(parent, dict) else {}
+
+
+def _suggest(name: str, known: Sequence[str]) -> str | None:
+    lowered = name.lower()
+    renamed = KNOWN_RENAMES.get(lowered)
+    if renamed and renamed in known:
+        return renamed
+    for candidate in known:
+        if candidate.lower() == lowered:
+            return candidate
+    close = difflib.get_close_matches(lowered, known, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+_FIELD_HINTS = {
+    "country_code": "use the ISO 3166-1 alpha-2 code in upper case, e.g. NL, DE, US",
+    "country_of_origin": "use the ISO 3166-1 alpha-2 code in upper case, e.g. NL, CN",
+    "state_province_code": "use the ISO 3166-2 subdivision code, e.g. NY or US-NY",
+    "image_url": "give an absolute http(s) URL",
+    "value": "send costs as a decimal string such as '3.99', or null",
+    "currency": "use an ISO 4217 code in upper case",
+    "page_size": "use a whole number from 1 to 200",
+    "integration": "use integration ids separated by commas, e.g. 41,68",
+    "sort": "combine integration, order_number, order_created_at, order_updated_at, pk; "
+    "prefix '-' for descending",
+}
+
+_FORMAT_EXAMPLES = {
+    "date-time": "an RFC 3339 date-time such as 2018-02-27T10:00:00.555Z",
+    "date": "a date such as 2023-04-28",
+    "email": "an e-mail address such as johndoe@example.com",
+}
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class _Mapper:
+    """Turns jsonschema-rs errors into violations for one document of one kind."""
+
+    def __init__(self, kind: Kind, allow_unknown_fields: bool) -> None:
+        self.kind = kind
+        self.unknown_severity = Severity.WARNING if allow_unknown_fields else Severity.ERROR
+
+    def violations(self, errors: Iterable[jsonschema_rs.ValidationError]) -> list[Violation]:
+        found: list[Violation] = []
+        for error in errors:
+            found.extend(self._one(error))
+        return found
+
+    def _make(self, path: Sequence[str | int], message: str, rule: str, **extra: Any) -> Violation:
+        pointer = to_pointer(path)
+        return Violation(
+            pointer=pointer,
+            message=message,
+            rule=rule,
+            sendcloud_pointer=sendcloud_pointer(self.kind, pointer),
+            **extra,
+        )
+
+    def _one(self, error: jsonschema_rs.ValidationError) -> list[Violation]:
+        kind = error.kind
+        rule = kind.name
+        path = list(error.instance_path)
+        field = next((p for p in reversed(path) if isinstance(p, str)), "")
+        value = error.instance
+        if isinstance(kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties):
+            known = sorted(_parent_schema(error.absolute_keyword_location).get("properties", {}))
+            out = []
+            for name in kind.unexpected:
+                suggestion = _suggest(name, known)
+                advice = (
+                    f"did you mean '{suggestion}'?"
+                    if suggestion
+                    else "remove it; known fields here: " + ", ".join(known)
+                )
+                out.append(
+                    self._make(
+                        [*path, name],
+                        f"unknown field '{name}'",
+                        rule,
+                        hint=advice,
+                        severity=self.unknown_severity,
+                    )
+                )
+            return out
+        if isinstance(kind, jsonschema_rs.ValidationErrorKind.Required):
+            missing = kind.property
+            violation = self._make(
+                path,
+                f"missing required field '{missing}'",
+                rule,
+                hint=_missing_hint(
+                    missing,
+                    value,
+                    _parent_schema(error.absolute_keyword_location).get("properties", {}),
+                ),
+            )
+            target = to_pointer([*path, missing])
+            return [replace(violation, sendcloud_pointer=sendcloud_pointer(self.kind, target))]
+        if isinstance(
+            kind,
+            (
+                jsonschema_rs.ValidationErrorKind.OneOfNotValid,
+                jsonschema_rs.ValidationErrorKind.AnyOf,
+            ),
+        ):
+            return self._closest_branch(error, kind.context, path)
+        if isinstance(kind, jsonschema_rs.ValidationErrorKind.OneOfMultipleValid):
+            return [
+                self._make(
+                    path,
+                    "matches more than one of the allowed alternatives",
+                    rule,
+                    hint=_one_of_hint(error.absolute_keyword_location),
+                )
+            ]
+        message, hint = self._describe(error, field, value)
+        if rule == "maxItems" and self.kind == "order-batch" and not path:
+            limit = kind.as_dict()["limit"]
+            count = len(value) if isinstance(value, list) else "more"
+            return [
+                self._make(
+                    path,
+                    f"Orders list should have at most {limit} items, not {count}",
+                    rules.BATCH_TOO_LARGE.id,
+                    hint=rules.BATCH_TOO_LARGE.hint,
+                )
+            ]
+        return [self._make(path, message, rule, hint=hint)]
+
+    def _describe(
+        self, error: jsonschema_rs.ValidationError, field: str, value: Any
+    ) -> tuple[str, str | None]:
+        kind = error.kind
+        details = kind.as_dict()
+        hint = _FIELD_HINTS.get(field)
+        if isinstance(kind, jsonschema_rs.ValidationErrorKind.Type):
+            expected = " or ".join(details["types"])
+            message = f"expected {expected}, got {_json_type(value)} {_short(value)}"
+            if field == "id" and self.kind in RESPONSE_KINDS:
+                return message, (
+                    "Sendcloud sends id as an integer in 201 and PATCH answers, "
+                    "and as a digit string in list and retrieve answers"
+                )
+            if field == "id" and isinstance(value, int) and "string" in details["types"]:
+                return (
+                    "Input should be a valid string",
+                    f"Sendcloud answers with an integer id but requests must send it as a string: "
+                    f'"{value}"',
+                )
+            if "string" in details["types"] and isinstance(value, (int, float)):
+                hint = f'quote it: "{value}"'
+            elif "integer" in details["types"] and isinstance(value, str) and value.isdigit():
+                hint = f"send the number without quotes: {value}"
+            return message, hint
+        if isinstance(kind, jsonschema_rs.ValidationErrorKind.Enum):
+            options = [str(o) for o in details["options"]]
+            message = f"{_short(value)} is not one of {', '.join(options)}"
+            if isinstance(value, str):
+                match = _suggest(value, options)
+                if match:
+                    hint = f"did you mean '{match}'?"
+            return message, hint
+        if isinstance(kind, jsonschema_rs.ValidationErrorKind.Format):
+            name = details["format"]
+            wanted = _FORMAT_EXAMPLES.get(name, f"a valid {name}")
+            return f"{_short(value)} is not a valid {name}", f"use {wanted}"
+        if isinstance(kind, jsonschema_rs.ValidationErrorKind.Pattern):
+            return f"{_short(value)} does not have the expected shape", hint or (
+                f"match the pattern {details['pattern']}"
+            )
+        if isinstance(kind, jsonschema_rs.ValidationErrorKind.Minimum):
+            limit = details["limit"]
+            message = f"{_short(value)} is less than the minimum of {limit}"
+            if field == "quantity":
+                return "Input should be greater than 0", "order at least one unit"
+            return message, hint
+        if isinstance(kind, jsonschema_rs.ValidationErrorKind.ExclusiveMinimum):
+            return f"{_short(value)} must be greater than {details['limit']}", hint
+        if isinstance(kind, jsonschema_rs.ValidationErrorKind.Maximum):
+            return f"{_short(value)} is more than the maximum of {details['limit']}", hint
+        if isinstance(kind, jsonschema_rs.ValidationErrorKind.MinLength):
+            return "must not be empty" if not value else f"{_short(value)} is too short", hint
+        if isinstance(kind, jsonschema_rs.ValidationErrorKind.MaxLength):
+            return f"{_short(value)} is longer than {details['limit']} characters", hint
+        if isinstance(kind, jsonschema_rs.ValidationErrorKind.MinItems):
+            return f"needs at least {details['limit']} item(s)", hint
+        if isinstance(kind, jsonschema_rs.ValidationErrorKind.MaxItems):
+            return f"has {len(value)} items, more than the {details['limit']} allowed", hint
+        if isinstance(kind, jsonschema_rs.ValidationErrorKind.MinProperties):
+            return "is empty", "include at least one field to change"
+        return error.message, hint
+
+    def _closest_branch(
+        self,
+        error: jsonschema_rs.ValidationError,
+        context: list[list[jsonschema_rs.ValidationError]],
+        path: list[str | int],
+    ) -> list[Violation]:
+        branches = _schema_at(error.absolute_keyword_location)
+        scored = sorted(range(len(context)), key=lambda i: (_branch_distance(context[i]), i))
+        best = scored[0]
+        tied = [
+            i for i in scored if _branch_distance(context[i]) == _branch_distance(context[best])
+        ]
+        title = _branch_title(branches, best)
+        if len(tied) > 1 and all(
+            e.kind.name in ("required", "additionalProperties") for i in tied for e in context[i]
+        ):
+            names = " or ".join(_branch_title(branches, i) for i in tied)
+            return [
+                self._make(
+                    path,
+                    f"matches none of the alternatives ({names})",
+                    error.kind.name,
+                    hint=_one_of_hint(error.absolute_keyword_location),
+                )
+            ]
+        inner = self.violations(context[best])
+        note = f"closest alternative: {title}"
+        return [replace(v, hint=f"{v.hint}; {note}" if v.hint else note) for v in inner]
+
+
+def _branch_distance(errors: list[jsonschema_rs.ValidationError]) -> tuple[int, int]:
+    """How far an instance is from a branch: fewer errors, deeper errors are closer."""
+    return (len(errors), -max((len(e.instance_path) for e in errors), default=0))
+
+
+def _branch_title(branches: Any, index: int) -> str:
+    if isinstance(branches, list) and index < len(branches):
+        branch = branches[index]
+        if isinstance(branch, dict) and "title" in branch:
+            return str(branch["title"])
+    return f"alternative {index + 1}"
+
+
+def _one_of_hint(location: str | None) -> str:
+    branches = _schema_at(location)
+    requirements = []
+    if isinstance(branches, list):
+        for branch in branches:
+            needed = branch.get("required", []) if isinstance(branch, dict) else []
+            if needed:
+                requirements.append(" + ".join(f"'{n}'" for n in needed))
+    if requirements:
+        return "give exactly one of " + " or ".join(requirements)
+    return "make it match exactly one alternative"
+
+
+def _missing_hint(missing: str, value: Any, known: Iterable[str]) -> str | None:
+    """Point at a present field that was probably meant to be the missing one."""
+    if not isinstance(value, dict):
+        return None
+    strangers = [key for key in value if key not in known]
+    for present in strangers:
+        if KNOWN_RENAMES.get(present.lower()) == missing:
+            return f"'{present}' is not a contract field: rename it to '{missing}'"
+    for present in strangers:
+        if difflib.get_close_matches(present.lower(), [missing], n=1, cutoff=0.75):
+            return f"'{present}' looks like a misspelling of '{missing}'"
+    return None
+
+
+def _validate_value(value: Any, kind: Kind, *, allow_unknown_fields: bool) -> list[Violation]:
+    validator = schemas.compiled(kind)
+    found: list[Violation] = []
+    if not validator.is_valid(value):
+        found = _Mapper(kind, allow_unknown_fields).violations(validator.iter_errors(value))
+    if kind not in RESPONSE_KINDS:
+        found.extend(
+            replace(v, sendcloud_pointer=sendcloud_pointer(kind, v.pointer))
+            for v in rules.check(kind, value)
+        )
+    return found
+
+
+def _resolve_kind(kind: str, value: Any) -> tuple[Kind, str | None]:
+    if kind == AUTO:
+        return detect_kind(value)
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}; expected auto or one of {', '.join(KINDS)}")
+    return kind, None
+
+
+def validate(
+    payload: Any,
+    kind: str = AUTO,
+    *,
+    allow_unknown_fields: bool = False,
+    warnings_as_errors: bool = False,
+) -> Report:
+    """Check an already-parsed payload against the contract and the domain rules."""
+    resolved, reason = _resolve_kind(kind, payload)
+    report = Report(
+        kind=resolved,
+        violations=_validate_value(payload, resolved, allow_unknown_fields=allow_unknown_fields),
+        kind_reason=reason,
+    )
+    return report.promote_warnings() if warnings_as_errors else report
+
+
+def _load_violation(problem: LoadProblem, index: int | None) -> Violation:
+    return Violation(
+        pointer=problem.pointer,
+        message=problem.message,
+        rule=problem.rule,
+        hint=problem.hint,
+        line=problem.line,
+        column=problem.column,
+        document=index,
+    )
+
+
+def _located(violation: Violation, document: Document) -> Violation:
+    position = document.locate(violation.pointer)
+    if position is None:
+        return replace(violation, document=document.index)
+    line, column = position
+    return replace(violation, line=line, column=column, document=document.index)
+
+
+def _position(violation: Violation) -> tuple[int, int]:
+    return (violation.line or 0, violation.column or 0)
+
+
+def validate_documents(
+    documents: Sequence[Document],
+    kind: str = AUTO,
+    *,
+    path: str | None = None,
+    allow_unknown_fields: bool = False,
+    warnings_as_errors: bool = False,
+) -> Report:
+    """Check loaded documents (one file's worth) and place every violation at line:column."""
+    violations: list[Violation] = []
+    kinds: list[str] = []
+    reasons: list[str] = []
+    for document in documents:
+        violations.extend(_load_violation(p, document.index) for p in document.problems)
+        if document.fatal:
+            continue
+        resolved, reason = _resolve_kind(kind, document.value)
+        kinds.append(resolved)
+        if reason:
+            reasons.append(reason)
+        found = _validate_value(document.value, resolved, allow_unknown_fields=allow_unknown_fields)
+        violations.extend(sorted((_located(v, document) for v in found), key=_position))
+    distinct = sorted(set(kinds))
+    if len(distinct) == 1:
+        report_kind = distinct[0]
+    elif distinct:
+        report_kind = "mixed"
+    else:
+        report_kind = kind if kind != AUTO else "unknown"
+    report = Report(
+        kind=report_kind,
+        violations=violations,
+        path=path,
+        kind_reason=reasons[0] if len(set(reasons)) == 1 else None,
+    )
+    return report.promote_warnings() if warnings_as_errors else report
+
+
+def validate_file(
+    path: str | os.PathLike[str],
+    kind: str = AUTO,
+    *,
+    fmt: Format | None = None,
+    allow_unknown_fields: bool = False,
+    warnings_as_errors: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+) -> Report:
+    """Load a payload file (JSON, JSON Lines or YAML) and check every document in it."""
+    documents = load_path(path, fmt=fmt, max_bytes=max_bytes, max_depth=max_depth)
+    return validate_documents(
+        documents,
+        kind,
+        path=os.fspath(path),
+        allow_unknown_fields=allow_unknown_fields,
+        warnings_as_errors=warnings_as_errors,
+    )

@@ -1,0 +1,267 @@
+"""The ``sendcloud-contract validate`` command: paths, kinds, formats, exit codes, --jobs."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sendcloud_contract.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        status = main(list(argv))
+    except SystemExit as exit_:
+        status = int(exit_.code or 0)
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any]]:
+    status, out, _ = run(capsys, "validate", "--format", "json", *argv)
+    return status, json.loads(out)
+
+
+def test_valid_examples_pass(capsys: pytest.CaptureFixture[str]) -> None:
+    status, document = run_json(capsys, str(EXAMPLES / "valid"))
+    assert status == 0
+    assert document["summary"]["invalid"] == 0
+    assert document["summary"]["files"] == len(list((EXAMPLES / "valid").iterdir()))
+    warned = next(f for f in document["files"] if f["path"].endswith("with-warnings.json"))
+    assert {v["rule"] for v in warned["violations"]} == {
+        "item-total-exceeds-unit-price",
+        "ean-check-digit",
+    }
+
+
+# Each invalid example fails for the reason examples/README.md gives.
+INVALID_EXAMPLES = {
+    "101-orders.json": ("batch-too-large", ""),
+    "duplicate-key.json": ("load.duplicate-key", "/0"),
+    "guide-created-201-string-id.json": ("type", "/data/0/id"),
+    "guide-get-response-order-date.json": ("required", "/data/order_details"),
+    "guide-update-order-date.json": ("additionalProperties", "/0/order_details/order_date"),
+    "integer-id.json": ("type", "/0/id"),
+    "same-order-twice.json": ("duplicate-order-key", "/1"),
+    "truncated.json": ("load.syntax", "/0/order_details/order_items/0"),
+    "typos-and-ranges.json": ("additionalProperties", "/0/shipping_address/adress_line_1"),
+    "us-without-state.json": ("state-province-required", "/0/shipping_address"),
+}
+
+
+def test_invalid_examples_fail_for_their_documented_reason(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    status, document = run_json(capsys, str(EXAMPLES / "invalid"))
+    assert status == 1
+    by_name = {Path(f["path"]).name: f for f in document["files"]}
+    assert set(by_name) == set(INVALID_EXAMPLES)
+    for name, (rule, pointer) in INVALID_EXAMPLES.items():
+        entry = by_name[name]
+        assert not entry["valid"], name
+        found = {(v["rule"], v["pointer"]) for v in entry["violations"]}
+        assert (rule, pointer) in found, (name, found)
+        for violation in entry["violations"]:
+            assert violation["line"] is not None, (name, violation)
+
+
+def test_guide_examples_name_the_current_field(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(
+        capsys, "validate", str(EXAMPLES / "invalid" / "guide-update-order-date.json")
+    )
+    assert status == 1
+    assert "did you mean 'order_created_at'?" in out
+    assert "rename it to 'order_created_at'" in out
+
+
+def _line_of(path: Path, text: str) -> int:
+    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if text in line)
+
+
+INTEGER_ID = EXAMPLES / "invalid" / "integer-id.json"
+ID_LINE = _line_of(INTEGER_ID, '"id": 669')
+
+
+def test_text_output_has_file_line_column(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "validate", "--no-color", str(INTEGER_ID))
+    assert status == 1
+    assert f"integer-id.json:{ID_LINE}:11: error" in out
+    assert "/0/id: Input should be a valid string [type]" in out
+    assert out.rstrip().endswith("1 file: 0 valid, 1 invalid; 1 error, 0 warnings")
+
+
+def test_kind_auto_says_what_it_chose_and_kind_can_be_forced(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    payload = tmp_path / "update.json"
+    payload.write_text(
+        json.dumps({"order_id": "A1", "order_details": {"status": {"code": "shipped"}}})
+    )
+    status, out, _ = run(capsys, "validate", "--verbose", str(payload))
+    assert status == 0
+    assert "order-update, auto: an order without payment_details" in out
+    status, document = run_json(capsys, "--kind", "order", str(payload))
+    assert status == 1
+    assert document["files"][0]["kind"] == "order"
+
+
+def test_directories_are_searched_recursively_for_payload_suffixes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / ".hidden").mkdir()
+    body = (EXAMPLES / "valid" / "basic-order.json").read_text()
+    for name in ["a/one.json", "a/b/two.JSON", "a/b/three.yml", "notes.txt", ".hidden/skip.json"]:
+        (tmp_path / name).write_text(body if not name.endswith("yml") else "[]\n")
+    status, document = run_json(capsys, str(tmp_path))
+    assert sorted(Path(f["path"]).name for f in document["files"]) == [
+        "one.json",
+        "three.yml",
+        "two.JSON",
+    ]
+    assert status == 1  # the empty YAML batch has no order
+
+
+def test_stdin(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    body = (EXAMPLES / "valid" / "export.jsonl").read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(body)))
+    status, document = run_json(capsys, "--stdin-format", "jsonl", "-")
+    assert status == 0
+    assert document["files"][0]["path"] == "<stdin>"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"[{")))
+    status, document = run_json(capsys, "-")
+    assert status == 1
+    assert document["files"][0]["violations"][0]["rule"].startswith("load.")
+
+
+def test_jobs_gives_identical_results(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    for source in sorted((EXAMPLES / "invalid").iterdir()) + sorted((EXAMPLES / "valid").iterdir()):
+        for copy in range(3):
+            shutil.copy(source, tmp_path / f"{copy}-{source.name}")
+    serial = run(capsys, "validate", "--format", "json", str(tmp_path))
+    parallel = run(capsys, "validate", "--format", "json", "--jobs", "3", str(tmp_path))
+    assert serial[0] == parallel[0] == 1
+    assert json.loads(serial[1]) == json.loads(parallel[1])
+
+
+def test_output_file_and_formats(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "report.xml"
+    status, out, _ = run(
+        capsys,
+        "validate",
+        "--format",
+        "junit",
+        "--output",
+        str(target),
+        str(EXAMPLES / "invalid" / "integer-id.json"),
+    )
+    assert status == 1
+    assert out == ""
+    assert target.read_text().startswith('<?xml version="1.0"')
+    status, out, _ = run(
+        capsys, "validate", "--format", "github", str(EXAMPLES / "invalid" / "integer-id.json")
+    )
+    assert out.startswith("::error file=")
+    assert f",line={ID_LINE},col=11," in out
+
+
+def test_warnings_as_errors_and_allow_unknown_fields(capsys: pytest.CaptureFixture[str]) -> None:
+    warned = str(EXAMPLES / "valid" / "with-warnings.json")
+    assert run(capsys, "validate", warned)[0] == 0
+    assert run(capsys, "validate", "--warnings-as-errors", warned)[0] == 1
+    typo = str(EXAMPLES / "invalid" / "guide-update-order-date.json")
+    status, document = run_json(capsys, "--allow-unknown-fields", typo)
+    severities = {(v["rule"], v["severity"]) for v in document["files"][0]["violations"]}
+    assert ("additionalProperties", "warning") in severities
+    assert status == 1  # order_created_at is still missing
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["validate", "does/not/exist.json"],
+        ["validate", "--format", "yaml", "examples"],
+        ["validate", "--jobs", "0", "examples"],
+        ["validate", "--kind", "orders", "examples"],
+        ["validate"],
+        ["frobnicate"],
+        [],
+    ],
+)
+def test_usage_errors_exit_2_with_a_message(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    status, out, err = run(capsys, *argv)
+    assert status == 2
+    assert out == ""
+    assert "error" in err
+    assert "Traceback" not in err
+
+
+def test_empty_directory_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    status, _, err = run(capsys, "validate", str(tmp_path))
+    assert status == 2
+    assert "no payload files found" in err
+
+
+def test_unwritable_output_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    status, _, err = run(
+        capsys,
+        "validate",
+        "--output",
+        str(tmp_path / "missing" / "r.json"),
+        str(EXAMPLES / "valid" / "basic-order.json"),
+    )
+    assert status == 2
+    assert "cannot write" in err
+
+
+def test_limits_are_configurable(capsys: pytest.CaptureFixture[str]) -> None:
+    status, document = run_json(
+        capsys, "--max-bytes", "100", str(EXAMPLES / "valid" / "basic-order.json")
+    )
+    assert status == 1
+    assert document["files"][0]["violations"][0]["rule"] == "load.too-large"
+
+
+def test_console_script_and_help() -> None:
+    script = shutil.which("sendcloud-contract", path=str(Path(sys.executable).parent))
+    assert script is not None
+    done = subprocess.run(
+        [script, "validate", "--help"], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0
+    assert "--allow-unknown-fields" in done.stdout
+    assert "Exit status" in done.stdout
+    done = subprocess.run(
+        [sys.executable, "-m", "sendcloud_contract", "validate", str(EXAMPLES / "valid")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "valid" in done.stdout
+
+
+def test_unreadable_file_is_reported_not_raised(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    payload = tmp_path / "binary.json"
+    payload.write_bytes(b"\xff\xfe\x00garbage")
+    status, document = run_json(capsys, str(payload))
+    assert status == 1
+    assert document["files"][0]["violations"][0]["rule"] == "load.encoding"

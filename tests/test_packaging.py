@@ -1,0 +1,106 @@
+"""The wheel is self-contained: installed outside the source tree, it finds its schemas."""
+
+from __future__ import annotations
+
+import shutil
+import site
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh virtual environment with the built wheel installed into it (no network)."""
+    work = tmp_path_factory.mktemp("packaging")
+    dist = work / "dist"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(dist),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = dist.glob("sendcloud_contract-*.whl")
+    venv = work / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    fresh_site = Path(
+        sysconfig.get_path("purelib", vars={"base": str(venv), "platbase": str(venv)})
+    )
+    # Dependencies come from this test environment, so the install needs no network;
+    # the package itself comes only from the wheel.
+    (fresh_site / "dependencies.pth").write_text("\n".join(site.getsitepackages()) + "\n")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(venv / "bin" / "python"),
+            "install",
+            "--no-deps",
+            "--no-index",
+            "--quiet",
+            str(wheel),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return venv
+
+
+def test_installed_package_comes_from_the_wheel(installed: Path, tmp_path: Path) -> None:
+    probe = subprocess.run(
+        [
+            str(installed / "bin" / "python"),
+            "-c",
+            "import sendcloud_contract, sendcloud_contract.schemas as s; "
+            "print(sendcloud_contract.__file__); print(s.schema_dir())",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    module_file, schema_dir = probe.stdout.splitlines()
+    assert Path(module_file).is_relative_to(installed)
+    assert Path(schema_dir).is_relative_to(installed)
+    assert (Path(schema_dir) / "order.schema.json").is_file()
+    assert (Path(module_file).parent / "py.typed").is_file()
+
+
+def test_installed_cli_validates_outside_the_source_tree(installed: Path, tmp_path: Path) -> None:
+    good = tmp_path / "good.json"
+    bad = tmp_path / "bad.json"
+    shutil.copy(ROOT / "examples" / "valid" / "international-order.json", good)
+    shutil.copy(ROOT / "examples" / "invalid" / "integer-id.json", bad)
+    script = installed / "bin" / "sendcloud-contract"
+    done = subprocess.run(
+        [str(script), "validate", str(good)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    done = subprocess.run(
+        [str(script), "validate", str(bad)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "Input should be a valid string" in done.stdout

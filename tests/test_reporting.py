@@ -1,0 +1,145 @@
+"""Every output format renders the same findings faithfully."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from sendcloud_contract import Report, Severity, Violation
+from sendcloud_contract.reporting import FORMATS, summarize
+from sendcloud_contract.reporting.text import render_report, render_text
+
+BAD = Report(
+    kind="order-batch",
+    path="orders/bad, file.json",
+    violations=[
+        Violation(
+            pointer="/0/order_details/order_items/0/quantity",
+            message="Input should be greater than 0",
+            rule="minimum",
+            hint="order at least one unit",
+            sendcloud_pointer="/data/attributes/[0]/order_details/order_items/0/quantity",
+            line=12,
+            column=23,
+        ),
+        Violation(
+            pointer="/0/order_details/order_items/0/ean",
+            message="'12' is not a valid EAN/GTIN\nsecond line 100%",
+            rule="ean-check-digit",
+            severity=Severity.WARNING,
+            line=13,
+            column=18,
+        ),
+    ],
+)
+GOOD = Report(kind="order", path="orders/good.yaml")
+WARNED = Report(
+    kind="order",
+    path="orders/warned.json",
+    violations=[
+        Violation(pointer="/x", message="m", rule="mixed-currencies", severity=Severity.WARNING)
+    ],
+)
+
+
+def test_summary_counts() -> None:
+    summary = summarize([BAD, GOOD, WARNED])
+    assert summary.as_dict() == {"files": 3, "valid": 2, "invalid": 1, "errors": 1, "warnings": 2}
+
+
+def test_text_shows_place_pointer_message_hint_and_summary() -> None:
+    text = render_text([BAD, GOOD], color=False)
+    assert "INVALID  orders/bad, file.json (order-batch)" in text
+    assert (
+        "orders/bad, file.json:12:23: error   /0/order_details/order_items/0/quantity: "
+        "Input should be greater than 0 [minimum]"
+    ) in text
+    assert "hint: order at least one unit" in text
+    assert (
+        "Sendcloud source.pointer: /data/attributes/[0]/order_details/order_items/0/quantity"
+        in text
+    )
+    assert "good.yaml" not in text
+    assert text.rstrip().endswith("2 files: 1 valid, 1 invalid; 1 error, 1 warning")
+    assert "\033[" not in text
+
+
+def test_text_verbose_lists_valid_files_and_colours_on_request() -> None:
+    text = render_text([GOOD], color=True, verbose=True)
+    assert "orders/good.yaml" in text
+    assert "\033[32m" in text
+
+
+def test_report_without_violations_renders_nothing_unless_verbose() -> None:
+    assert render_report(GOOD) == ""
+
+
+def test_json_is_one_document_with_the_documented_fields() -> None:
+    document = json.loads(FORMATS["json"]([BAD, GOOD], False))
+    assert document["summary"] == {"files": 2, "valid": 1, "invalid": 1, "errors": 1, "warnings": 1}
+    first = document["files"][0]
+    assert (first["path"], first["kind"], first["valid"]) == (
+        "orders/bad, file.json",
+        "order-batch",
+        False,
+    )
+    violation = first["violations"][0]
+    assert set(violation) >= {
+        "pointer",
+        "sendcloud_pointer",
+        "message",
+        "hint",
+        "severity",
+        "rule",
+        "line",
+        "column",
+    }
+    assert (violation["line"], violation["column"], violation["severity"]) == (12, 23, "error")
+    assert document["files"][1] == {
+        "path": "orders/good.yaml",
+        "kind": "order",
+        "valid": True,
+        "violations": [],
+    }
+
+
+def test_junit_is_parseable_with_one_case_per_file() -> None:
+    root = ET.fromstring(FORMATS["junit"]([BAD, GOOD, WARNED], False))
+    suite = root.find("testsuite")
+    assert suite is not None
+    assert (suite.get("tests"), suite.get("failures")) == ("3", "1")
+    cases = suite.findall("testcase")
+    assert [c.get("name") for c in cases] == [
+        "orders/bad, file.json",
+        "orders/good.yaml",
+        "orders/warned.json",
+    ]
+    failure = cases[0].find("failure")
+    assert failure is not None
+    assert failure.text is not None
+    assert "1 error(s)" in (failure.get("message") or "")
+    assert (
+        "orders/bad, file.json:12:23 error /0/order_details/order_items/0/quantity" in failure.text
+    )
+    assert cases[1].find("failure") is None
+    assert cases[2].find("failure") is None
+    assert cases[2].find("system-out") is not None
+
+
+def test_github_workflow_commands_are_escaped() -> None:
+    lines = FORMATS["github"]([BAD], False).splitlines()
+    assert lines[0] == (
+        "::error file=orders/bad%2C file.json,line=12,col=23,title=sendcloud-contract minimum::"
+        "/0/order_details/order_items/0/quantity: Input should be greater than 0 "
+        "(hint: order at least one unit)"
+    )
+    assert lines[1].startswith("::warning file=orders/bad%2C file.json,line=13,col=18,")
+    assert lines[1].endswith("not a valid EAN/GTIN%0Asecond line 100%25")
+    assert lines[-1] == "1 files: 0 valid, 1 invalid; 1 errors, 1 warnings"
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_every_format_renders_an_empty_run(name: str) -> None:
+    assert FORMATS[name]([], False)
