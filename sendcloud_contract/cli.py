@@ -11,7 +11,10 @@ from pathlib import Path
 from typing import IO
 
 from sendcloud_contract import __version__
+from sendcloud_contract.loading import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, load_bytes
+from sendcloud_contract.report import Report
 from sendcloud_contract.schemas import KINDS
+from sendcloud_contract.validation import validate_documents, validate_file
 
 PAYLOAD_SUFFIXES = (".json", ".jsonl", ".ndjson", ".yaml", ".yml")
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -81,40 +84,39 @@ def _add_validate(subparsers: argparse._SubParsersAction[argparse.ArgumentParser
     parser.set_defaults(handler=_run_validate)
 
 
+def _payload_files(folder: str) -> list[str]:
+    """Payload files below a folder, hidden folders and files skipped, in a stable order."""
+    found: list[str] = []
+    for parent, folders, files in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        found.extend(
+            os.path.join(parent, name)
+            for name in files
+            if not name.startswith(".") and name.lower().endswith(PAYLOAD_SUFFIXES)
+        )
+    return sorted(found)
+
+
 def _expand(paths: Sequence[str]) -> list[str]:
     """Files to check, in a stable order; a path that does not exist is a usage error."""
     found: list[str] = []
     for raw in paths:
-        if raw == "-":
+        if raw == "-" or os.path.isfile(raw):
             found.append(raw)
-            continue
-        path = Path(raw)
-        if path.is_dir():
-            matches = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix.lower() in PAYLOAD_SUFFIXES
-                and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            found.extend(str(p) for p in matches)
-        elif path.exists():
-            found.append(raw)
+        elif os.path.isdir(raw):
+            found.extend(_payload_files(raw))
+        elif os.path.exists(raw):
+            raise UsageError(f"not a file or directory: {raw}")
         else:
             raise UsageError(f"no such file or directory: {raw}")
     return found
 
 
 def _limits(args: argparse.Namespace) -> tuple[int, int]:
-    from sendcloud_contract.loading import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH
-
     return (args.max_bytes or DEFAULT_MAX_BYTES, args.max_depth or DEFAULT_MAX_DEPTH)
 
 
-def _check_one(job: tuple[str, argparse.Namespace]) -> object:
-    from sendcloud_contract.loading import load_bytes
-    from sendcloud_contract.validation import validate_documents, validate_file
-
+def _check_one(job: tuple[str, argparse.Namespace]) -> Report:
     path, args = job
     options = {
         "allow_unknown_fields": args.allow_unknown_fields,
@@ -134,7 +136,7 @@ def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
         yield items[start : start + size]
 
 
-def _check_chunk(job: tuple[list[str], argparse.Namespace]) -> list[object]:
+def _check_chunk(job: tuple[list[str], argparse.Namespace]) -> list[Report]:
     paths, args = job
     return [_check_one((path, args)) for path in paths]
 
@@ -163,9 +165,9 @@ class _Progress:
             self.stream.flush()
 
 
-def _check_all(paths: list[str], args: argparse.Namespace) -> list[object]:
+def _check_all(paths: list[str], args: argparse.Namespace) -> list[Report]:
     progress = _Progress(len(paths), sys.stderr)
-    results: list[object] = []
+    results: list[Report] = []
     try:
         if args.jobs == 1 or len(paths) < 2 or "-" in paths:
             for path in paths:
@@ -193,14 +195,13 @@ def _use_color(args: argparse.Namespace, stream: IO[str]) -> bool:
 
 
 def _run_validate(args: argparse.Namespace) -> int:
-    from sendcloud_contract.report import Report
     from sendcloud_contract.reporting import FORMATS
     from sendcloud_contract.reporting.text import render_text
 
     paths = _expand(args.paths)
     if not paths:
         raise UsageError("no payload files found (looked for " + ", ".join(PAYLOAD_SUFFIXES) + ")")
-    reports = [r for r in _check_all(paths, args) if isinstance(r, Report)]
+    reports = _check_all(paths, args)
     color = _use_color(args, sys.stdout)
     if args.output_format == "text":
         rendered = render_text(reports, color, args.verbose)
