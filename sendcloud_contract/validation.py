@@ -99,6 +99,11 @@ def sendcloud_pointer(kind: str, pointer: str) -> str | None:
     return None
 
 
+@functools.cache
+def _query_parameters() -> frozenset[str]:
+    return frozenset(schemas.resource(schemas.uri_for("order-list-query"))["properties"])
+
+
 def detect_kind(value: Any) -> tuple[Kind, str]:
     """Recognise the shape of a payload; returns the kind and why it was chosen."""
     if isinstance(value, list):
@@ -118,12 +123,8 @@ def detect_kind(value: Any) -> tuple[Kind, str]:
         if isinstance(data, dict) and "order_details" in data:
             return "order-response", "'data' holds one full order (GET /orders/{id} answer)"
         return "order-update-response", "'data' holds one order id (PATCH /orders/{id} answer)"
-    query_keys = schemas.schema("order-list-query")["properties"].keys()
-    if (
-        value
-        and all(k in query_keys and isinstance(v, str) for k, v in value.items())
-        and ("order_details" not in value)
-    ):
+    query_keys = _query_parameters()
+    if value and all(k in query_keys and isinstance(v, str) for k, v in value.items()):
         return "order-list-query", "only GET /orders query parameters with string values"
     if "payment_details" not in value and "order_number" not in value:
         return (
