@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import functools
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -419,7 +419,11 @@ def _missing_hint(missing: str, value: Any, known: Iterable[str]) -> str | None:
 def _validate_value(value: Any, kind: Kind, *, allow_unknown_fields: bool) -> list[Violation]:
     validator = schemas.compiled(kind)
     found: list[Violation] = []
-    if not validator.is_valid(value):
+    try:
+        valid = validator.is_valid(value)
+    except ValueError:
+        return _not_json(value, kind)
+    if not valid:
         found = _Mapper(kind, allow_unknown_fields).violations(validator.iter_errors(value))
     if kind not in RESPONSE_KINDS:
         found.extend(
@@ -427,6 +431,37 @@ def _validate_value(value: Any, kind: Kind, *, allow_unknown_fields: bool) -> li
             for v in rules.check(kind, value)
         )
     return found
+
+
+_JSON_SCALARS = (str, int, float, bool, type(None))
+
+
+def _non_json_places(value: Any, path: list[str | int]) -> Iterator[tuple[list[str | int], str]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                yield path, f"key {key!r} is a {type(key).__name__}, and JSON keys are strings"
+            else:
+                yield from _non_json_places(item, [*path, key])
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from _non_json_places(item, [*path, index])
+    elif not isinstance(value, _JSON_SCALARS):
+        yield path, f"a {type(value).__module__}.{type(value).__qualname__} is not a JSON value"
+
+
+def _not_json(value: Any, kind: Kind) -> list[Violation]:
+    """Violations for Python values that have no JSON form (a datetime, a set, an int key)."""
+    return [
+        Violation(
+            pointer=to_pointer(path),
+            message=message,
+            rule="not-json",
+            hint="convert it first, e.g. a datetime with .isoformat(), a Decimal with float()",
+            sendcloud_pointer=sendcloud_pointer(kind, to_pointer(path)),
+        )
+        for path, message in _non_json_places(value, [])
+    ]
 
 
 def _resolve_kind(kind: str, value: Any) -> tuple[Kind, str | None]:

@@ -265,3 +265,35 @@ def test_unreadable_file_is_reported_not_raised(
     status, document = run_json(capsys, str(payload))
     assert status == 1
     assert document["files"][0]["violations"][0]["rule"] == "load.encoding"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_only_on_a_terminal_and_long_runs() -> None:
+    from sendcloud_contract.cli import PROGRESS_THRESHOLD, _Progress
+
+    terminal = _Terminal()
+    bar = _Progress(PROGRESS_THRESHOLD, terminal)
+    bar.advance(PROGRESS_THRESHOLD // 2)
+    assert f"] {PROGRESS_THRESHOLD // 2}/{PROGRESS_THRESHOLD}" in terminal.getvalue()
+    assert "#" * 15 + "-" * 15 in terminal.getvalue()
+    bar.close()
+    assert terminal.getvalue().endswith("\r")
+    short = _Terminal()
+    _Progress(PROGRESS_THRESHOLD - 1, short).advance(1)
+    piped = io.StringIO()
+    _Progress(PROGRESS_THRESHOLD, piped).advance(1)
+    assert short.getvalue() == piped.getvalue() == ""
+
+
+def test_colour_follows_no_color_and_force_color(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = str(INTEGER_ID)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert "\033[31m" in run(capsys, "validate", bad)[1]
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\033[" not in run(capsys, "validate", bad)[1]

@@ -484,3 +484,18 @@ def test_wrong_top_level_type_is_a_violation_not_a_crash() -> None:
         report = validate(payload)
         assert not report.ok
         assert report.errors[0].rule == "type"
+
+
+def test_python_values_without_a_json_form_are_violations(order: dict[str, Any]) -> None:
+    import datetime
+
+    order["order_details"]["order_created_at"] = datetime.datetime(2026, 10, 1, 10, 0)
+    order["order_details"]["tags"] = {"gift"}
+    order["shipping_address"][7] = "seven"
+    report = validate([order])
+    assert [(v.pointer, v.rule) for v in report.errors] == [
+        ("/0/order_details/order_created_at", "not-json"),
+        ("/0/order_details/tags", "not-json"),
+        ("/0/shipping_address", "not-json"),
+    ]
+    assert "datetime.datetime is not a JSON value" in report.errors[0].message
