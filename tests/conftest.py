@@ -50,12 +50,6 @@ def order() -> dict[str, Any]:
     return copy.deepcopy(_ORDER)
 
 
-def make_order(**changes: Any) -> dict[str, Any]:
-    made = copy.deepcopy(_ORDER)
-    made.update(changes)
-    return made
-
-
 @pytest.fixture(scope="session")
 def reference() -> dict[str, Any]:
     """Sendcloud's published OpenAPI document, when this checkout sits beside it."""

@@ -1,0 +1,47 @@
+"""A stateful fake of Sendcloud's Orders API v3, in-process (respx) or over HTTP (ASGI).
+
+The respx names are imported on first use, so serving the ASGI app or using
+the core needs neither respx nor httpx.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from sendcloud_contract.fake.asgi import SendcloudASGI, asgi_app
+from sendcloud_contract.fake.core import (
+    BASE_URL,
+    Account,
+    FakeSendcloud,
+    ManualClock,
+    RateLimit,
+    Reply,
+    SeedError,
+)
+
+if TYPE_CHECKING:
+    from sendcloud_contract.fake.respx import mock_sendcloud, mount, respx_router
+
+__all__ = [
+    "BASE_URL",
+    "Account",
+    "FakeSendcloud",
+    "ManualClock",
+    "RateLimit",
+    "Reply",
+    "SeedError",
+    "SendcloudASGI",
+    "asgi_app",
+    "mock_sendcloud",
+    "mount",
+    "respx_router",
+]
+
+_LAZY = {"mock_sendcloud", "mount", "respx_router"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module("sendcloud_contract.fake.respx"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,246 @@
+"""``sendcloud-contract serve``: the fake over HTTP, for code in any language.
+
+Prints the base URL on the first line of stdout (then the credentials), so a
+script can read it, and stops cleanly on Ctrl-C or SIGTERM. uvicorn is
+imported only when the server starts, so the CLI stays quick to load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import signal
+import socket
+import sys
+import threading
+from collections.abc import Sequence
+from types import FrameType
+from typing import Any
+
+from sendcloud_contract.fake.core import PUBLIC_KEY, SECRET_KEY, Account, FakeSendcloud, SeedError
+
+__all__ = ["add_arguments", "run"]
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``serve`` options; the CLI calls this on its subcommand parser."""
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    parser.add_argument(
+        "--port", type=int, default=8000, help="port to listen on (8000); 0 picks a free one"
+    )
+    parser.add_argument("--public-key", default=PUBLIC_KEY, help="Basic auth user name")
+    parser.add_argument("--secret-key", default=SECRET_KEY, help="Basic auth password")
+    parser.add_argument(
+        "--integration",
+        type=int,
+        nargs="+",
+        action="extend",
+        metavar="ID",
+        help="integration id(s) the account owns (default: 1)",
+    )
+    parser.add_argument("--bearer-token", help="also accept 'Authorization: Bearer TOKEN'")
+    parser.add_argument(
+        "--seed", metavar="FILE", help="load orders from a payload file (JSON, JSON Lines, YAML)"
+    )
+    parser.add_argument(
+        "--first-id", type=int, default=1, metavar="N", help="Sendcloud id of the first new order"
+    )
+    knobs = parser.add_argument_group("realism and faults")
+    knobs.add_argument(
+        "--rate-limit",
+        action="store_true",
+        help="enforce Sendcloud's limits: GET 1000/min; POST, PATCH, DELETE 100/min, 15/s",
+    )
+    knobs.add_argument(
+        "--visibility-delay",
+        type=int,
+        default=0,
+        metavar="N",
+        help="a new order is 404 (and absent from lists) for its next N reads",
+    )
+    knobs.add_argument(
+        "--still-processing",
+        action="append",
+        default=[],
+        metavar="ORDER_ID",
+        help="answer the 'still processing' conflict to the next batch holding ORDER_ID "
+        "(repeat the option to refuse more batches)",
+    )
+    knobs.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help="inject a fault: 'METHOD PATH STATUS|timeout [TIMES|always]', "
+        "e.g. 'POST /orders 503' or 'GET /orders/{id} timeout always'",
+    )
+    knobs.add_argument(
+        "--stall-seconds",
+        type=float,
+        default=30.0,
+        metavar="S",
+        help="how long a 'timeout' fault hangs before answering 504 (30)",
+    )
+    parser.add_argument(
+        "--log-level",
+        default="warning",
+        choices=["critical", "error", "warning", "info", "debug", "trace"],
+        help="uvicorn's log level (warning)",
+    )
+
+
+def _fault(fake: FakeSendcloud, spec: str, stall: float) -> None:
+    words = spec.split()
+    if len(words) not in (3, 4):
+        raise ValueError(f"--fault {spec!r}: expected 'METHOD PATH STATUS|timeout [TIMES|always]'")
+    method, path, what = words[:3]
+    times: int | None = 1
+    if len(words) == 4:
+        times = None if words[3] == "always" else int(words[3])
+    if what == "timeout":
+        fake.inject_fault(f"{method} {path}", timeout=True, times=times, stall_seconds=stall)
+    else:
+        fake.inject_fault(f"{method} {path}", status=int(what), times=times)
+
+
+def _load_seed(path: str) -> list[Any]:
+    from sendcloud_contract.loading import load_path
+
+    orders: list[Any] = []
+    problems: list[str] = []
+    for document in load_path(path):
+        problems.extend(
+            f"{path}:{p.line or 0}:{p.column or 0}: {p.message}" for p in document.problems
+        )
+        if document.fatal:
+            continue
+        value = document.value
+        orders.extend(value if isinstance(value, list) else [value])
+    if problems:
+        raise ValueError("\n".join(problems))
+    return orders
+
+
+def build_fake(args: argparse.Namespace) -> FakeSendcloud:
+    """The fake the options describe, seeded; ValueError says what is wrong with them."""
+    account = Account(
+        args.public_key,
+        args.secret_key,
+        tuple(args.integration or (1,)),
+        bearer_token=args.bearer_token,
+    )
+    if args.first_id < 1:
+        raise ValueError("--first-id must be at least 1")
+    if args.visibility_delay < 0:
+        raise ValueError("--visibility-delay cannot be negative")
+    fake = FakeSendcloud(
+        [account],
+        ids=itertools.count(args.first_id),
+        rate_limit=args.rate_limit,
+        visibility_delay=args.visibility_delay,
+    )
+    if args.seed:
+        fake.seed(_load_seed(args.seed))
+    for order_id in dict.fromkeys(args.still_processing):
+        fake.still_processing(order_id, times=args.still_processing.count(order_id))
+    for spec in args.fault:
+        _fault(fake, spec, args.stall_seconds)
+    return fake
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+def _base_url(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}/api/v3"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until Ctrl-C or SIGTERM; 0 after a clean stop, 2 for unusable options."""
+    try:
+        fake = build_fake(args)
+    except SeedError as error:
+        print(f"sendcloud-contract serve: {args.seed}: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except (ValueError, OSError) as error:
+        print(f"sendcloud-contract serve: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        sock = _listen(args.host, args.port)
+    except OSError as error:
+        print(
+            f"sendcloud-contract serve: cannot listen on {args.host}:{args.port}: {error.strerror}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+
+    import uvicorn
+
+    from sendcloud_contract.fake.asgi import asgi_app
+
+    config = uvicorn.Config(
+        asgi_app(fake),
+        log_level=args.log_level,
+        access_log=args.log_level in ("info", "debug", "trace"),
+        lifespan="on",
+        timeout_graceful_shutdown=3,
+    )
+    server = uvicorn.Server(config)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        server.should_exit = True
+
+    # uvicorn re-raises the signal that stopped it once it is done; with this
+    # handler in place that re-raise is harmless and the exit status stays 0.
+    handled = (signal.SIGINT, signal.SIGTERM)
+    previous = (
+        {sig: signal.signal(sig, stop) for sig in handled}
+        if threading.current_thread() is threading.main_thread()
+        else {}
+    )
+    try:
+        account = fake.account
+        print(_base_url(sock))
+        print(f"public key:   {account.public_key}")
+        print(f"secret key:   {account.secret_key}")
+        if account.bearer_token:
+            print(f"bearer token: {account.bearer_token}")
+        print(f"integrations: {', '.join(str(i) for i in account.integrations)}")
+        print(f"orders:       {len(fake.orders())}")
+        print("Ctrl-C stops the server.", flush=True)
+        server.run(sockets=[sock])
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        sock.close()
+    print("sendcloud-contract serve: stopped", file=sys.stderr)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m sendcloud_contract.fake.server",
+        description="Serve a stateful fake of Sendcloud's Orders API v3.",
+    )
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
