@@ -411,9 +411,12 @@ def _check_order(order: Any, base: str) -> Found:
         order.get("billing_address"), f"{base}/billing_address", shipping=False
     )
     currencies = _price_currencies(order, base)
-    for currency, pointer in currencies.items():
-        if currency not in currency_codes():
-            yield UNKNOWN_CURRENCY, pointer, f"'{currency}' is not an ISO 4217 currency code"
+    if len(currencies) > 1 or not currencies.keys() <= currency_codes():
+        known = currency_codes()
+        for currency, pointer in list(currencies.items()):
+            if currency not in known:
+                del currencies[currency]
+                yield UNKNOWN_CURRENCY, pointer, f"'{currency}' is not an ISO 4217 currency code"
     if len(currencies) > 1:
         *_, (_, pointer) = currencies.items()
         yield (

@@ -237,3 +237,8 @@ def test_a_malformed_currency_is_the_schemas_finding_only(order: dict[str, Any])
         order["order_details"]["order_items"][0][price]["currency"] = "eur"
     order["payment_details"]["total_price"]["currency"] = "eur"
     assert {v.rule for v in validate(order, "order").violations} == {"enum"}
+
+
+def test_an_unknown_currency_is_not_also_a_mixed_currency(order: dict[str, Any]) -> None:
+    order["payment_details"]["other_costs"] = {"value": "1.00", "currency": "XYZ"}
+    assert _rules(order) == [("unknown-currency-code", "/payment_details/other_costs/currency")]
