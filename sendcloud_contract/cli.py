@@ -19,10 +19,16 @@ from sendcloud_contract.validation import validate_documents, validate_file
 PAYLOAD_SUFFIXES = (".json", ".jsonl", ".ndjson", ".yaml", ".yml")
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 PROGRESS_THRESHOLD = 200
+PARALLEL_THRESHOLD = 1000
 
 
 class UsageError(Exception):
     """A mistake in how the command was called (exit status 2)."""
+
+
+def _jobs(text: str) -> int | None:
+    """``auto`` (None: decided by the number of files and CPUs) or a whole number >= 1."""
+    return None if text == "auto" else _positive_int(text)
 
 
 def _positive_int(text: str) -> int:
@@ -58,7 +64,15 @@ def _add_validate(subparsers: argparse._SubParsersAction[argparse.ArgumentParser
         choices=("text", "json", "junit", "github"),
     )
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
-    parser.add_argument("--jobs", "-j", type=_positive_int, default=1, help="parallel workers")
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=_jobs,
+        default=None,
+        metavar="N|auto",
+        help="worker processes (default auto: one per CPU from "
+        f"{PARALLEL_THRESHOLD} files on, else 1); results are the same for any N",
+    )
     parser.add_argument(
         "--allow-unknown-fields",
         action="store_true",
@@ -165,17 +179,24 @@ class _Progress:
             self.stream.flush()
 
 
+def _workers(requested: int | None, files: int) -> int:
+    if requested is not None:
+        return requested
+    return min(os.cpu_count() or 1, 8) if files >= PARALLEL_THRESHOLD else 1
+
+
 def _check_all(paths: list[str], args: argparse.Namespace) -> list[Report]:
     progress = _Progress(len(paths), sys.stderr)
     results: list[Report] = []
+    jobs = _workers(args.jobs, len(paths))
     try:
-        if args.jobs == 1 or len(paths) < 2 or "-" in paths:
+        if jobs == 1 or len(paths) < 2 or "-" in paths:
             for path in paths:
                 results.append(_check_one((path, args)))
                 progress.advance(1)
             return results
-        size = max(1, min(200, len(paths) // (args.jobs * 4) or 1))
-        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        size = max(1, min(200, len(paths) // (jobs * 4) or 1))
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
             for chunk in pool.map(_check_chunk, [(c, args) for c in _chunks(paths, size)]):
                 results.extend(chunk)
                 progress.advance(len(chunk))

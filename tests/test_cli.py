@@ -148,10 +148,28 @@ def test_jobs_gives_identical_results(capsys: pytest.CaptureFixture[str], tmp_pa
     for source in sorted((EXAMPLES / "invalid").iterdir()) + sorted((EXAMPLES / "valid").iterdir()):
         for copy in range(3):
             shutil.copy(source, tmp_path / f"{copy}-{source.name}")
-    serial = run(capsys, "validate", "--format", "json", str(tmp_path))
+    serial = run(capsys, "validate", "--format", "json", "--jobs", "1", str(tmp_path))
     parallel = run(capsys, "validate", "--format", "json", "--jobs", "3", str(tmp_path))
     assert serial[0] == parallel[0] == 1
     assert json.loads(serial[1]) == json.loads(parallel[1])
+
+
+def test_jobs_auto_goes_parallel_on_many_files_with_identical_results(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sendcloud_contract import cli
+
+    for source in sorted((EXAMPLES / "invalid").iterdir()) + sorted((EXAMPLES / "valid").iterdir()):
+        shutil.copy(source, tmp_path / source.name)
+    files = len(list(tmp_path.iterdir()))
+    assert cli._workers(None, files) == 1
+    monkeypatch.setattr(cli, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(cli.os, "cpu_count", lambda: 2)
+    assert cli._workers(None, files) == 2
+    assert cli._workers(5, files) == 5
+    auto = run(capsys, "validate", "--format", "json", str(tmp_path))
+    serial = run(capsys, "validate", "--format", "json", "--jobs", "1", str(tmp_path))
+    assert auto == serial
 
 
 def test_output_file_and_formats(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

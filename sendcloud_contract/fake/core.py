@@ -29,6 +29,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import orjson
 
 from sendcloud_contract.loading import load_bytes
+from sendcloud_contract.rules import parse_date_time
 from sendcloud_contract.validation import validate
 
 __all__ = [
@@ -239,38 +240,22 @@ def _contract_errors(
             where = pointer(violation.pointer, violation.sendcloud_pointer)
         else:
             where = violation.sendcloud_pointer or "/data/attributes" + violation.pointer
-        errors.append(_invalid(violation.message, where))
+        detail = _SENDCLOUD_DETAILS.get(violation.rule, violation.message)
+        errors.append(_invalid(detail, where))
     return errors
 
 
-_DATE_TIME = re.compile(
-    r"^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?"
-    r"([Zz]|[+-][0-9]{2}:[0-9]{2})$"
-)
+# Sendcloud's own wording where its documentation shows it; the validator's message otherwise.
+_SENDCLOUD_DETAILS = {"required": "Field required"}
+
+
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def _parse_date_time(text: Any) -> datetime | None:
-    """An RFC 3339 date-time in UTC (Python 3.10's fromisoformat cannot read them all)."""
-    if not isinstance(text, str):
-        return None
-    match = _DATE_TIME.match(text)
-    if not match:
-        return None
-    year, month, day, hour, minute, second = (int(match.group(i)) for i in range(1, 7))
-    fraction = match.group(7) or ".0"
-    micros = int((fraction[1:] + "000000")[:6])
-    offset = match.group(8)
-    if offset in ("Z", "z"):
-        tz = timezone.utc
-    else:
-        sign = -1 if offset[0] == "-" else 1
-        tz = timezone(sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[4:6])))
-    try:
-        moment = datetime(year, month, day, hour, minute, min(second, 59), micros, tzinfo=tz)
-    except ValueError:
-        return None
-    return moment.astimezone(timezone.utc)
+    """An RFC 3339 date-time in UTC, or None."""
+    moment = parse_date_time(text) if isinstance(text, str) else None
+    return moment.astimezone(timezone.utc) if moment else None
 
 
 def _micros(moment: datetime) -> int:

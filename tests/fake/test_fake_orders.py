@@ -98,6 +98,7 @@ def test_every_violation_comes_back_at_sendcloud_pointers(api: Api) -> None:
     ]
     assert all(e["code"] == "invalid" and e["status"] == "400" for e in errors_of(response))
     assert details(response)[1][1] == "Input should be greater than 0"
+    assert details(response)[0][1] == details(response)[2][1] == "Field required"
     assert api.fake.orders() == []
 
 
