@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from importlib import resources
@@ -235,7 +235,8 @@ def _get(node: Any, *keys: str) -> Any:
     return node
 
 
-Found = Iterator[tuple[Rule, str, str]]
+Found = list[tuple[Rule, str, str]]
+"""Findings as (rule, pointer, message), appended to by each check."""
 
 
 _PAYMENT_PRICES = frozenset(
@@ -298,7 +299,7 @@ def _updated_before_created(created: str, updated: str) -> bool:
     return bool(created_at and updated_at and updated_at < created_at)
 
 
-def _check_country(code: Any, pointer: str) -> Found:
+def _check_country(code: Any, pointer: str, out: Found) -> None:
     if (
         isinstance(code, str)
         and len(code) == 2
@@ -306,45 +307,53 @@ def _check_country(code: Any, pointer: str) -> Found:
         and code.isupper()
         and code.isalpha()
     ):
-        yield UNKNOWN_COUNTRY, pointer, f"'{code}' is not an ISO 3166-1 alpha-2 country code"
+        out.append(
+            (UNKNOWN_COUNTRY, pointer, f"'{code}' is not an ISO 3166-1 alpha-2 country code")
+        )
 
 
-def _check_address(address: Any, pointer: str, *, shipping: bool) -> Found:
+def _check_address(address: Any, pointer: str, out: Found, *, shipping: bool) -> None:
     if not isinstance(address, dict):
         return
     country = address.get("country_code")
-    yield from _check_country(country, f"{pointer}/country_code")
+    _check_country(country, f"{pointer}/country_code", out)
     if not isinstance(country, str):
         return
     state = address.get("state_province_code")
     if state is None or state == "":
         if shipping and country in STATE_REQUIRED_COUNTRIES:
-            yield (
-                STATE_REQUIRED,
-                pointer,
-                f"state_province_code is required for shipping to {country}",
+            out.append(
+                (
+                    STATE_REQUIRED,
+                    pointer,
+                    f"state_province_code is required for shipping to {country}",
+                )
             )
         return
     if not isinstance(state, str) or country not in country_codes():
         return
     prefix, dash, local = state.partition("-")
     if dash and prefix != country:
-        yield (
-            UNKNOWN_STATE,
-            f"{pointer}/state_province_code",
-            f"'{state}' belongs to {prefix}, but the address is in {country}",
+        out.append(
+            (
+                UNKNOWN_STATE,
+                f"{pointer}/state_province_code",
+                f"'{state}' belongs to {prefix}, but the address is in {country}",
+            )
         )
         return
     known = subdivision_codes(country)
     if known and (local if dash else state) not in known:
-        yield (
-            UNKNOWN_STATE,
-            f"{pointer}/state_province_code",
-            f"'{state}' is not a known subdivision of {country}",
+        out.append(
+            (
+                UNKNOWN_STATE,
+                f"{pointer}/state_province_code",
+                f"'{state}' is not a known subdivision of {country}",
+            )
         )
 
 
-def _check_items(items: list[Any], base: str, international: bool) -> Found:
+def _check_items(items: list[Any], base: str, international: bool, out: Found) -> None:
     countries = country_codes()
     for i, item in enumerate(items):
         if not isinstance(item, dict):
@@ -352,7 +361,7 @@ def _check_items(items: list[Any], base: str, international: bool) -> Found:
         get = item.get
         origin = get("country_of_origin")
         if origin is not None and origin not in countries:
-            yield from _check_country(origin, f"{_item(base, i)}/country_of_origin")
+            _check_country(origin, f"{_item(base, i)}/country_of_origin", out)
         unit, total, quantity = get("unit_price"), get("total_price"), get("quantity")
         if isinstance(unit, dict) and isinstance(total, dict) and isinstance(quantity, int):
             unit_value, total_value = unit.get("value"), total.get("value")
@@ -362,36 +371,46 @@ def _check_items(items: list[Any], base: str, international: bool) -> Found:
                 and total_value > unit_value * quantity + 0.005
                 and unit.get("currency") == total.get("currency")
             ):
-                yield (
-                    TOTAL_EXCEEDS,
-                    f"{_item(base, i)}/total_price/value",
-                    f"total_price {total_value} is above unit_price {unit_value} x quantity "
-                    f"{quantity} = {round(unit_value * quantity, 2)}",
+                out.append(
+                    (
+                        TOTAL_EXCEEDS,
+                        f"{_item(base, i)}/total_price/value",
+                        f"total_price {total_value} is above unit_price {unit_value} x quantity "
+                        f"{quantity} = {round(unit_value * quantity, 2)}",
+                    )
                 )
         if get("image_url") and not get("product_id"):
-            yield (
-                IMAGE_WITHOUT_PRODUCT,
-                f"{_item(base, i)}/image_url",
-                "image_url is given without product_id",
+            out.append(
+                (
+                    IMAGE_WITHOUT_PRODUCT,
+                    f"{_item(base, i)}/image_url",
+                    "image_url is given without product_id",
+                )
             )
         ean = get("ean")
         if ean and isinstance(ean, str) and not gtin_is_valid(ean):
-            yield EAN_CHECK_DIGIT, f"{_item(base, i)}/ean", f"'{ean}' is not a valid EAN/GTIN"
+            out.append(
+                (EAN_CHECK_DIGIT, f"{_item(base, i)}/ean", f"'{ean}' is not a valid EAN/GTIN")
+            )
         hs_code = get("hs_code")
         if hs_code and isinstance(hs_code, str):
             digits = hs_code.replace(".", "").replace(" ", "")
             if not (digits.isdigit() and 6 <= len(digits) <= 10):
-                yield (
-                    HS_CODE_SHAPE,
-                    f"{_item(base, i)}/hs_code",
-                    f"'{hs_code}' is not 6 to 10 digits",
+                out.append(
+                    (
+                        HS_CODE_SHAPE,
+                        f"{_item(base, i)}/hs_code",
+                        f"'{hs_code}' is not 6 to 10 digits",
+                    )
                 )
         if international and not (hs_code and origin):
             missing = [k for k in ("hs_code", "country_of_origin") if not get(k)]
-            yield (
-                CUSTOMS_MISSING,
-                _item(base, i),
-                f"item is shipped outside the EU without {' and '.join(missing)}",
+            out.append(
+                (
+                    CUSTOMS_MISSING,
+                    _item(base, i),
+                    f"item is shipped outside the EU without {' and '.join(missing)}",
+                )
             )
 
 
@@ -399,30 +418,32 @@ def _item(base: str, index: int) -> str:
     return f"{base}/order_details/order_items/{index}"
 
 
-def _check_order(order: Any, base: str) -> Found:
+def _check_order(order: Any, base: str, out: Found) -> None:
     if not isinstance(order, dict):
         return
     request_id = order.get("id")
     if isinstance(request_id, str) and not (request_id.isascii() and request_id.isdigit()):
-        yield REQUEST_ID_DIGITS, f"{base}/id", f"id '{request_id}' is not a digit string"
+        out.append((REQUEST_ID_DIGITS, f"{base}/id", f"id '{request_id}' is not a digit string"))
     shipping = order.get("shipping_address")
-    yield from _check_address(shipping, f"{base}/shipping_address", shipping=True)
-    yield from _check_address(
-        order.get("billing_address"), f"{base}/billing_address", shipping=False
-    )
+    _check_address(shipping, f"{base}/shipping_address", out, shipping=True)
+    _check_address(order.get("billing_address"), f"{base}/billing_address", out, shipping=False)
     currencies = _price_currencies(order, base)
     if len(currencies) > 1 or not currencies.keys() <= currency_codes():
         known = currency_codes()
         for currency, pointer in list(currencies.items()):
             if currency not in known:
                 del currencies[currency]
-                yield UNKNOWN_CURRENCY, pointer, f"'{currency}' is not an ISO 4217 currency code"
+                out.append(
+                    (UNKNOWN_CURRENCY, pointer, f"'{currency}' is not an ISO 4217 currency code")
+                )
     if len(currencies) > 1:
         *_, (_, pointer) = currencies.items()
-        yield (
-            MIXED_CURRENCIES,
-            pointer,
-            f"prices use {', '.join(sorted(currencies))} within one order",
+        out.append(
+            (
+                MIXED_CURRENCIES,
+                pointer,
+                f"prices use {', '.join(sorted(currencies))} within one order",
+            )
         )
     details = order.get("order_details")
     if isinstance(details, dict):
@@ -432,10 +453,12 @@ def _check_order(order: Any, base: str) -> Found:
             and isinstance(updated, str)
             and _updated_before_created(created, updated)
         ):
-            yield (
-                UPDATED_BEFORE_CREATED,
-                f"{base}/order_details/order_updated_at",
-                f"order_updated_at {updated} is before order_created_at {created}",
+            out.append(
+                (
+                    UPDATED_BEFORE_CREATED,
+                    f"{base}/order_details/order_updated_at",
+                    f"order_updated_at {updated} is before order_created_at {created}",
+                )
             )
     destination = _get(shipping, "country_code")
     international = (
@@ -444,32 +467,35 @@ def _check_order(order: Any, base: str) -> Found:
         and destination not in EU_COUNTRIES
     )
     if international and not order.get("customs_details"):
-        yield (
-            CUSTOMS_MISSING,
-            f"{base}/customs_details" if "customs_details" in order else base,
-            f"shipping to {destination}, outside the EU, without customs_details",
+        out.append(
+            (
+                CUSTOMS_MISSING,
+                f"{base}/customs_details" if "customs_details" in order else base,
+                f"shipping to {destination}, outside the EU, without customs_details",
+            )
         )
     tax_numbers = _get(order, "customs_details", "tax_numbers")
     if isinstance(tax_numbers, dict):
         for role, entries in tax_numbers.items():
             if isinstance(entries, list):
                 for i, entry in enumerate(entries):
-                    yield from _check_country(
+                    _check_country(
                         _get(entry, "country_code"),
                         f"{base}/customs_details/tax_numbers/{role}/{i}/country_code",
+                        out,
                     )
     items = _get(details, "order_items")
     if isinstance(items, list):
-        yield from _check_items(items, base, international)
+        _check_items(items, base, international, out)
 
 
-def _check_batch(batch: Any) -> Found:
+def _check_batch(batch: Any, out: Found) -> None:
     if not isinstance(batch, list):
         return
     seen: dict[tuple[Any, Any], int] = {}
     for index, order in enumerate(batch):
         base = f"/{index}"
-        yield from _check_order(order, base)
+        _check_order(order, base, out)
         if not isinstance(order, dict):
             continue
         order_id, integration = (
@@ -480,39 +506,46 @@ def _check_batch(batch: Any) -> Found:
             continue
         key = (order_id, integration)
         if key in seen:
-            yield (
-                DUPLICATE_ORDER_KEY,
-                base,
-                f"order_id '{order_id}' for integration {integration} is already order "
-                f"{seen[key]} of this batch",
+            out.append(
+                (
+                    DUPLICATE_ORDER_KEY,
+                    base,
+                    f"order_id '{order_id}' for integration {integration} is already order "
+                    f"{seen[key]} of this batch",
+                )
             )
         else:
             seen[key] = index
 
 
-def _check_update(update: Any) -> Found:
+def _check_update(update: Any, out: Found) -> None:
     if not isinstance(update, dict):
         return
     request_id = update.get("id")
     if isinstance(request_id, str) and not (request_id.isascii() and request_id.isdigit()):
-        yield REQUEST_ID_DIGITS, "/id", f"id '{request_id}' is not a digit string"
+        out.append((REQUEST_ID_DIGITS, "/id", f"id '{request_id}' is not a digit string"))
     for key in ("shipping_address", "billing_address"):
         address = update.get(key)
         if isinstance(address, dict):
-            yield from _check_country(address.get("country_code"), f"/{key}/country_code")
+            _check_country(address.get("country_code"), f"/{key}/country_code", out)
     items = _get(update, "order_details", "order_items")
     if isinstance(items, list):
         for i, item in enumerate(items):
             if isinstance(item, dict):
-                yield from _check_country(
+                _check_country(
                     item.get("country_of_origin"),
                     f"/order_details/order_items/{i}/country_of_origin",
+                    out,
                 )
 
 
-_CHECKS: dict[str, Callable[[Any], Found]] = {
+def _check_single_order(order: Any, out: Found) -> None:
+    _check_order(order, "", out)
+
+
+_CHECKS: dict[str, Callable[[Any, Found], None]] = {
     "order-batch": _check_batch,
-    "order": lambda order: _check_order(order, ""),
+    "order": _check_single_order,
     "order-update": _check_update,
 }
 
@@ -522,9 +555,11 @@ def check(kind: str, value: Any) -> list[Violation]:
     checker = _CHECKS.get(kind)
     if checker is None:
         return []
+    found: Found = []
+    checker(value, found)
     return [
         Violation(
             pointer=pointer, message=message, rule=rule.id, severity=rule.severity, hint=rule.hint
         )
-        for rule, pointer, message in checker(value)
+        for rule, pointer, message in found
     ]
