@@ -18,6 +18,14 @@ demo: $(STAMP)
 	@echo
 	@echo "== invalid payloads (exit status 1 expected: each file shows why)"
 	$(BIN)/sendcloud-contract validate examples/invalid; test $$? -eq 1
+	@echo
+	@echo "== the stateful fake of the Orders API, in process (examples/fake_roundtrip.py)"
+	$(BIN)/python examples/fake_roundtrip.py
+	@echo
+	@echo "== generated order batches (Hypothesis strategies), checked by the validator"
+	rm -rf build/demo-generated
+	$(BIN)/sendcloud-contract generate --kind batch --count 5 --seed 1 --out build/demo-generated
+	$(BIN)/sendcloud-contract validate build/demo-generated
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
