@@ -20,6 +20,13 @@ PAYLOAD_SUFFIXES = (".json", ".jsonl", ".ndjson", ".yaml", ".yml")
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 PROGRESS_THRESHOLD = 200
 PARALLEL_THRESHOLD = 1000
+# Packages of the optional extras, by the extra that installs them.
+OPTIONAL_PACKAGES = {
+    "uvicorn": "fake",
+    "httpx": "fake",
+    "respx": "fake",
+    "hypothesis": "strategies",
+}
 
 
 class UsageError(Exception):
@@ -313,6 +320,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         status: int = args.handler(args)
     except UsageError as error:
         parser.exit(EXIT_USAGE, f"sendcloud-contract: error: {error}\n")
+    except ModuleNotFoundError as error:
+        extra = OPTIONAL_PACKAGES.get((error.name or "").partition(".")[0])
+        if extra is None:
+            raise
+        parser.exit(
+            EXIT_USAGE,
+            f"sendcloud-contract: error: '{args.command}' needs {error.name}: "
+            f"pip install 'sendcloud-contract[{extra}]'\n",
+        )
     except KeyboardInterrupt:
         return 130
     return status

@@ -315,3 +315,26 @@ def test_colour_follows_no_color_and_force_color(
     assert "\033[31m" in run(capsys, "validate", bad)[1]
     monkeypatch.setenv("NO_COLOR", "1")
     assert "\033[" not in run(capsys, "validate", bad)[1]
+
+
+@pytest.mark.parametrize(
+    ("argv", "missing", "extra"),
+    [
+        (["serve", "--port", "0"], "uvicorn", "fake"),
+        (["generate", "--out", "x"], "hypothesis", "strategies"),
+    ],
+)
+def test_a_missing_optional_package_is_named_with_its_extra(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    argv: list[str],
+    missing: str,
+    extra: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setitem(sys.modules, missing, None)
+    status, _, err = run(capsys, *argv)
+    assert status == 2
+    assert f"needs {missing}: pip install 'sendcloud-contract[{extra}]'" in err
+    assert "Traceback" not in err

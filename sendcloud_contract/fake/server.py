@@ -181,6 +181,8 @@ def run(args: argparse.Namespace) -> int:
     except (ValueError, OSError) as error:
         print(f"sendcloud-contract serve: {error}", file=sys.stderr)
         return EXIT_USAGE
+    import uvicorn  # before binding, so a missing server package leaves no socket behind
+
     try:
         sock = _listen(args.host, args.port)
     except OSError as error:
@@ -189,8 +191,6 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-
-    import uvicorn
 
     from sendcloud_contract.fake.asgi import asgi_app
 
