@@ -1,0 +1,147 @@
+"""The stored order: what is kept of a sent order, how GET returns it, and how PATCH merges.
+
+Kept apart from the request handling so listing and paging can read orders
+without knowing how they got there.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from sendcloud_contract.fake._errors import ITEM_NOT_FOUND, refuse
+from sendcloud_contract.rules import parse_date_time
+
+__all__ = ["State", "StoredOrder", "integration_of", "merge_order", "stored"]
+
+
+@dataclass
+class StoredOrder:
+    pk: int
+    owner: str
+    document: dict[str, Any]
+    created_at: datetime
+    modified_at: datetime
+    unseen_reads: int = 0
+
+    @property
+    def order_id(self) -> str:
+        return str(self.document["order_id"])
+
+    @property
+    def integration(self) -> int:
+        return int(self.document["order_details"]["integration"]["id"])
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.order_id, self.integration)
+
+    def moment(self, name: str) -> datetime | None:
+        """An ``order_details`` date-time in UTC, or None when absent or not RFC 3339."""
+        text = self.document["order_details"].get(name)
+        moment = parse_date_time(text) if isinstance(text, str) else None
+        return moment.astimezone(timezone.utc) if moment else None
+
+    def returned(self) -> dict[str, Any]:
+        """The order as GET answers it: Sendcloud's id as a digit string, timestamps first."""
+        head = {
+            "id": str(self.pk),
+            "order_id": self.document["order_id"],
+            "order_number": self.document["order_number"],
+            "created_at": _timestamp(self.created_at),
+            "modified_at": _timestamp(self.modified_at),
+        }
+        rest = {k: copy.deepcopy(v) for k, v in self.document.items() if k not in head}
+        return head | rest
+
+    def summary(self) -> dict[str, Any]:
+        """The order as 201 and PATCH answers name it: the id as an integer."""
+        return {
+            "id": self.pk,
+            "order_id": self.document["order_id"],
+            "order_number": self.document["order_number"],
+        }
+
+
+@dataclass
+class State:
+    """Everything a reset forgets: the orders by id, and the id of each (order_id, integration)."""
+
+    orders: dict[int, StoredOrder] = field(default_factory=dict)
+    by_key: dict[tuple[str, int], int] = field(default_factory=dict)
+
+
+def _timestamp(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
+
+
+def stored(order: Mapping[str, Any]) -> dict[str, Any]:
+    """What is kept of a sent order: read-only fields are Sendcloud's to set."""
+    return {
+        k: copy.deepcopy(v)
+        for k, v in order.items()
+        if k not in ("id", "created_at", "modified_at")
+    }
+
+
+def integration_of(order: Any) -> int | None:
+    if not isinstance(order, dict):
+        return None
+    details = order.get("order_details")
+    integration = details.get("integration") if isinstance(details, dict) else None
+    value = integration.get("id") if isinstance(integration, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def merge_order(document: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """A PATCH applied: a merge patch, except that order items are matched by name."""
+    details = changes.get("order_details")
+    if isinstance(details, dict) and "order_items" in details:
+        items = _merge_items(document["order_details"]["order_items"], details["order_items"])
+        rest = {k: v for k, v in details.items() if k != "order_items"}
+        merged = _merge(document, {**changes, "order_details": rest})
+        merged["order_details"] = {**merged["order_details"], "order_items": items}
+        return merged
+    return _merge(document, changes)
+
+
+def _merge(target: dict[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
+    """JSON merge patch (RFC 7386): objects merge, null removes, anything else replaces."""
+    result = dict(target)
+    for key, value in patch.items():
+        if value is None:
+            result.pop(key, None)
+        elif isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = _merge(result[key], value)
+        else:
+            result[key] = copy.deepcopy(value)
+    return result
+
+
+def _merge_items(items: list[Any], patches: list[Any]) -> list[Any]:
+    """Apply item patches matched by ``name``; items are never added or removed."""
+    merged = copy.deepcopy(items)
+    for patch in patches:
+        name = patch.get("name") if isinstance(patch, dict) else None
+        index = next(
+            (
+                i
+                for i, item in enumerate(merged)
+                if isinstance(item, dict) and item.get("name") == name
+            ),
+            None,
+        )
+        if index is None or not isinstance(patch, dict):
+            # Sendcloud's documented pointer for this error really is this path.
+            raise refuse(
+                400,
+                "invalid",
+                ITEM_NOT_FOUND,
+                title="Invalid",
+                pointer="order/order_details/order_items",
+            )
+        merged[index] = _merge(merged[index], patch)
+    return merged
