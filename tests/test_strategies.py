@@ -20,10 +20,9 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from sendcloud_contract import rules, schemas
+from sendcloud_contract.rules import EU_COUNTRIES
 from sendcloud_contract.strategies import (
     DIMENSION_UNITS,
-    EU_COUNTRIES,
-    STATE_REQUIRED,
     VOLUME_UNITS,
     WEIGHT_UNITS,
     ExpectedViolation,
@@ -560,11 +559,6 @@ def test_unit_tables_match_the_schema_enums() -> None:
     assert set(WEIGHT_UNITS) == set(_enum_of("weight-unit"))
     assert set(DIMENSION_UNITS) == set(_enum_of("dimension-unit"))
     assert set(VOLUME_UNITS) == set(_enum_of("volume-unit"))
-
-
-def test_domain_knowledge_matches_the_rules() -> None:
-    assert EU_COUNTRIES == rules.EU_COUNTRIES
-    assert STATE_REQUIRED == rules.STATE_REQUIRED_COUNTRIES
 
 
 # ---------------------------------------------------------------------------------------------

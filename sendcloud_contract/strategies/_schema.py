@@ -1,0 +1,55 @@
+"""What the strategies read from the shipped schema files: enums and nullable members.
+
+Drawing enums from the schemas keeps the strategies in step with the contract they target.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urljoin
+
+from sendcloud_contract import schemas
+
+_COMMON = schemas.BASE_URI + "common.schema.json"
+
+
+@functools.cache
+def _documents() -> dict[str, dict[str, Any]]:
+    return dict(schemas.schema_resources())
+
+
+def _resolve(node: Mapping[str, Any], base: str) -> tuple[Mapping[str, Any], str]:
+    """Follow ``$ref`` chains through the shipped files (no network, ever)."""
+    while "$ref" in node:
+        uri = urljoin(base, node["$ref"])
+        document_uri, _, fragment = uri.partition("#")
+        target: Any = _documents()[document_uri]
+        for token in filter(None, fragment.split("/")):
+            target = target[token.replace("~1", "/").replace("~0", "~")]
+        node, base = target, document_uri
+    return node, base
+
+
+def _definition(name: str) -> Mapping[str, Any]:
+    return _resolve({"$ref": f"{_COMMON}#/$defs/{name}"}, _COMMON)[0]
+
+
+@functools.cache
+def _enum(definition: str, member: str | None = None) -> tuple[str, ...]:
+    """An enum of the contract, in schema order (the first value is what shrinking reaches)."""
+    node = _definition(definition)
+    if member is not None:
+        node = _resolve(node["properties"][member], _COMMON)[0]
+    return tuple(node["enum"])
+
+
+@functools.cache
+def _nullable_members(definition: str) -> frozenset[str]:
+    properties = _definition(definition)["properties"]
+    return frozenset(
+        name
+        for name, node in properties.items()
+        if isinstance(node.get("type"), list) and "null" in node["type"]
+    )
