@@ -38,6 +38,9 @@ def _warning(id: str, summary: str, hint: str) -> Rule:
     return Rule(id, Severity.WARNING, summary, hint)
 
 
+MAX_ORDERS_PER_BATCH = 100
+"""Sendcloud's limit on one POST /orders body (the batch schema's ``maxItems``)."""
+
 BATCH_TOO_LARGE = _error(
     "batch-too-large",
     "more than 100 orders in one batch",

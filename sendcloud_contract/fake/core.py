@@ -64,6 +64,7 @@ from sendcloud_contract.fake._paging import (
     parse_sort,
 )
 from sendcloud_contract.loading import load_bytes
+from sendcloud_contract.rules import MAX_ORDERS_PER_BATCH
 
 __all__ = [
     "BASE_URL",
@@ -77,7 +78,6 @@ __all__ = [
 
 BASE_URL = "https://panel.sendcloud.sc/api/v3"
 ROOT = "/api/v3"
-MAX_BATCH = 100
 DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024
 PUBLIC_KEY = "fake-public-key"
 SECRET_KEY = "fake-secret-key"
@@ -271,8 +271,8 @@ class FakeSendcloud:
             saved = copy.deepcopy(self._state)
             ids: list[int] = []
             try:
-                for start in range(0, len(orders), MAX_BATCH):
-                    chunk = [copy.deepcopy(o) for o in orders[start : start + MAX_BATCH]]
+                for start in range(0, len(orders), MAX_ORDERS_PER_BATCH):
+                    chunk = [copy.deepcopy(o) for o in orders[start : start + MAX_ORDERS_PER_BATCH]]
                     errors, cleaned = _checked(chunk)
                     try:
                         ids.extend(self._upsert(owner, cleaned, errors, seeding=True))
@@ -419,11 +419,11 @@ class FakeSendcloud:
                 "Wrong request format, expected list of objects",
                 title="Wrong format",
             )
-        if len(batch) > MAX_BATCH:
+        if len(batch) > MAX_ORDERS_PER_BATCH:
             raise refuse(
                 400,
                 "invalid",
-                f"Orders list should have at most {MAX_BATCH} items, not {len(batch)}",
+                f"Orders list should have at most {MAX_ORDERS_PER_BATCH} items, not {len(batch)}",
                 pointer="/data/attributes/",
             )
         errors, cleaned = _checked(batch)

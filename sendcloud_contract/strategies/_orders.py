@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import DrawFn, SearchStrategy
 
+from sendcloud_contract.rules import MAX_ORDERS_PER_BATCH
 from sendcloud_contract.strategies._build import Order, _build_order, _Config
 from sendcloud_contract.strategies._data import (
     _COUNTRIES,
@@ -21,7 +22,7 @@ from sendcloud_contract.strategies._data import (
 from sendcloud_contract.strategies._schema import _enum
 from sendcloud_contract.strategies._source import _SEEDS, _Drawn, _Seeded
 
-MAX_BATCH = 100
+MAX_BATCH = MAX_ORDERS_PER_BATCH
 """Sendcloud accepts at most this many orders per POST /orders request."""
 
 IntegrationIds = Sequence[int] | SearchStrategy[int] | None
