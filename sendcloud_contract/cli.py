@@ -6,7 +6,6 @@ import argparse
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import IO
 
@@ -202,6 +201,8 @@ def _check_all(paths: list[str], args: argparse.Namespace) -> list[Report]:
                 results.append(_check_one((path, args)))
                 progress.advance(1)
             return results
+        from concurrent.futures import ProcessPoolExecutor
+
         size = max(1, min(200, len(paths) // (jobs * 4) or 1))
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             for chunk in pool.map(_check_chunk, [(c, args) for c in _chunks(paths, size)]):

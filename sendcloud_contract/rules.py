@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -168,7 +168,7 @@ STATE_REQUIRED_COUNTRIES = frozenset({"AU", "CA", "IT", "US"})
 def _iso_data() -> dict[str, Any]:
     """ISO 3166 and ISO 4217 codes, a snapshot of pycountry's data shipped with the package."""
     data: dict[str, Any] = orjson.loads(
-        (resources.files("sendcloud_contract") / "data" / "iso.json").read_bytes()
+        (Path(__file__).resolve().parent / "data" / "iso.json").read_bytes()
     )
     return data
 
@@ -279,6 +279,32 @@ def _price_currencies(order: dict[str, Any], base: str) -> dict[str, str]:
     if len(found) == 1 and _is_currency_shaped(next(iter(found))):
         return found
     return {c: p for c, p in found.items() if _is_currency_shaped(c)}
+
+
+def _may_mix_currencies(order: dict[str, Any]) -> bool:
+    """Cheap test of the common case: every price in the one (known) currency of the total."""
+    payment = order.get("payment_details")
+    if not isinstance(payment, dict):
+        return True
+    total = payment.get("total_price")
+    currency = total.get("currency") if isinstance(total, dict) else None
+    if not isinstance(currency, str) or currency not in currency_codes():
+        return True
+    for key, price in payment.items():
+        if key in _PAYMENT_PRICES and isinstance(price, dict):
+            other = price.get("currency")
+            if other is not None and other != currency:
+                return True
+    details = order.get("order_details")
+    items = details.get("order_items") if isinstance(details, dict) else None
+    if isinstance(items, list):
+        for item in items:
+            if isinstance(item, dict):
+                for key in ("unit_price", "total_price"):
+                    price = item.get(key)
+                    if isinstance(price, dict) and price.get("currency", currency) != currency:
+                        return True
+    return False
 
 
 def _is_currency_shaped(code: str) -> bool:
@@ -430,7 +456,7 @@ def _check_order(order: Any, base: str, out: Found) -> None:
     shipping = order.get("shipping_address")
     _check_address(shipping, f"{base}/shipping_address", out, shipping=True)
     _check_address(order.get("billing_address"), f"{base}/billing_address", out, shipping=False)
-    currencies = _price_currencies(order, base)
+    currencies = _price_currencies(order, base) if _may_mix_currencies(order) else {}
     if len(currencies) > 1 or not currencies.keys() <= currency_codes():
         known = currency_codes()
         for currency, pointer in list(currencies.items()):

@@ -242,3 +242,13 @@ def test_a_malformed_currency_is_the_schemas_finding_only(order: dict[str, Any])
 def test_an_unknown_currency_is_not_also_a_mixed_currency(order: dict[str, Any]) -> None:
     order["payment_details"]["other_costs"] = {"value": "1.00", "currency": "XYZ"}
     assert _rules(order) == [("unknown-currency-code", "/payment_details/other_costs/currency")]
+
+
+@pytest.mark.parametrize("currency", [["EUR"], {"code": "EUR"}, None, 7])
+def test_a_currency_of_the_wrong_type_is_the_schemas_finding_only(
+    order: dict[str, Any], currency: Any
+) -> None:
+    order["payment_details"]["total_price"]["currency"] = currency
+    report = validate(order, "order")
+    assert {v.rule for v in report.violations} <= {"type", "enum"}
+    assert report.errors
