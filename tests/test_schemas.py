@@ -33,7 +33,7 @@ def _python_registry() -> referencing.Registry[Any]:
     def refuse(uri: str) -> referencing.Resource[Any]:
         raise referencing.exceptions.NoSuchResource(ref=uri)
 
-    return referencing.Registry(retrieve=refuse).with_resources(  # type: ignore[call-arg]
+    return referencing.Registry(retrieve=refuse).with_resources(
         (uri, referencing.Resource.from_contents(doc)) for uri, doc in schemas.schema_resources()
     )
 
