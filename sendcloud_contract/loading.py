@@ -36,6 +36,8 @@ from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 import orjson
 
+from sendcloud_contract import pointers
+
 if TYPE_CHECKING:
     import yaml
 
@@ -422,10 +424,6 @@ def _skip(text: str, pos: int) -> int:
     return pos if match is None else match.end()
 
 
-def _escape_token(token: str) -> str:
-    return token.replace("~", "~0").replace("/", "~1")
-
-
 class _JsonScan:
     """A strict RFC 8259 parser that records where each value is and reports why not.
 
@@ -621,7 +619,7 @@ class _JsonScan:
                 "Put a colon between the member name and its value.",
             )
         pos = _skip(text, pos + 1)
-        return pos, f"{frame.pointer}/{_escape_token(key)}"
+        return pos, f"{frame.pointer}/{pointers.escape(key)}"
 
     def _scalar(self, pos: int, pointer: str) -> tuple[Any, int]:
         text = self.text
@@ -863,7 +861,7 @@ class _Collection:
             return f"{self.pointer}/{len(self.value)}"
         if self.awaiting_key or self.key is None:
             return None
-        return f"{self.pointer}/{_escape_token(self.key)}"
+        return f"{self.pointer}/{pointers.escape(self.key)}"
 
 
 @dataclass

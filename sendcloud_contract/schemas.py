@@ -17,6 +17,8 @@ from typing import Any, Literal, cast
 
 import jsonschema_rs
 
+from sendcloud_contract import pointers
+
 __all__ = [
     "BASE_URI",
     "KINDS",
@@ -102,6 +104,15 @@ def schema_resources(*, open_view: bool = False) -> Iterator[tuple[str, dict[str
 def resource(uri: str) -> dict[str, Any]:
     """A shipped schema file by its ``$id`` (shared, do not modify)."""
     return _raw_resources()[uri]
+
+
+def lookup(location: str) -> Any:
+    """The node a ``URI#pointer`` names in the shipped files (shared, do not modify)."""
+    uri, _, fragment = location.partition("#")
+    node: Any = resource(uri)
+    for token in pointers.split(fragment):
+        node = node[int(token)] if isinstance(node, list) else node[token]
+    return node
 
 
 def uri_for(kind: Kind) -> str:

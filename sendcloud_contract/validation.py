@@ -15,7 +15,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from sendcloud_contract import rules, schemas
+from sendcloud_contract import pointers, rules, schemas
 from sendcloud_contract.loading import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_DEPTH,
@@ -68,20 +68,6 @@ _JSON_TYPE_NAMES = {
 
 def _json_type(value: Any) -> str:
     return _JSON_TYPE_NAMES.get(type(value), type(value).__name__)
-
-
-def escape_token(token: str | int) -> str:
-    return str(token).replace("~", "~0").replace("/", "~1")
-
-
-def to_pointer(path: Iterable[str | int]) -> str:
-    return "".join("/" + escape_token(part) for part in path)
-
-
-def split_pointer(pointer: str) -> list[str]:
-    if not pointer:
-        return []
-    return [p.replace("~1", "/").replace("~0", "~") for p in pointer[1:].split("/")]
 
 
 def sendcloud_pointer(kind: str, pointer: str) -> str | None:
@@ -138,13 +124,7 @@ def detect_kind(value: Any) -> tuple[Kind, str]:
 @functools.cache
 def _schema_at(location: str | None) -> Any:
     """The schema node an ``absolute_keyword_location`` names (``None`` when unknown)."""
-    if not location:
-        return None
-    uri, _, fragment = location.partition("#")
-    node: Any = schemas.resource(uri)
-    for token in split_pointer(fragment):
-        node = node[int(token)] if isinstance(node, list) else node[token]
-    return node
+    return schemas.lookup(location) if location else None
 
 
 def _parent_schema(location: str | None) -> dict[str, Any]:
@@ -203,7 +183,7 @@ class _Mapper:
         return found
 
     def _make(self, path: Sequence[str | int], message: str, rule: str, **extra: Any) -> Violation:
-        pointer = to_pointer(path)
+        pointer = pointers.to_pointer(path)
         return Violation(
             pointer=pointer,
             message=message,
@@ -250,7 +230,7 @@ class _Mapper:
                     _parent_schema(error.absolute_keyword_location).get("properties", {}),
                 ),
             )
-            target = to_pointer([*path, missing])
+            target = pointers.to_pointer([*path, missing])
             return [replace(violation, sendcloud_pointer=sendcloud_pointer(self.kind, target))]
         if isinstance(
             kind,
@@ -454,11 +434,11 @@ def _not_json(value: Any, kind: Kind) -> list[Violation]:
     """Violations for Python values that have no JSON form (a datetime, a set, an int key)."""
     return [
         Violation(
-            pointer=to_pointer(path),
+            pointer=pointers.to_pointer(path),
             message=message,
             rule="not-json",
             hint="convert it first, e.g. a datetime with .isoformat(), a Decimal with float()",
-            sendcloud_pointer=sendcloud_pointer(kind, to_pointer(path)),
+            sendcloud_pointer=sendcloud_pointer(kind, pointers.to_pointer(path)),
         )
         for path, message in _non_json_places(value, [])
     ]

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import DrawFn, SearchStrategy
 
-from sendcloud_contract import schemas
+from sendcloud_contract import pointers, schemas
 from sendcloud_contract.rules import STATE_REQUIRED_COUNTRIES
 from sendcloud_contract.strategies._build import Order, _build_order, _Config, _ean13
 from sendcloud_contract.strategies._data import _COUNTRIES, _COUNTRY_LIST, _DEFAULT_DESTINATIONS
@@ -54,10 +54,6 @@ class ExpectedViolation:
             "severity": self.severity,
             "description": self.description,
         }
-
-
-def _pointer(path: Sequence[str | int]) -> str:
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
 
 
 def _dotted(path: Sequence[str | int]) -> str:
@@ -420,7 +416,7 @@ def _invalid(draw: DrawFn, families: tuple[str, ...]) -> tuple[Any, ExpectedViol
     if family in _SCHEMA_FAMILIES:
         candidates = _site_mutations(base, family)
         broken, path, rule, why = draw(st.sampled_from(candidates))
-        pointer = _pointer(path)
+        pointer = pointers.to_pointer(path)
     else:
         broken, pointer, rule, why = _domain_break(draw, family, base)
     if draw(st.booleans()):

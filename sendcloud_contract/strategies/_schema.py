@@ -15,20 +15,11 @@ from sendcloud_contract import schemas
 _COMMON = schemas.BASE_URI + "common.schema.json"
 
 
-@functools.cache
-def _documents() -> dict[str, dict[str, Any]]:
-    return dict(schemas.schema_resources())
-
-
 def _resolve(node: Mapping[str, Any], base: str) -> tuple[Mapping[str, Any], str]:
     """Follow ``$ref`` chains through the shipped files (no network, ever)."""
     while "$ref" in node:
         uri = urljoin(base, node["$ref"])
-        document_uri, _, fragment = uri.partition("#")
-        target: Any = _documents()[document_uri]
-        for token in filter(None, fragment.split("/")):
-            target = target[token.replace("~1", "/").replace("~0", "~")]
-        node, base = target, document_uri
+        node, base = schemas.lookup(uri), uri.partition("#")[0]
     return node, base
 
 

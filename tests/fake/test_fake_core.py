@@ -96,6 +96,7 @@ def test_inject_fault_checks_its_arguments(
     route: str, kwargs: dict[str, int], message: str
 ) -> None:
     with pytest.raises(ValueError, match=message):
+        # Deliberately wrong arguments: the check under test is the fake's own, at run time.
         FakeSendcloud().inject_fault(route, **kwargs)  # type: ignore[arg-type]
 
 
