@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 __all__ = ["ContractViolation", "Report", "Severity", "Violation"]
@@ -36,10 +35,6 @@ class Violation:
     line: int | None = None
     column: int | None = None
     document: int | None = None
-
-    @property
-    def is_error(self) -> bool:
-        return self.severity is Severity.ERROR
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -81,9 +76,6 @@ class Report:
         """The same report with every warning counted as an error."""
         promoted = [replace(v, severity=Severity.ERROR) for v in self.violations]
         return replace(self, violations=promoted)
-
-    def extend(self, violations: Iterable[Violation]) -> None:
-        self.violations.extend(violations)
 
     def raise_for_violations(self) -> None:
         """Raise :class:`ContractViolation` with the text report when there are errors."""
