@@ -1,15 +1,19 @@
-"""Drift as GitHub Actions workflow commands: an error per drift, a warning per stale entry."""
+"""Drift as GitHub Actions workflow commands: an error per drift, a warning per stale entry.
+
+A difference seen in several shapes is one annotation, as in the text report.
+"""
 
 from __future__ import annotations
 
 from sendcloud_contract.drift._model import DriftReport
-from sendcloud_contract.drift._text import summary
+from sendcloud_contract.drift._text import also, grouped, summary
 from sendcloud_contract.reporting.github import workflow_command
 
 
 def render_github(report: DriftReport, verbose: bool = False) -> str:
     lines = []
-    for finding in report.findings:
+    for group in grouped(report.findings):
+        finding = group[0]
         if finding.known and not verbose:
             continue
         kind = f" ({finding.kind})" if finding.kind else ""
@@ -17,6 +21,8 @@ def render_github(report: DriftReport, verbose: bool = False) -> str:
             f"{finding.shape}{kind} {finding.pointer or '/'}: {finding.message}; "
             f"contract: {finding.contract}"
         )
+        if len(group) > 1:
+            message += f"; {also(group)}"
         if finding.deviation:
             message += f"; known: {finding.deviation}"
         lines.append(

@@ -74,6 +74,33 @@ def test_drift_exits_1_and_names_both_places(
     assert lines[-1].startswith("1 drift, 0 known deviations, 0 stale deviations")
 
 
+def test_one_difference_in_a_shared_definition_is_printed_once(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    document: dict[str, Any],
+    no_deviations: Path,
+) -> None:
+    schemas_of(document)["common"]["$defs"]["currency"]["enum"].append("CHF")
+    path = write(tmp_path, document)
+    status, out, _ = run(capsys, str(path), "--deviations", str(no_deviations))
+    assert status == 1
+    assert out.count("DRIFT  ") == 1
+    assert "enum values added: CHF [enum-values-added]" in out
+    assert re.search(
+        r"^    also in 23 more places \(POST /orders request, GET /orders 200, "
+        r"GET /orders/\{id\} 200, PATCH /orders/\{id\} request\)$",
+        out,
+        re.MULTILINE,
+    )
+    assert out.splitlines()[-1].startswith("1 drift (24 findings), 0 known deviations")
+    status, out, _ = run(capsys, str(path), "--deviations", str(no_deviations), "--format", "json")
+    assert json.loads(out)["summary"]["drift"] == 24
+    status, out, _ = run(
+        capsys, str(path), "--deviations", str(no_deviations), "--format", "github"
+    )
+    assert out.count("::error ") == 1
+
+
 def test_unreadable_document_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "openapi.yaml"
     path.write_text("openapi: 3.1.0\npaths: [\n", encoding="utf-8")
