@@ -300,6 +300,13 @@ def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
         "write generated example payloads (valid, edge-case or invalid orders)",
         chosen=chosen,
     )
+    _add_delegated(
+        subparsers,
+        "drift",
+        "sendcloud_contract.drift.command",
+        "compare the shipped schemas with Sendcloud's published OpenAPI document",
+        chosen=chosen,
+    )
     return parser
 
 
