@@ -13,7 +13,9 @@ from sendcloud_contract.fake.asgi import SendcloudASGI, asgi_app
 from sendcloud_contract.fake.core import (
     BASE_URL,
     Account,
+    Exchange,
     FakeSendcloud,
+    ListenerError,
     ManualClock,
     RateLimit,
     Reply,
@@ -26,7 +28,9 @@ if TYPE_CHECKING:
 __all__ = [
     "BASE_URL",
     "Account",
+    "Exchange",
     "FakeSendcloud",
+    "ListenerError",
     "ManualClock",
     "RateLimit",
     "Reply",
