@@ -9,8 +9,7 @@ import pytest
 
 from sendcloud_contract.fake import Exchange
 from sendcloud_contract.operations import operation
-
-from .conftest import ALICE, Api, make_order
+from tests.fake.helpers import ALICE, Api, make_order
 
 
 def test_a_listener_sees_every_exchange_with_what_the_fake_made_of_it(api: Api) -> None:
