@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from sendcloud_contract.fake._errors import Refusal
 from sendcloud_contract.fake.asgi import SendcloudASGI, asgi_app
 from sendcloud_contract.fake.core import (
     BASE_URL,
@@ -21,6 +22,7 @@ from sendcloud_contract.fake.core import (
     Reply,
     SeedError,
 )
+from sendcloud_contract.fake.store import OrderStore
 
 if TYPE_CHECKING:
     from sendcloud_contract.fake.respx import mock_sendcloud, mount, respx_router
@@ -32,7 +34,9 @@ __all__ = [
     "FakeSendcloud",
     "ListenerError",
     "ManualClock",
+    "OrderStore",
     "RateLimit",
+    "Refusal",
     "Reply",
     "SeedError",
     "SendcloudASGI",
