@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sendcloud_contract.fake._errors import ITEM_NOT_FOUND, refuse
+from sendcloud_contract.ids import integration_id
 from sendcloud_contract.rules import parse_date_time
 
 __all__ = ["State", "StoredOrder", "integration_of", "merge_order", "stored"]
@@ -79,25 +80,36 @@ def _timestamp(moment: datetime) -> str:
 
 
 def stored(order: Mapping[str, Any]) -> dict[str, Any]:
-    """What is kept of a sent order: read-only fields are Sendcloud's to set."""
-    return {
+    """What is kept of a sent order: read-only fields are Sendcloud's to set.
+
+    The integration id is kept as the integer it names (``2.0`` is stored as ``2``).
+    """
+    kept = {
         k: copy.deepcopy(v)
         for k, v in order.items()
         if k not in ("id", "created_at", "modified_at")
     }
+    integration = integration_of(kept)
+    if integration is not None:
+        kept["order_details"]["integration"]["id"] = integration
+    return kept
 
 
 def integration_of(order: Any) -> int | None:
+    """The integration an order (or a PATCH body) names, however its id is spelled."""
     if not isinstance(order, dict):
         return None
     details = order.get("order_details")
     integration = details.get("integration") if isinstance(details, dict) else None
-    value = integration.get("id") if isinstance(integration, dict) else None
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return integration_id(integration.get("id")) if isinstance(integration, dict) else None
 
 
 def merge_order(document: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     """A PATCH applied: a merge patch, except that order items are matched by name."""
+    return stored(_merged(document, changes))
+
+
+def _merged(document: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     details = changes.get("order_details")
     if isinstance(details, dict) and "order_items" in details:
         items = _merge_items(document["order_details"]["order_items"], details["order_items"])

@@ -20,6 +20,7 @@ import orjson
 
 from sendcloud_contract.fake._errors import refuse
 from sendcloud_contract.fake._orders import StoredOrder
+from sendcloud_contract.ids import digit_id
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
@@ -63,7 +64,7 @@ def filters(params: Mapping[str, str], integrations: Sequence[int]) -> list[Chec
     checks: list[Check] = []
     tokens = [t.strip() for t in params.get("integration", "").split(",") if t.strip()]
     for token in tokens:
-        if not (token.isascii() and token.isdigit()) or int(token) not in integrations:
+        if digit_id(token, max(integrations, default=0)) not in integrations:
             raise refuse(
                 400,
                 "invalid_choice",
@@ -72,7 +73,7 @@ def filters(params: Mapping[str, str], integrations: Sequence[int]) -> list[Chec
                 parameter="integration",
             )
     if tokens:
-        wanted = {int(t) for t in tokens}
+        wanted = {digit_id(t, max(integrations, default=0)) for t in tokens}
         checks.append(lambda o: o.integration in wanted)
     for name in ("order_number", "order_id", "status"):
         if params.get(name):
