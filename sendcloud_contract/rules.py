@@ -17,6 +17,7 @@ from typing import Any
 
 import orjson
 
+from sendcloud_contract.ids import integration_id
 from sendcloud_contract.report import Severity, Violation
 
 __all__ = ["RULES", "Rule", "check"]
@@ -527,11 +528,9 @@ def _check_batch(batch: Any, out: Found) -> None:
         _check_order(order, base, out)
         if not isinstance(order, dict):
             continue
-        order_id, integration = (
-            order.get("order_id"),
-            _get(order, "order_details", "integration", "id"),
-        )
-        if not isinstance(order_id, str) or isinstance(integration, (dict, list)):
+        order_id = order.get("order_id")
+        integration = integration_id(_get(order, "order_details", "integration", "id"))
+        if not isinstance(order_id, str) or integration is None:
             continue
         key = (order_id, integration)
         if key in seen:

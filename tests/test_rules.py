@@ -37,6 +37,17 @@ def test_duplicate_order_key_in_a_batch(order: dict[str, Any]) -> None:
     assert "already order 0" in violation.message
 
 
+def test_duplicate_order_key_reads_the_integration_id_as_the_integer_it_names(
+    order: dict[str, Any],
+) -> None:
+    """2.0 is the integration 2, as for the fake's upsert key; the message says 4711."""
+    spelled = copy.deepcopy(order)
+    spelled["order_details"]["integration"]["id"] = 4711.0
+    (violation,) = validate([order, spelled]).errors
+    assert violation.rule == "duplicate-order-key"
+    assert "for integration 4711 is" in violation.message
+
+
 @pytest.mark.parametrize(
     ("value", "ok"),
     [("669", True), ("0669", True), ("abc", False), ("66 9", False), ("٦٦٩", False)],
