@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sendcloud_contract.fake._errors import ITEM_NOT_FOUND, refuse
@@ -40,11 +40,19 @@ class StoredOrder:
     def key(self) -> tuple[str, int]:
         return (self.order_id, self.integration)
 
-    def moment(self, name: str) -> datetime | None:
-        """An ``order_details`` date-time in UTC, or None when absent or not RFC 3339."""
+    def instant(self, name: str) -> int | None:
+        """An ``order_details`` date-time as microseconds since 1970 UTC, or None.
+
+        None when absent or not RFC 3339 (year 0000 included). Computed without
+        converting to UTC, which fails for 9999-12-31T23:59:59-01:00 and
+        0001-01-01T00:00:00+01:00: their UTC instant is outside Python's years.
+        """
         text = self.document["order_details"].get(name)
         moment = parse_date_time(text) if isinstance(text, str) else None
-        return moment.astimezone(timezone.utc) if moment else None
+        if moment is None:
+            return None
+        local = moment.replace(tzinfo=None) - _NAIVE_EPOCH
+        return (local - (moment.utcoffset() or timedelta(0))) // timedelta(microseconds=1)
 
     def returned(self) -> dict[str, Any]:
         """The order as GET answers it: Sendcloud's id as a digit string, timestamps first."""
@@ -73,6 +81,9 @@ class State:
 
     orders: dict[int, StoredOrder] = field(default_factory=dict)
     by_key: dict[tuple[str, int], int] = field(default_factory=dict)
+
+
+_NAIVE_EPOCH = datetime(1970, 1, 1)
 
 
 def _timestamp(moment: datetime) -> str:

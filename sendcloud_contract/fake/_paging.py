@@ -12,7 +12,7 @@ import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -53,7 +53,8 @@ _DATE_FILTERS = {
     "order_updated_at_min": ("order_updated_at", "min"),
     "order_updated_at_max": ("order_updated_at", "max"),
 }
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH_DAY = date(1970, 1, 1)
+_MICROSECONDS_PER_DAY = 86_400 * 1_000_000
 
 
 # --------------------------------------------------------------------------- filters
@@ -111,12 +112,17 @@ def _text_check(name: str, expected: str) -> Check:
 
 
 def _date_check(field_name: str, how: str, day: date) -> Check:
+    """Compare the UTC day of a stored date-time, counted in days since 1970 (any year works)."""
+    wanted = (day - _EPOCH_DAY).days
+
     def check(order: StoredOrder) -> bool:
-        moment = order.moment(field_name)
-        if moment is None:
+        instant = order.instant(field_name)
+        if instant is None:
             return False
-        value = moment.date()
-        return value == day if how == "eq" else value >= day if how == "min" else value <= day
+        value = instant // _MICROSECONDS_PER_DAY
+        return (
+            value == wanted if how == "eq" else value >= wanted if how == "min" else value <= wanted
+        )
 
     return check
 
@@ -147,8 +153,7 @@ def _sort_value(order: StoredOrder, name: str) -> Any:
         return str(order.document["order_number"])
     if name == "pk":
         return order.pk
-    moment = order.moment(name)
-    return None if moment is None else (moment - _EPOCH) // timedelta(microseconds=1)
+    return order.instant(name)
 
 
 def _compare(spec: SortSpec, a: SortKey, b: SortKey) -> int:
@@ -174,7 +179,8 @@ def _key_fits(spec: SortSpec, key: Any) -> bool:
             if not isinstance(value, str):
                 return False
         elif value is None:
-            if name != "order_updated_at":
+            # A date-time that is absent or not RFC 3339 (year 0000) sorts as null.
+            if name not in ("order_created_at", "order_updated_at"):
                 return False
         elif isinstance(value, bool) or not isinstance(value, int):
             return False

@@ -128,3 +128,87 @@ def test_a_long_id_in_the_body_is_400(api: Api) -> None:
         ("/data/attributes/[0]/id", f"Order with id {LONG} does not exist")
     ]
     assert api.fake.orders(ALICE) == []
+
+
+# ----------------------------------------------------------------------------- extreme date-times
+
+EXTREMES = ["9999-12-31T23:59:59-01:00", "0001-01-01T00:00:00+01:00", "0000-01-01T00:00:00Z"]
+
+
+@pytest.mark.parametrize("extreme", EXTREMES)
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"sort": "order_created_at"},
+        {"sort": "-order_updated_at"},
+        {"order_created_at_min": "2000-01-01"},
+        {"order_updated_at_max": "9999-12-31"},
+        {"order_created_at": "0001-01-01"},
+    ],
+)
+def test_extreme_years_never_break_listing_or_paging(
+    api: Api, extreme: str, params: dict[str, str]
+) -> None:
+    """Orders at the edges of time: every sorted, filtered and paged list still answers."""
+    api.fake.seed(
+        [
+            make_order("early", order_created_at="2024-04-28T10:00:00Z"),
+            make_order("edge", order_created_at=extreme, order_updated_at=extreme),
+            make_order("late", order_created_at="2024-04-29T10:00:00Z"),
+        ]
+    )
+    seen: list[str] = []
+    response = api.alice.get("/orders", params={**params, "page_size": "1"})
+    while True:
+        assert response.status_code == 200, response.text
+        seen += [o["order_id"] for o in response.json()["data"]]
+        if "next" not in response.links:
+            break
+        response = api.alice.get(response.links["next"]["url"])
+
+    assert len(seen) == len(set(seen))
+    if set(params) == {"sort"}:
+        assert sorted(seen) == ["early", "edge", "late"]
+
+
+def test_a_date_filter_compares_the_utc_day_of_an_extreme_year(api: Api) -> None:
+    """9999-12-31T23:59:59-01:00 is 10000-01-01 in UTC: after every day Python can name."""
+    api.fake.seed([make_order("edge", order_created_at="9999-12-31T23:59:59-01:00")])
+
+    found = api.alice.get("/orders", params={"order_created_at_min": "9999-12-31"})
+    missed = api.alice.get("/orders", params={"order_created_at": "9999-12-31"})
+
+    assert [o["order_id"] for o in found.json()["data"]] == ["edge"]
+    assert missed.json()["data"] == []
+
+
+@pytest.mark.parametrize("offset", ["+24:00", "+23:60", "-24:00", "+99:59"])
+def test_an_offset_of_a_day_or_more_is_a_400(api: Api, offset: str) -> None:
+    order = make_order(
+        "o",
+        order_created_at=f"2024-04-28T10:00:00{offset}",
+        order_updated_at="2024-04-28T12:00:00Z",
+    )
+    [pk] = api.create(make_order("p"))
+
+    posted = api.alice.post("/orders", json=[order])
+    patched = api.alice.patch(
+        f"/orders/{pk}",
+        json={"order_details": {"order_updated_at": f"2024-04-28T11:00:00{offset}"}},
+    )
+
+    assert posted.status_code == patched.status_code == 400
+    assert [o["order_id"] for o in api.fake.orders()] == ["p"]
+
+
+# ----------------------------------------------------------------------------- huge numbers
+
+
+@pytest.mark.parametrize("digits", [401, 5000])
+def test_a_huge_integer_in_the_body_is_a_400(api: Api, digits: int) -> None:
+    body = orjson.dumps([make_order("h")]).replace(b'"quantity":1', b'"quantity":' + b"9" * digits)
+
+    response = api.alice.post("/orders", content=body, headers=JSON)
+
+    assert response.status_code == 400
+    assert api.fake.orders() == []
