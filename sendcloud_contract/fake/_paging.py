@@ -21,6 +21,7 @@ import orjson
 from sendcloud_contract.fake._errors import refuse
 from sendcloud_contract.fake._orders import StoredOrder
 from sendcloud_contract.ids import digit_id
+from sendcloud_contract.schemas import schema
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
@@ -191,10 +192,29 @@ def _key_fits(spec: SortSpec, key: Any) -> bool:
 
 
 def page_size(text: str | None) -> int:
-    """Like Sendcloud's cursor pagination: above 200 is 200, nonsense is the default."""
-    if text is None or not (text.isascii() and text.isdigit()) or int(text) < 1:
+    """The page size asked for: what the ``order-list-query`` schema accepts, or a 400.
+
+    The document types it as a number from 1 to 200, so ``150`` and ``150.0`` (what
+    generated clients send) are 150; 0, -1, 201 or ``ten`` are refused, as the
+    validator refuses them. Absent, it is the default 100.
+    """
+    if text is None:
         return DEFAULT_PAGE_SIZE
-    return min(int(text), MAX_PAGE_SIZE)
+    if not _page_size_pattern().fullmatch(text):
+        raise refuse(
+            400,
+            "invalid",
+            f"Ensure page_size is a whole number from 1 to {MAX_PAGE_SIZE}; got {text[:20]!r}.",
+            title="Invalid",
+            parameter="page_size",
+        )
+    return int(text.partition(".")[0])
+
+
+@functools.cache
+def _page_size_pattern() -> re.Pattern[str]:
+    """The schema's own pattern, so the fake and the validator accept the same values."""
+    return re.compile(schema("order-list-query")["properties"]["page_size"]["pattern"])
 
 
 @dataclass(frozen=True)

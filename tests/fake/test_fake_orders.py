@@ -11,6 +11,7 @@ import httpx
 import pytest
 import respx
 
+from sendcloud_contract import validate
 from sendcloud_contract.fake import ManualClock, RateLimit
 from tests.fake.helpers import ALICE, BOB, START, Api, make_order
 
@@ -710,13 +711,24 @@ def test_a_previous_page_emptied_between_requests_links_forward(api: Api) -> Non
 
 @pytest.mark.parametrize(
     ("page_size", "expected"),
-    [(None, 100), ("1", 1), ("200", 200), ("500", 200), ("0", 100), ("ten", 100)],
+    [(None, 100), ("1", 1), ("200", 200), ("100.0", 100), ("1.0", 1), ("150.00", 150)],
 )
 def test_page_size(api: Api, page_size: str | None, expected: int) -> None:
+    """Whole numbers from 1 to 200, also as generated clients write them (``100.0``)."""
     api.fake.seed([make_order(f"o{n}") for n in range(201)], account=ALICE)
 
     params = {} if page_size is None else {"page_size": page_size}
     assert len(ids_of(api.alice.get("/orders", params=params))) == expected
+
+
+@pytest.mark.parametrize("page_size", ["0", "-1", "201", "500", "ten", "1.5", "", "9" * 5000])
+def test_a_page_size_outside_the_documented_range_is_400(api: Api, page_size: str) -> None:
+    """The fake refuses what the order-list-query schema refuses."""
+    response = api.alice.get("/orders", params={"page_size": page_size})
+
+    assert response.status_code == 400
+    assert errors_of(response)[0]["source"] == {"parameter": "page_size"}
+    assert validate({"page_size": page_size}, "order-list-query").ok is False
 
 
 @pytest.mark.parametrize(
