@@ -263,3 +263,10 @@ def test_a_currency_of_the_wrong_type_is_the_schemas_finding_only(
     report = validate(order, "order")
     assert {v.rule for v in report.violations} <= {"type", "enum"}
     assert report.errors
+
+
+def test_patch_phone_twice() -> None:
+    both = {"customer_details": {"phone": "+31612345678", "phone_number": "+31612345678"}}
+    assert ("patch-phone-twice", "/customer_details/phone") in _rules(both, "order-update")
+    one = {"customer_details": {"phone_number": "+31612345678"}}
+    assert _rules(one, "order-update") == []

@@ -116,7 +116,16 @@ def integration_of(order: Any) -> int | None:
 
 
 def merge_order(document: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    """A PATCH applied: a merge patch, except that order items are matched by name."""
+    """A PATCH applied: a merge patch, except that order items are matched by name.
+
+    The PATCH part of Sendcloud's document calls the customer's phone ``phone``,
+    the POST part ``phone_number``: both change the stored ``phone_number``.
+    Read-only ``created_at``/``modified_at``, sent back as GET returned them, are ignored.
+    """
+    customer = changes.get("customer_details")
+    if isinstance(customer, dict) and "phone" in customer:
+        renamed = {("phone_number" if k == "phone" else k): v for k, v in customer.items()}
+        changes = {**changes, "customer_details": renamed}
     return stored(_merged(document, changes))
 
 

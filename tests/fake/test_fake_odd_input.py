@@ -212,3 +212,78 @@ def test_a_huge_integer_in_the_body_is_a_400(api: Api, digits: int) -> None:
 
     assert response.status_code == 400
     assert api.fake.orders() == []
+
+
+# ----------------------------------------------------------------------------- PATCH as documented
+
+
+def test_patch_accepts_what_get_returned(api: Api) -> None:
+    """A client that sends back the order GET gave it, read-only fields and all."""
+    [pk] = api.create(make_order("r", customer_details={"name": "Jane Doe"}))
+    returned = api.alice.get(f"/orders/{pk}").json()["data"]
+    returned["order_number"] = "renamed"
+
+    response = api.alice.patch(f"/orders/{pk}", json=returned)
+
+    assert response.status_code == 200, response.text
+    after = api.alice.get(f"/orders/{pk}").json()["data"]
+    assert after["order_number"] == "renamed"
+    assert after["created_at"] == returned["created_at"]
+
+
+def test_patch_ignores_the_read_only_timestamps(api: Api) -> None:
+    [pk] = api.create(make_order("t"))
+    before = api.fake.orders()[0]
+
+    response = api.alice.patch(
+        f"/orders/{pk}",
+        json={"created_at": "2001-01-01T00:00:00Z", "modified_at": "2001-01-01T00:00:00Z"},
+    )
+
+    assert response.status_code == 200
+    assert api.fake.orders() == [before]
+
+
+@pytest.mark.parametrize("name", ["phone", "phone_number"])
+def test_patch_takes_the_phone_by_either_documented_name(api: Api, name: str) -> None:
+    [pk] = api.create(make_order("c", customer_details={"name": "Jane Doe"}))
+
+    response = api.alice.patch(f"/orders/{pk}", json={"customer_details": {name: "+31612345678"}})
+
+    assert response.status_code == 200, response.text
+    assert api.fake.orders()[0]["customer_details"] == {
+        "name": "Jane Doe",
+        "phone_number": "+31612345678",
+    }
+
+
+def test_patch_refuses_both_phone_names_at_once(api: Api) -> None:
+    [pk] = api.create(make_order("c", customer_details={"name": "Jane Doe"}))
+
+    response = api.alice.patch(
+        f"/orders/{pk}", json={"customer_details": {"phone": "+31612345678", "phone_number": "+1"}}
+    )
+
+    assert response.status_code == 400
+    assert _errors(response)[0][0] == "/data/attributes/customer_details/phone"
+
+
+def test_patch_changes_a_price_without_its_currency(api: Api) -> None:
+    [pk] = api.create(make_order("p"))
+
+    changed = api.alice.patch(
+        f"/orders/{pk}", json={"payment_details": {"total_price": {"value": 20.5}}}
+    )
+    incomplete = api.alice.patch(
+        f"/orders/{pk}", json={"payment_details": {"subtotal_price": {"value": 20.5}}}
+    )
+
+    assert changed.status_code == 200, changed.text
+    assert api.fake.orders()[0]["payment_details"]["total_price"] == {
+        "value": 20.5,
+        "currency": "EUR",
+    }
+    assert incomplete.status_code == 400
+    assert _errors(incomplete) == [
+        ("/data/attributes/payment_details/subtotal_price", "Field required")
+    ]
