@@ -253,18 +253,22 @@ class FakeSendcloud:
         return reply
 
     def _handle(self, request: _Request) -> Reply:
-        """Authenticate, route, then the operation: who may not call learns nothing of routes."""
+        """Authenticate, then route: who may not call learns nothing of routes.
+
+        The route is matched first only for the listeners: an :class:`Exchange`
+        names the operation a refused caller tried, though the reply does not.
+        """
         method = request.method
+        parts = urlsplit(request.url)
+        found = match(unquote(parts.path), request.root)
+        request.operation = found.operation(method) if found is not None else None
         headers = _lowered(request.headers)
         account = authenticate(self._accounts, headers)
         request.public_key = account.public_key
-        parts = urlsplit(request.url)
-        found = match(unquote(parts.path), request.root)
         pk = order_pk(found.order_id) if found is not None and found.order_id else None
         if found is None or (found.order_id is not None and pk is None):
             raise refuse(404, "not_found", "Not found.", title="Not found")
         route = found.route
-        request.operation = found.operation(method)
         if request.operation is None:
             raise refuse(
                 405,
