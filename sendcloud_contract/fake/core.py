@@ -34,7 +34,7 @@ from sendcloud_contract.fake._paging import link_header
 from sendcloud_contract.fake.models import JSON, Account, Exchange, Reply
 from sendcloud_contract.fake.store import OrderStore, order_pk
 from sendcloud_contract.loading import load_bytes
-from sendcloud_contract.operations import ROUTES, Operation, Route, match
+from sendcloud_contract.operations import API_ROOT, ROUTES, Operation, Route, match
 
 __all__ = [
     "BASE_URL",
@@ -48,8 +48,8 @@ __all__ = [
     "SeedError",
 ]
 
-BASE_URL = "https://panel.sendcloud.sc/api/v3"
-ROOT = "/api/v3"
+ROOT = API_ROOT
+BASE_URL = "https://panel.sendcloud.sc" + ROOT
 DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024
 PUBLIC_KEY = "fake-public-key"
 SECRET_KEY = "fake-secret-key"
