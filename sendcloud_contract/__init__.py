@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from sendcloud_contract.report import ContractViolation, Report, Severity, Violation
+from sendcloud_contract.report import (
+    ContractViolation,
+    InteractionPlace,
+    RecordingSummary,
+    Report,
+    Severity,
+    Violation,
+)
 from sendcloud_contract.rules import RULES, Rule
 from sendcloud_contract.schemas import KINDS, Kind, schema
 from sendcloud_contract.validation import detect_kind, validate, validate_file
@@ -13,7 +20,9 @@ __all__ = [
     "KINDS",
     "RULES",
     "ContractViolation",
+    "InteractionPlace",
     "Kind",
+    "RecordingSummary",
     "Report",
     "Rule",
     "Severity",

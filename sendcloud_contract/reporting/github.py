@@ -26,7 +26,7 @@ def render_github(reports: Sequence[Report], color: bool = False) -> str:
                 if v.column is not None:
                     props.append(f"col={v.column}")
             props.append(f"title={_property('sendcloud-contract ' + v.rule)}")
-            message = f"{v.pointer or '/'}: {v.message}"
+            message = f"{v.place}: {v.message}"
             if v.hint:
                 message += f" (hint: {v.hint})"
             lines.append(f"::{v.severity.value} {','.join(props)}::{_data(message)}")
