@@ -82,6 +82,16 @@ class Shape:
         return ()
 
 
+def _parses(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        urlsplit(url)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return False
+    return True
+
+
 def _wanted(what: str, expected: str, value: Any) -> str:
     got = "nothing" if value is None else f"a {type(value).__name__}"
     if isinstance(value, Mapping):
@@ -148,6 +158,9 @@ def exchange(entry: Any, index: int, at: str, url_key: str) -> Exchange:
     response = shape.mapping(entry, "response", at, "response") or {}
     method = shape.text(request, "method", request_at, "request") if request else None
     url = shape.text(request, url_key, request_at, "request") if request else None
+    if url is not None and not _parses(url):
+        shape.fail(f"the URL {url!r} cannot be parsed", child(request_at, url_key), "request")
+        url = None
     return Exchange(
         shape=shape,
         index=index,

@@ -116,3 +116,12 @@ def test_a_forced_recording_that_is_none_says_so() -> None:
     report = check_value({"interactions": "none"}, expected="vcr-cassette")
     assert report.kind == "vcr-cassette"
     assert [v.rule for v in report.violations] == ["recording.format"]
+
+
+def test_a_url_that_cannot_be_parsed_is_a_shape_problem() -> None:
+    entry = created_entry()
+    entry["request"]["uri"] = "http://[::1/api/v3/orders"
+    report = check_value({"interactions": [entry]})
+    assert rules(report) == [("recording.shape", "request")]
+    assert report.recording is not None
+    assert report.recording.checked == 0
