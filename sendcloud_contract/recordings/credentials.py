@@ -57,16 +57,14 @@ def _kind_of(value: str) -> str | None:
 def credential_problems(interaction: Interaction) -> list[Problem]:
     """A warning per unredacted credential in the request; the secret itself stays out."""
     found: list[Problem] = []
-    for name, value in interaction.request_headers:
+    places = interaction.request_header_places
+    for index, (name, value) in enumerate(interaction.request_headers):
         if name.lower() in _CREDENTIAL_HEADERS:
             kind = _kind_of(value)
             if kind:
-                found.append(
-                    _warning(
-                        f"the {name} header holds an unredacted {kind} credential",
-                        interaction.request_headers_at,
-                    )
-                )
+                at = places[index] if index < len(places) else interaction.url_at
+                message = f"the {name} header holds an unredacted {kind} credential"
+                found.append(_warning(message, at))
     if urlsplit(interaction.url).password:
         found.append(_warning("the URL holds a user name and password", interaction.url_at))
     return found

@@ -61,7 +61,9 @@ class Interaction:
     """One request and its response, with where each part is written in the recording.
 
     ``index`` is the 0-based position among the recording's interactions;
-    ``status`` is ``None`` when the recording holds no usable status.
+    ``status`` is ``None`` when the recording holds no usable status;
+    ``request_header_places`` are the pointers of the request header values,
+    in their order.
     Header names keep their recorded spelling; :meth:`header` looks one up
     case-insensitively.
     """
@@ -72,7 +74,7 @@ class Interaction:
     url: str
     url_at: str
     request_headers: Headers = ()
-    request_headers_at: str = ""
+    request_header_places: tuple[str, ...] = ()
     request_body: Body | None = None
     status: int | None = None
     response_headers: Headers = ()

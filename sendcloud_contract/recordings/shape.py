@@ -54,20 +54,24 @@ class Shape:
         self.fail(wanted, at, "response")
         return None
 
-    def headers(self, value: Any, at: str, side: Side) -> Headers:
-        """Headers as name -> value, name -> [values], or HAR's [{name, value}] list."""
-        if value is None:
-            return ()
+    def headers(self, value: Any, at: str, side: Side) -> tuple[Headers, tuple[str, ...]]:
+        """Headers as name -> value, name -> [values], or HAR's [{name, value}] list,
+        with the pointer of each value in the recording."""
         pairs: list[tuple[str, str]] = []
+        places: list[str] = []
+        if value is None:
+            return (), ()
         if isinstance(value, Mapping):
             for name, values in value.items():
-                for item in values if isinstance(values, list) else [values]:
+                listed = isinstance(values, list)
+                for index, item in enumerate(values if listed else [values]):
+                    place = child(at, name, index) if listed else child(at, name)
                     if isinstance(item, (str, int)) and not isinstance(item, bool):
                         pairs.append((str(name), str(item)))
+                        places.append(place)
                     else:
-                        self.fail(_wanted(f"header {name!r}", "a string", item), at, side)
-            return tuple(pairs)
-        if isinstance(value, list):
+                        self.fail(_wanted(f"header {name!r}", "a string", item), place, side)
+        elif isinstance(value, list):
             for index, item in enumerate(value):
                 if (
                     isinstance(item, Mapping)
@@ -75,11 +79,12 @@ class Shape:
                     and isinstance(item.get("value"), str)
                 ):
                     pairs.append((item["name"], item["value"]))
+                    places.append(child(at, index, "value"))
                 else:
                     self.fail("a header needs a string name and value", child(at, index), side)
-            return tuple(pairs)
-        self.fail(_wanted("the headers", "a mapping or a list", value), at, side)
-        return ()
+        else:
+            self.fail(_wanted("the headers", "a mapping or a list", value), at, side)
+        return tuple(pairs), tuple(places)
 
 
 def _parses(url: str) -> bool:
@@ -113,6 +118,7 @@ class Exchange:
     request: Mapping[str, Any]
     response: Mapping[str, Any]
     request_headers: Headers
+    request_header_places: tuple[str, ...]
     response_headers: Headers
     method: str
     url: str
@@ -140,7 +146,7 @@ class Exchange:
             url=self.url,
             url_at=child(self.request_at, self.url_key),
             request_headers=self.request_headers,
-            request_headers_at=child(self.request_at, "headers"),
+            request_header_places=self.request_header_places,
             request_body=request_body,
             status=status,
             response_headers=self.response_headers,
@@ -161,6 +167,12 @@ def exchange(entry: Any, index: int, at: str, url_key: str) -> Exchange:
     if url is not None and not _parses(url):
         shape.fail(f"the URL {url!r} cannot be parsed", child(request_at, url_key), "request")
         url = None
+    request_headers, request_places = shape.headers(
+        request.get("headers"), child(request_at, "headers"), "request"
+    )
+    response_headers, _ = shape.headers(
+        response.get("headers"), child(response_at, "headers"), "response"
+    )
     return Exchange(
         shape=shape,
         index=index,
@@ -168,12 +180,9 @@ def exchange(entry: Any, index: int, at: str, url_key: str) -> Exchange:
         url_key=url_key,
         request=request,
         response=response,
-        request_headers=shape.headers(
-            request.get("headers"), child(request_at, "headers"), "request"
-        ),
-        response_headers=shape.headers(
-            response.get("headers"), child(response_at, "headers"), "response"
-        ),
+        request_headers=request_headers,
+        request_header_places=request_places,
+        response_headers=response_headers,
         method=(method or "?").upper(),
         url=url or "",
     )

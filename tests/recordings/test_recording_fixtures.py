@@ -56,11 +56,11 @@ BROKEN: dict[str, tuple[str, list[tuple[str, Severity, int | None, str | None, i
     ),
     "vcr-credentials-left-in.yaml": (
         "vcr-cassette",
-        [("recording.credentials", Severity.WARNING, 0, "request", 9)],
+        [("recording.credentials", Severity.WARNING, 0, "request", 12)],
     ),
     "har-credentials-left-in.har": (
         "har",
-        [("recording.credentials", Severity.WARNING, 0, "request", 17)],
+        [("recording.credentials", Severity.WARNING, 0, "request", 24)],
     ),
     "vcr-python-tag.yaml": ("vcr-cassette", [("load.syntax", Severity.ERROR, None, None, 19)]),
     "vcr-bad-query-and-missing-status.yaml": (
