@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sendcloud_contract.recordings.files import (
     RECORDING,
     RECORDING_SUFFIXES,
+    read_recording,
     validate_loaded,
     validate_path,
     validate_recording,
@@ -16,6 +17,7 @@ from sendcloud_contract.recordings.formats import RECORDING_FORMATS, RecordingFo
 
 if TYPE_CHECKING:
     from sendcloud_contract.recordings.interaction import Body, Interaction, Problem
+    from sendcloud_contract.recordings.simple import as_simple
 
 __all__ = [
     "RECORDING",
@@ -25,8 +27,10 @@ __all__ = [
     "Interaction",
     "Problem",
     "RecordingFormat",
+    "as_simple",
     "detect",
     "read",
+    "read_recording",
     "validate_loaded",
     "validate_path",
     "validate_recording",
@@ -34,9 +38,14 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """The interaction types, imported when first asked for (``validate`` runs without them)."""
+    """The interaction types and the writer, imported when first asked for (``validate``
+    runs without them)."""
     if name in ("Body", "Interaction", "Problem"):
         from sendcloud_contract.recordings import interaction
 
         return getattr(interaction, name)
+    if name == "as_simple":
+        from sendcloud_contract.recordings.simple import as_simple
+
+        return as_simple
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

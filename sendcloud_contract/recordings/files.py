@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "RECORDING",
     "RECORDING_SUFFIXES",
+    "read_recording",
     "validate_loaded",
     "validate_path",
     "validate_recording",
@@ -163,16 +164,7 @@ def validate_path(
             allow_unknown_fields=allow_unknown_fields,
             warnings_as_errors=warnings_as_errors,
         )
-    expected: RecordingFormat | None = "har" if name.lower().endswith(".har") else None
-    if fmt == "yaml":
-        if _CASSETTE_LINE.search(data):
-            expected = "vcr-cassette"
-        tags = kind == RECORDING or expected is not None
-        documents = load_bytes(data, fmt="yaml", max_depth=max_depth, cassette_tags=tags)
-    else:
-        documents = load_bytes(data, fmt="json", max_depth=max_depth)
-        if expected is None and documents[0].fatal:
-            expected = _announced(data)
+    documents, expected = _load_recording(name, data, kind == RECORDING, max_depth)
     return validate_loaded(
         documents,
         RECORDING if kind == RECORDING or expected is not None else AUTO,
@@ -182,6 +174,39 @@ def validate_path(
         allow_unknown_fields=allow_unknown_fields,
         warnings_as_errors=warnings_as_errors,
     )
+
+
+def read_recording(
+    path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> list[Interaction]:
+    """The interactions of a recording file, for tools of your own (``as_simple``, diffs).
+
+    Empty when the file cannot be read or is no recording; ``validate_path``
+    says why.
+    """
+    name = os.fspath(path)
+    data = _read(name, max_bytes)
+    if data is None:
+        return []
+    (document, *rest), _ = _load_recording(name, data, True, DEFAULT_MAX_DEPTH)
+    detected = None if rest or document.fatal else detect(document.value)
+    return [] if detected is None else read(detected[0], document.value)[0]
+
+
+def _load_recording(
+    name: str, data: bytes, forced: bool, max_depth: int
+) -> tuple[list[Document], RecordingFormat | None]:
+    """The file's documents, and the recording format its name or first bytes announce."""
+    expected: RecordingFormat | None = "har" if name.lower().endswith(".har") else None
+    if detect_format(name) == "yaml":
+        if _CASSETTE_LINE.search(data):
+            expected = "vcr-cassette"
+        tags = forced or expected is not None
+        return load_bytes(data, fmt="yaml", max_depth=max_depth, cassette_tags=tags), expected
+    documents = load_bytes(data, fmt="json", max_depth=max_depth)
+    if expected is None and documents[0].fatal:
+        expected = _announced(data)
+    return documents, expected
 
 
 def _read(name: str, max_bytes: int) -> bytes | None:
