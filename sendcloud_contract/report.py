@@ -70,7 +70,8 @@ class RecordingSummary:
     def __str__(self) -> str:
         return (
             f"{self.interactions} interaction{'s' if self.interactions != 1 else ''}: "
-            f"{self.checked} Orders API, {self.ignored} other routes ignored"
+            f"{self.checked} Orders API, {self.ignored} on other "
+            f"route{'s' if self.ignored != 1 else ''} ignored"
         )
 
 

@@ -157,5 +157,6 @@ def test_a_violation_in_a_recording_names_its_interaction() -> None:
     }
     assert Violation("", "m", "r", document=1).place == "document 2 /"
     assert (
-        str(RecordingSummary("har", 3, 1)) == "3 interactions: 1 Orders API, 2 other routes ignored"
+        str(RecordingSummary("har", 3, 1))
+        == "3 interactions: 1 Orders API, 2 on other routes ignored"
     )

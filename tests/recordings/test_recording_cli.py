@@ -72,7 +72,7 @@ def test_text_names_format_and_counts(capsys: pytest.CaptureFixture[str]) -> Non
     status, out = run(capsys, "validate", "--verbose", str(DATA / "valid" / "vcr-session.yaml"))
     assert status == 0
     assert "(vcr-cassette, auto: a mapping with 'interactions' is a VCR.py cassette; " in out
-    assert "8 interactions: 7 Orders API, 1 other routes ignored" in out
+    assert "8 interactions: 7 Orders API, 1 on other route ignored" in out
 
 
 def test_kind_recording_refuses_a_payload(capsys: pytest.CaptureFixture[str]) -> None:
