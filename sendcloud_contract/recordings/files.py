@@ -74,8 +74,8 @@ def validate_recording(
     if detected is None:
         if not document.fatal:
             violations.append(Violation("", _NOT_A_RECORDING, "recording.format"))
-        fmt = expected or RECORDING
-        report = Report(fmt, violations, path=path, recording=RecordingSummary(fmt, 0, 0))
+        # Nothing was read, so there are no counts to give (they would read as "empty").
+        report = Report(expected or RECORDING, violations, path=path)
         return report.promote_warnings() if warnings_as_errors else report
     from sendcloud_contract.recordings.check import check_interaction, problem_violation
 

@@ -114,6 +114,11 @@ def test_broken_recordings_are_caught_where_they_break(name: str) -> None:
     assert [_summary(v) for v in report.violations] == expected
 
 
+def test_a_recording_too_broken_to_read_has_no_counts() -> None:
+    report = check("har-truncated.har", "invalid")
+    assert (report.kind, report.recording) == ("har", None)
+
+
 def test_undocumented_statuses_are_warnings_not_errors() -> None:
     report = check("vcr-undocumented-statuses.yaml", "valid")
     assert report.ok
