@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from sendcloud_contract.loading import load_bytes
 from sendcloud_contract.recordings import validate_recording
 from sendcloud_contract.report import Report
-from tests.fake.conftest import make_order
 
 BASE = "https://panel.sendcloud.sc/api/v3"
 
-ORDER: dict[str, Any] = make_order("WEB-1")
-CREATED = {"data": [{"id": 1, "order_id": "WEB-1", "order_number": "N-WEB-1"}]}
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+# The bundled example order, for the fake's default integration (1).
+ORDER: dict[str, Any] = json.loads((EXAMPLES / "valid" / "basic-order.json").read_text())[0]
+ORDER["order_details"]["integration"]["id"] = 1
+CREATED = {
+    "data": [{"id": 1, "order_id": ORDER["order_id"], "order_number": ORDER["order_number"]}]
+}
 
 
 def cassette_entry(
