@@ -108,3 +108,10 @@ def test_recordings_from_stdin(
     status, out = run(capsys, "validate", "--format", "json", "-")
     assert status == 0
     assert json.loads(out)["files"][0]["kind"] == "recording"
+
+
+def test_results_are_the_same_for_any_number_of_jobs(capsys: pytest.CaptureFixture[str]) -> None:
+    serial = run(capsys, "validate", "--format", "json", "--jobs", "1", str(DATA))
+    parallel = run(capsys, "validate", "--format", "json", "--jobs", "2", str(DATA))
+    assert serial == parallel
+    assert serial[0] == 1
