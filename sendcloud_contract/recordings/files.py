@@ -268,8 +268,10 @@ def _attributed(violations: list[Violation], interactions: list[Interaction]) ->
             None,
         )
         if owner is not None:
-            rest = violation.pointer[len(owner.at) :]
-            side: Side = "request" if rest.startswith("/request") else "response"
+            rest = violation.pointer[len(owner.at) :] + "/"
+            side: Side | None = next(
+                (name for name in ("request", "response") if rest.startswith(f"/{name}/")), None
+            )
             place = InteractionPlace(owner.index, owner.method, owner.path, side)
             violation = replace(violation, interaction=place)
         placed.append(violation)

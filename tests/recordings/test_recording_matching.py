@@ -8,6 +8,7 @@ from tests.recordings.build import (
     BASE,
     ORDER,
     cassette_entry,
+    check_bytes,
     check_value,
     created_entry,
     rules,
@@ -125,3 +126,18 @@ def test_a_url_that_cannot_be_parsed_is_a_shape_problem() -> None:
     assert rules(report) == [("recording.shape", "request")]
     assert report.recording is not None
     assert report.recording.checked == 0
+
+
+def test_a_load_problem_is_placed_in_its_interaction_and_side() -> None:
+    text = (
+        b"interactions:\n"
+        b"- request: {method: GET, uri: 'https://x/api/v3/orders/1', body: null}\n"
+        b"  response: {status: {code: 404}, body: {string: !!binary '%%'}}\n"
+        b"  request: {method: GET, uri: 'https://x/api/v3/orders/1'}\n"
+    )
+    report = check_bytes(text, "yaml")
+    placed = [
+        (v.rule, v.interaction and (v.interaction.index, v.interaction.side), v.line)
+        for v in report.violations
+    ]
+    assert placed == [("load.syntax", (0, "response"), 3), ("load.duplicate-key", (0, None), 4)]
