@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -197,16 +198,20 @@ _DATE_TIME = re.compile(
 
 
 def parse_date_time(text: str) -> datetime | None:
-    """An aware datetime from RFC 3339 text, or None when it is not one."""
+    """An aware datetime from RFC 3339 text, or None when it is not one.
+
+    Also None for stamps Python's datetime cannot hold: an offset of 24 hours or more
+    (``+24:00``, ``+23:60``) or the year 0000.
+    """
     match = _DATE_TIME.match(text)
     if not match:
         return None
     year, month, day, hour, minute, second, fraction, zulu, sign, oh, om = match.groups()
-    offset = timezone.utc
-    if not zulu:
-        delta = timedelta(hours=int(oh), minutes=int(om))
-        offset = timezone(-delta if sign == "-" else delta)
     try:
+        offset = timezone.utc
+        if not zulu:
+            delta = timedelta(hours=int(oh), minutes=int(om))
+            offset = timezone(-delta if sign == "-" else delta)
         return datetime(
             int(year),
             int(month),
@@ -219,6 +224,38 @@ def parse_date_time(text: str) -> datetime | None:
         )
     except ValueError:
         return None
+
+
+def _days_from_civil(year: int, month: int, day: int) -> int:
+    """Days since 1970-01-01 of a proleptic Gregorian date, for any year (0000 included)."""
+    year -= month <= 2
+    era = year // 400
+    year_of_era = year - era * 400
+    day_of_year = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era * 146097 + day_of_era - 719468
+
+
+def _instant(text: str) -> tuple[int, str] | None:
+    """The UTC instant of RFC 3339 text as (seconds since 1970, fraction digits), or None.
+
+    The fraction's trailing zeros are dropped, so its digits compare as text.
+
+    Plain integer arithmetic, so every stamp the grammar allows compares, even those
+    whose UTC instant falls outside the years 1 to 9999 (``9999-12-31T23:59:59-01:00``).
+    """
+    match = _DATE_TIME.match(text)
+    if not match:
+        return None
+    year, month, day, hour, minute, second, fraction, zulu, sign, oh, om = match.groups()
+    if not zulu and (int(oh) > 23 or int(om) > 59):
+        return None  # no RFC 3339 offset; the schema's date-time format reports it
+    days = _days_from_civil(int(year), int(month), int(day))
+    seconds = ((days * 24 + int(hour)) * 60 + int(minute)) * 60 + int(second)
+    if not zulu:
+        shift = (int(oh) * 60 + int(om)) * 60
+        seconds += shift if sign == "-" else -shift
+    return seconds, (fraction or "").rstrip("0")
 
 
 def gtin_is_valid(code: str) -> bool:
@@ -324,8 +361,8 @@ def _updated_before_created(created: str, updated: str) -> bool:
         created_fraction = created[19 : len(created) - len(created_offset)]
         updated_fraction = updated[19 : len(updated) - len(updated_offset)]
         return updated_fraction.ljust(12, "0") < created_fraction.ljust(12, "0")
-    created_at, updated_at = parse_date_time(created), parse_date_time(updated)
-    return bool(created_at and updated_at and updated_at < created_at)
+    created_at, updated_at = _instant(created), _instant(updated)
+    return created_at is not None and updated_at is not None and updated_at < created_at
 
 
 def _check_country(code: Any, pointer: str, out: Found) -> None:
@@ -397,15 +434,16 @@ def _check_items(items: list[Any], base: str, international: bool, out: Found) -
             if (
                 isinstance(unit_value, (int, float))
                 and isinstance(total_value, (int, float))
-                and total_value > unit_value * quantity + 0.005
+                and _exceeds(total_value, unit_value, quantity)
                 and unit.get("currency") == total.get("currency")
             ):
                 out.append(
                     (
                         TOTAL_EXCEEDS,
                         f"{_item(base, i)}/total_price/value",
-                        f"total_price {total_value} is above unit_price {unit_value} x quantity "
-                        f"{quantity} = {round(unit_value * quantity, 2)}",
+                        f"total_price {_number(total_value)} is above unit_price "
+                        f"{_number(unit_value)} x quantity {_number(quantity)}"
+                        + _product(unit_value, quantity),
                     )
                 )
         if get("image_url") and not get("product_id"):
@@ -441,6 +479,32 @@ def _check_items(items: list[Any], base: str, international: bool, out: Found) -
                     f"item is shipped outside the EU without {' and '.join(missing)}",
                 )
             )
+
+
+def _exceeds(total: float, unit: float, quantity: int) -> bool:
+    """``total > unit x quantity`` by more than half a cent, exactly for any size of number.
+
+    Floats are compared as floats (the common case); numbers too large for a float
+    (a 401-digit quantity) are compared as exact fractions instead of overflowing.
+    """
+    try:
+        return total > unit * quantity + 0.005
+    except OverflowError:
+        return Fraction(total) > Fraction(unit) * quantity + Fraction(1, 200)
+
+
+def _number(value: float) -> str:
+    """A number as a message shows it; integers too long to read are summarised."""
+    if isinstance(value, int) and value.bit_length() > 128:
+        return f"(an integer of {len(str(abs(value))):,} digits)"
+    return str(value)
+
+
+def _product(unit: float, quantity: int) -> str:
+    try:
+        return f" = {round(unit * quantity, 2)}"
+    except OverflowError:
+        return ""
 
 
 def _item(base: str, index: int) -> str:
