@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import orjson
 
 from sendcloud_contract.report import Report
+from sendcloud_contract.reporting._escape import encodable
 from sendcloud_contract.reporting.summary import summarize
 
 
@@ -14,7 +15,7 @@ def render_json(reports: Sequence[Report], color: bool = False) -> str:
     document = {
         "files": [
             {
-                "path": r.path,
+                "path": None if r.path is None else encodable(r.path),
                 "kind": r.kind,
                 "valid": r.ok,
                 "violations": [v.as_dict() for v in r.violations],

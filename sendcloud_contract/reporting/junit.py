@@ -5,18 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sendcloud_contract.report import Report
+from sendcloud_contract.reporting._escape import visible
 from sendcloud_contract.reporting.summary import summarize
 
 
 def _describe(report: Report) -> str:
     lines = []
     for v in report.violations:
-        where = f"{report.path or '<payload>'}"
+        where = visible(report.path or "<payload>")
         if v.line is not None:
             where += f":{v.line}:{v.column}"
-        lines.append(f"{where} {v.severity.value} {v.pointer or '/'}: {v.message} [{v.rule}]")
+        pointer, message = visible(v.pointer or "/"), visible(v.message)
+        lines.append(f"{where} {v.severity.value} {pointer}: {message} [{v.rule}]")
         if v.hint:
-            lines.append(f"    hint: {v.hint}")
+            lines.append(f"    hint: {visible(v.hint)}")
     return "\n".join(lines)
 
 
@@ -37,14 +39,15 @@ def render_junit(reports: Sequence[Report], color: bool = False) -> str:
             suite,
             "testcase",
             classname=f"sendcloud-contract.{report.kind}",
-            name=report.path or "<payload>",
+            name=visible(report.path or "<payload>"),
         )
         if not report.ok:
             first = report.errors[0]
             failure = ET.SubElement(
                 case,
                 "failure",
-                message=f"{len(report.errors)} error(s): {first.pointer or '/'}: {first.message}",
+                message=f"{len(report.errors)} error(s): "
+                f"{visible(first.pointer or '/')}: {visible(first.message)}",
                 type="ContractViolation",
             )
             failure.text = _describe(report)
