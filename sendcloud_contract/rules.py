@@ -114,6 +114,14 @@ CUSTOMS_MISSING = _warning(
     "add customs_details and each item's hs_code and country_of_origin for customs",
 )
 
+RESPONSE_ID_STRING = _warning(
+    "response-id-string",
+    "a 201 or PATCH answer whose id is a digit string, not an integer",
+    "Sendcloud's reference sends an integer id in 201 and PATCH answers; an older guide "
+    'shows a string ("664"): read both',
+)
+"""A response rule: recorded answers are checked for it, requests never."""
+
 RULES: tuple[Rule, ...] = (
     BATCH_TOO_LARGE,
     DUPLICATE_ORDER_KEY,
@@ -636,15 +644,39 @@ def _check_single_order(order: Any, out: Found) -> None:
     _check_order(order, "", out)
 
 
+def _check_id_string(entry: Any, pointer: str, out: Found) -> None:
+    order_id = entry.get("id") if isinstance(entry, dict) else None
+    if isinstance(order_id, str) and order_id.isascii() and order_id.isdigit():
+        message = (
+            f"id is the string '{order_id}': Sendcloud's reference sends an integer here, "
+            "an older guide a string"
+        )
+        out.append((RESPONSE_ID_STRING, f"{pointer}/id", message))
+
+
+def _check_batch_response(answer: Any, out: Found) -> None:
+    entries = answer.get("data") if isinstance(answer, dict) else None
+    if isinstance(entries, list):
+        for index, entry in enumerate(entries):
+            _check_id_string(entry, f"/data/{index}", out)
+
+
+def _check_update_response(answer: Any, out: Found) -> None:
+    if isinstance(answer, dict):
+        _check_id_string(answer.get("data"), "/data", out)
+
+
 _CHECKS: dict[str, Callable[[Any, Found], None]] = {
     "order-batch": _check_batch,
     "order": _check_single_order,
     "order-update": _check_update,
+    "order-batch-response": _check_batch_response,
+    "order-update-response": _check_update_response,
 }
 
 
 def check(kind: str, value: Any) -> list[Violation]:
-    """Every domain-rule finding for a request payload of a kind."""
+    """Every domain-rule finding for a payload of a kind (requests, and two response rules)."""
     checker = _CHECKS.get(kind)
     if checker is None:
         return []

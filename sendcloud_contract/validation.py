@@ -407,11 +407,10 @@ def _validate_value(value: Any, kind: Kind, *, allow_unknown_fields: bool) -> li
         return _not_json(value, kind, str(error))
     if not valid:
         found = _Mapper(kind, allow_unknown_fields).violations(validator.iter_errors(value))
-    if kind not in RESPONSE_KINDS:
-        found.extend(
-            replace(v, sendcloud_pointer=sendcloud_pointer(kind, v.pointer))
-            for v in rules.check(kind, value)
-        )
+    found.extend(
+        replace(v, sendcloud_pointer=sendcloud_pointer(kind, v.pointer))
+        for v in rules.check(kind, value)
+    )
     return found
 
 

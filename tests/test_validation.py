@@ -352,6 +352,11 @@ def test_responses_tolerate_unknown_fields_but_not_wrong_known_ones(order: dict[
         (
             {"data": [{"id": "664", "order_id": "1", "order_number": "A"}]},
             "order-batch-response",
+            True,
+        ),
+        (
+            {"data": [{"id": "6x", "order_id": "1", "order_number": "A"}]},
+            "order-batch-response",
             False,
         ),
         (
@@ -361,6 +366,11 @@ def test_responses_tolerate_unknown_fields_but_not_wrong_known_ones(order: dict[
         ),
         (
             {"data": {"id": "669", "order_id": "1", "order_number": "A"}},
+            "order-update-response",
+            True,
+        ),
+        (
+            {"data": {"id": "0669", "order_id": "1", "order_number": "A"}},
             "order-update-response",
             False,
         ),
@@ -597,3 +607,31 @@ def test_json_subclasses_enums_tuples_and_long_integers_are_json(order: dict[str
     }
     order["order_details"]["order_items"][0]["quantity"] = 10**30
     assert validate([order]).ok
+
+
+@pytest.mark.parametrize(
+    ("body", "pointer"),
+    [
+        (
+            {
+                "data": [
+                    {"id": 1, "order_id": "1", "order_number": "A"},
+                    {"id": "664", "order_id": "2", "order_number": "B"},
+                ]
+            },
+            "/data/1/id",
+        ),
+        ({"data": {"id": "669", "order_id": "1", "order_number": "A"}}, "/data/id"),
+    ],
+)
+def test_a_digit_string_id_in_a_201_or_patch_answer_is_a_warning(body: Any, pointer: str) -> None:
+    report = validate(body)
+    assert report.ok
+    (warning,) = report.violations
+    assert (warning.pointer, warning.rule, warning.severity) == (
+        pointer,
+        "response-id-string",
+        Severity.WARNING,
+    )
+    assert "an older guide" in warning.message
+    assert not validate(body, warnings_as_errors=True).ok
