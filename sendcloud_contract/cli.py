@@ -6,8 +6,6 @@ import argparse
 import errno
 import os
 import sys
-import threading
-import time
 from collections.abc import Iterator, Sequence
 from typing import IO
 
@@ -263,6 +261,9 @@ def _die_with_parent(parent: int) -> None:
     A parent stopped by a signal (SIGTERM, SIGKILL) runs no clean-up, and its workers
     would otherwise live on, holding its pipes.
     """
+
+    import threading
+    import time
 
     def watch() -> None:
         while os.getppid() == parent:

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Literal, NoReturn
 
 import orjson
 
-from sendcloud_contract import pointers
+from sendcloud_contract import _lazy, pointers
 
 if TYPE_CHECKING:
     import yaml
@@ -220,10 +220,7 @@ def load_path(
             size = status.st_size
             if size > max_bytes:
                 return [_too_large(size, max_bytes)]
-            # A regular file is read by its size (a 10 MiB read buffer per small file costs
-            # more than parsing it), and one byte past it in case it grew meanwhile.
-            with open(descriptor, "rb", closefd=False) as stream:
-                data = stream.read(size + 1 if size else max_bytes + 1)
+            data = _read(descriptor, size, max_bytes)
         finally:
             os.close(descriptor)
     except OSError as error:
@@ -251,6 +248,27 @@ def load_stream(
     if len(data) > max_bytes:
         return [_too_large(None, max_bytes)]
     return load_bytes(data, fmt=fmt, max_bytes=max_bytes, max_depth=max_depth)
+
+
+def _read(descriptor: int, size: int, max_bytes: int) -> bytes:
+    """The file's bytes, up to one byte past ``max_bytes``, straight from the descriptor.
+
+    The first read asks for the reported size and one byte more (a buffered file object
+    or a 10 MiB buffer per small file costs more than parsing it); a file that grew
+    meanwhile, or that reports no size (files under /proc), is read on in 1 MiB steps.
+    """
+    limit = max_bytes + 1
+    request = min(size + 1, limit) if size else min(1 << 20, limit)
+    chunks: list[bytes] = []
+    received = 0
+    while received < limit:
+        chunk = os.read(descriptor, min(request, limit - received))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        received += len(chunk)
+        request = 1 << 20
+    return b"".join(chunks)
 
 
 # ---------------------------------------------------------------------------
@@ -411,7 +429,8 @@ def _surely_clean(data: bytes, value: Any, max_depth: int) -> bool:
         return False
     if data.count(b":") != dumped.count(b":"):
         return False
-    return _ESCAPED_COLON.search(data) is None
+    # No backslash at all is the common case, and one find() (a memchr) proves it.
+    return data.find(b"\\") == -1 or _ESCAPED_COLON.search(data) is None
 
 
 # ---------------------------------------------------------------------------
@@ -442,15 +461,17 @@ def _json_positions(data: bytes, first_line: int, max_depth: int) -> dict[str, t
     return scan.positions()
 
 
-_WHITESPACE = re.compile(r"[ \t\n\r]+")
-_STRING = re.compile(r'"([^"\\\x00-\x1f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*)*)"')
-_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
-_NUMBER_LIKE = re.compile(r"[-+.0-9A-Za-z]+")
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_HEX4 = re.compile(r"[0-9a-fA-F]{4}")
-_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|.)")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_NEWLINE = re.compile("\n")
+_WHITESPACE = _lazy.pattern(r"[ \t\n\r]+")
+_STRING = _lazy.pattern(
+    r'"([^"\\\x00-\x1f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*)*)"'
+)
+_NUMBER = _lazy.pattern(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+_NUMBER_LIKE = _lazy.pattern(r"[-+.0-9A-Za-z]+")
+_WORD = _lazy.pattern(r"[A-Za-z_][A-Za-z0-9_]*")
+_HEX4 = _lazy.pattern(r"[0-9a-fA-F]{4}")
+_ESCAPE = _lazy.pattern(r"\\(?:u([0-9a-fA-F]{4})|.)")
+_SURROGATE = _lazy.pattern("[\ud800-\udfff]")
+_NEWLINE = _lazy.pattern("\n")
 _LITERALS: tuple[tuple[str, Any], ...] = (("true", True), ("false", False), ("null", None))
 _NON_FINITE: tuple[tuple[str, float], ...] = (
     ("-Infinity", -math.inf),

@@ -6,7 +6,6 @@ Only an invalid payload pays for the detailed walk over the schema errors.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
 from collections.abc import Iterable, Sequence
@@ -142,6 +141,8 @@ def _suggest(name: str, known: Sequence[str]) -> str | None:
     for candidate in known:
         if candidate.lower() == lowered:
             return candidate
+    import difflib  # only invalid payloads need suggestions
+
     close = difflib.get_close_matches(lowered, known, n=1, cutoff=0.75)
     return close[0] if close else None
 
@@ -388,6 +389,8 @@ def _missing_hint(missing: str, value: Any, known: Iterable[str]) -> str | None:
     """Point at a present field that was probably meant to be the missing one."""
     if not isinstance(value, dict):
         return None
+    import difflib
+
     strangers = [key for key in value if key not in known]
     for present in strangers:
         if KNOWN_RENAMES.get(present.lower()) == missing:

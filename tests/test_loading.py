@@ -766,6 +766,16 @@ def test_load_path_reads_only_regular_files() -> None:
     )
 
 
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs /proc")
+def test_a_regular_file_that_reports_no_size_is_read_up_to_the_limit() -> None:
+    assert os.stat("/proc/self/status").st_size == 0
+    (document,) = load_path("/proc/self/status", fmt="yaml")
+    assert not document.fatal
+    assert "Name" in document.value
+    problem = only_problem(load_path("/proc/self/status", max_bytes=100)[0])
+    assert problem.message == "the input is larger than the limit of 100 bytes"
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
     fifo = tmp_path / "orders.json"

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 
+from sendcloud_contract import _lazy
+
 __all__ = ["encodable", "visible"]
 
 # C0 and C1 controls, DEL, bidirectional overrides and isolates, lone surrogates, and the
 # two code points XML 1.0 excludes.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_UNSAFE = _lazy.pattern("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+_SURROGATE = _lazy.pattern("[\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -31,9 +33,13 @@ def _escape(match: re.Match[str]) -> str:
 
 def visible(text: str) -> str:
     """``text`` with every unsafe character written as a visible escape."""
-    return _UNSAFE.sub(_escape, text) if _UNSAFE.search(text) else text
+    if text.isprintable():  # the common case; every unsafe character is unprintable
+        return text
+    return _UNSAFE.sub(_escape, text)
 
 
 def encodable(text: str) -> str:
     """``text`` with only its lone surrogates escaped, for formats that escape the rest."""
-    return _SURROGATE.sub(_escape, text) if _SURROGATE.search(text) else text
+    if text.isprintable():
+        return text
+    return _SURROGATE.sub(_escape, text)
