@@ -8,16 +8,15 @@ type somewhere is the schema's finding, never a crash here.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import orjson
 
+from sendcloud_contract import _lazy
 from sendcloud_contract.report import Severity, Violation
 
 __all__ = ["RULES", "Rule", "check"]
@@ -199,7 +198,7 @@ def subdivision_codes(country: str) -> frozenset[str]:
     return frozenset(_iso_data()["subdivisions"].get(country, ()))
 
 
-_DATE_TIME = re.compile(
+_DATE_TIME = _lazy.pattern(
     r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
     r"(?:([Zz])|([+-])(\d{2}):(\d{2}))$"
 )
@@ -267,12 +266,11 @@ def _instant(text: str) -> tuple[int, str] | None:
 
 
 def gtin_is_valid(code: str) -> bool:
-    if len(code) not in (8, 12, 13, 14) or not code.isdigit():
+    if len(code) not in (8, 12, 13, 14) or not (code.isascii() and code.isdigit()):
         return False
-    digits = [int(c) for c in code]
-    body, check = digits[:-1], digits[-1]
-    total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
-    return (10 - total % 10) % 10 == check
+    # From the right, body digits weigh 3, 1, 3, ...; the last digit is the check digit.
+    total = 3 * sum(map(int, code[-2::-2])) + sum(map(int, code[-3::-2]))
+    return (10 - total % 10) % 10 == int(code[-1])
 
 
 def _get(node: Any, *keys: str) -> Any:
@@ -326,30 +324,46 @@ def _price_currencies(order: dict[str, Any], base: str) -> dict[str, str]:
     return {c: p for c, p in found.items() if _is_currency_shaped(c)}
 
 
-def _may_mix_currencies(order: dict[str, Any]) -> bool:
-    """Cheap test of the common case: every price in the one (known) currency of the total."""
+def _payment_currency(order: dict[str, Any]) -> str | None:
+    """The one known currency of an order's payment prices, or None when they may mix.
+
+    The cheap half of the common case (every price in the currency of the total); the
+    items loop checks the item prices against it.
+    """
     payment = order.get("payment_details")
     if not isinstance(payment, dict):
-        return True
+        return None
     total = payment.get("total_price")
     currency = total.get("currency") if isinstance(total, dict) else None
     if not isinstance(currency, str) or currency not in currency_codes():
-        return True
+        return None
     for key, price in payment.items():
         if key in _PAYMENT_PRICES and isinstance(price, dict):
             other = price.get("currency")
             if other is not None and other != currency:
-                return True
-    details = order.get("order_details")
-    items = details.get("order_items") if isinstance(details, dict) else None
-    if isinstance(items, list):
-        for item in items:
-            if isinstance(item, dict):
-                for key in ("unit_price", "total_price"):
-                    price = item.get(key)
-                    if isinstance(price, dict) and price.get("currency", currency) != currency:
-                        return True
-    return False
+                return None
+    return currency
+
+
+def _check_currencies(order: dict[str, Any], base: str, out: Found) -> None:
+    currencies = _price_currencies(order, base)
+    if len(currencies) > 1 or not currencies.keys() <= currency_codes():
+        known = currency_codes()
+        for currency, pointer in list(currencies.items()):
+            if currency not in known:
+                del currencies[currency]
+                out.append(
+                    (UNKNOWN_CURRENCY, pointer, f"'{currency}' is not an ISO 4217 currency code")
+                )
+    if len(currencies) > 1:
+        *_, (_, pointer) = currencies.items()
+        out.append(
+            (
+                MIXED_CURRENCIES,
+                pointer,
+                f"prices use {', '.join(sorted(currencies))} within one order",
+            )
+        )
 
 
 def _is_currency_shaped(code: str) -> bool:
@@ -386,16 +400,18 @@ def _check_country(code: Any, pointer: str, out: Found) -> None:
         )
 
 
-def _check_address(address: Any, pointer: str, out: Found, *, shipping: bool) -> None:
+def _check_address(address: Any, base: str, key: str, out: Found) -> None:
     if not isinstance(address, dict):
         return
+    pointer = f"{base}/{key}"
     country = address.get("country_code")
-    _check_country(country, f"{pointer}/country_code", out)
     if not isinstance(country, str):
         return
+    if country not in country_codes():
+        _check_country(country, f"{pointer}/country_code", out)
     state = address.get("state_province_code")
     if state is None or state == "":
-        if shipping and country in STATE_REQUIRED_COUNTRIES:
+        if key == "shipping_address" and country in STATE_REQUIRED_COUNTRIES:
             out.append(
                 (
                     STATE_REQUIRED,
@@ -427,16 +443,24 @@ def _check_address(address: Any, pointer: str, out: Found, *, shipping: bool) ->
         )
 
 
-def _check_items(items: list[Any], base: str, international: bool, out: Found) -> None:
+def _check_items(
+    items: list[Any], base: str, international: bool, currency: str | None, out: Found
+) -> str | None:
+    """Check each item; returns ``currency`` while every item price is in it, else None."""
     countries = country_codes()
     for i, item in enumerate(items):
         if not isinstance(item, dict):
             continue
         get = item.get
         origin = get("country_of_origin")
-        if origin is not None and origin not in countries:
+        if isinstance(origin, str) and origin not in countries:
             _check_country(origin, f"{_item(base, i)}/country_of_origin", out)
         unit, total, quantity = get("unit_price"), get("total_price"), get("quantity")
+        if currency is not None and (
+            (isinstance(unit, dict) and unit.get("currency", currency) != currency)
+            or (isinstance(total, dict) and total.get("currency", currency) != currency)
+        ):
+            currency = None
         if isinstance(unit, dict) and isinstance(total, dict) and isinstance(quantity, int):
             unit_value, total_value = unit.get("value"), total.get("value")
             if (
@@ -487,6 +511,7 @@ def _check_items(items: list[Any], base: str, international: bool, out: Found) -
                     f"item is shipped outside the EU without {' and '.join(missing)}",
                 )
             )
+    return currency
 
 
 def _exceeds(total: float, unit: float, quantity: int) -> bool:
@@ -498,6 +523,8 @@ def _exceeds(total: float, unit: float, quantity: int) -> bool:
     try:
         return total > unit * quantity + 0.005
     except OverflowError:
+        from fractions import Fraction  # rare: only numbers too large for a float get here
+
         return Fraction(total) > Fraction(unit) * quantity + Fraction(1, 200)
 
 
@@ -526,26 +553,9 @@ def _check_order(order: Any, base: str, out: Found) -> None:
     if isinstance(request_id, str) and not (request_id.isascii() and request_id.isdigit()):
         out.append((REQUEST_ID_DIGITS, f"{base}/id", f"id '{request_id}' is not a digit string"))
     shipping = order.get("shipping_address")
-    _check_address(shipping, f"{base}/shipping_address", out, shipping=True)
-    _check_address(order.get("billing_address"), f"{base}/billing_address", out, shipping=False)
-    currencies = _price_currencies(order, base) if _may_mix_currencies(order) else {}
-    if len(currencies) > 1 or not currencies.keys() <= currency_codes():
-        known = currency_codes()
-        for currency, pointer in list(currencies.items()):
-            if currency not in known:
-                del currencies[currency]
-                out.append(
-                    (UNKNOWN_CURRENCY, pointer, f"'{currency}' is not an ISO 4217 currency code")
-                )
-    if len(currencies) > 1:
-        *_, (_, pointer) = currencies.items()
-        out.append(
-            (
-                MIXED_CURRENCIES,
-                pointer,
-                f"prices use {', '.join(sorted(currencies))} within one order",
-            )
-        )
+    _check_address(shipping, base, "shipping_address", out)
+    _check_address(order.get("billing_address"), base, "billing_address", out)
+    currency_findings_at = len(out)
     details = order.get("order_details")
     if isinstance(details, dict):
         created, updated = details.get("order_created_at"), details.get("order_updated_at")
@@ -561,13 +571,14 @@ def _check_order(order: Any, base: str, out: Found) -> None:
                     f"order_updated_at {updated} is before order_created_at {created}",
                 )
             )
-    destination = _get(shipping, "country_code")
+    customs = order.get("customs_details")
+    destination = shipping.get("country_code") if isinstance(shipping, dict) else None
     international = (
         isinstance(destination, str)
         and destination in country_codes()
         and destination not in EU_COUNTRIES
     )
-    if international and not order.get("customs_details"):
+    if international and not customs:
         out.append(
             (
                 CUSTOMS_MISSING,
@@ -575,7 +586,7 @@ def _check_order(order: Any, base: str, out: Found) -> None:
                 f"shipping to {destination}, outside the EU, without customs_details",
             )
         )
-    tax_numbers = _get(order, "customs_details", "tax_numbers")
+    tax_numbers = customs.get("tax_numbers") if isinstance(customs, dict) else None
     if isinstance(tax_numbers, dict):
         for role, entries in tax_numbers.items():
             if isinstance(entries, list):
@@ -585,9 +596,14 @@ def _check_order(order: Any, base: str, out: Found) -> None:
                         f"{base}/customs_details/tax_numbers/{role}/{i}/country_code",
                         out,
                     )
-    items = _get(details, "order_items")
+    currency = _payment_currency(order)
+    items = details.get("order_items") if isinstance(details, dict) else None
     if isinstance(items, list):
-        _check_items(items, base, international, out)
+        currency = _check_items(items, base, international, currency, out)
+    if currency is None:  # prices may mix currencies, or use unknown ones: look closer
+        found: Found = []
+        _check_currencies(order, base, found)
+        out[currency_findings_at:currency_findings_at] = found
 
 
 def _check_batch(batch: Any, out: Found) -> None:
@@ -599,11 +615,13 @@ def _check_batch(batch: Any, out: Found) -> None:
         _check_order(order, base, out)
         if not isinstance(order, dict):
             continue
-        order_id, integration = (
-            order.get("order_id"),
-            _get(order, "order_details", "integration", "id"),
-        )
-        if not isinstance(order_id, str) or isinstance(integration, (dict, list)):
+        order_id = order.get("order_id")
+        if not isinstance(order_id, str):
+            continue
+        details = order.get("order_details")
+        integration = details.get("integration") if isinstance(details, dict) else None
+        integration = integration.get("id") if isinstance(integration, dict) else None
+        if isinstance(integration, (dict, list)):
             continue
         key = (order_id, integration)
         if key in seen:

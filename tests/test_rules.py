@@ -308,3 +308,20 @@ def test_huge_quantities_and_prices_never_overflow(order: dict[str, Any]) -> Non
     )
     message = validate(order, "order").violations[0].message
     assert "(an integer of 401 digits)" in message
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("country_of_origin", ["NL"]),
+        ("country_of_origin", {"code": "NL"}),
+        ("ean", "1234567\u00b2"),
+    ],
+)
+def test_odd_item_values_are_the_schemas_finding_not_a_crash(
+    order: dict[str, Any], field: str, value: Any
+) -> None:
+    order["order_details"]["order_items"][0][field] = value
+    report = validate(order, "order")
+    assert not report.ok or report.warnings
+    assert all(v.rule in {"type", "pattern", "ean-check-digit"} for v in report.violations)
