@@ -6,7 +6,7 @@ import argparse
 import errno
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO
 
 from sendcloud_contract import __version__
@@ -275,26 +275,60 @@ def _die_with_parent(parent: int) -> None:
 
 def _check_all(paths: list[str], args: argparse.Namespace) -> list[Report]:
     progress = _Progress(len(paths), sys.stderr)
-    results: list[Report] = []
     jobs = _workers(args.jobs, len(paths))
     try:
         if jobs == 1 or "-" in paths:
+            results: list[Report] = []
             for path in paths:
                 results.append(_check_one((path, args)))
                 progress.advance(1)
             return results
-        from concurrent.futures import ProcessPoolExecutor
-
-        size = max(1, min(200, len(paths) // (jobs * 4) or 1))
-        with ProcessPoolExecutor(
-            max_workers=jobs, initializer=_die_with_parent, initargs=(os.getpid(),)
-        ) as pool:
-            for chunk in pool.map(_check_chunk, [(c, args) for c in _chunks(paths, size)]):
-                results.extend(chunk)
-                progress.advance(len(chunk))
-        return results
+        return _check_in_parallel(paths, args, jobs, progress)
     finally:
         progress.close()
+
+
+def _check_in_parallel(
+    paths: list[str], args: argparse.Namespace, jobs: int, progress: _Progress
+) -> list[Report]:
+    """Check chunks of files in ``jobs - 1`` worker processes and in this one.
+
+    This process takes a chunk whenever it has fed the workers, so none of the ``jobs``
+    processes waits idle while files are left; results keep the order of ``paths``.
+    """
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
+    size = max(1, min(100, len(paths) // (jobs * 4) or 1))
+    chunks = list(_chunks(paths, size))
+    results: list[list[Report]] = [[] for _ in chunks]
+    waiting = iter(range(len(chunks)))
+    with ProcessPoolExecutor(
+        max_workers=jobs - 1, initializer=_die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
+        running: dict[Future[list[Report]], int] = {}
+
+        def feed() -> None:
+            while len(running) < 2 * (jobs - 1):
+                index = next(waiting, None)
+                if index is None:
+                    return
+                running[pool.submit(_check_chunk, (chunks[index], args))] = index
+
+        def collect(done: Iterable[Future[list[Report]]]) -> None:
+            for future in done:
+                index = running.pop(future)
+                results[index] = future.result()
+                progress.advance(len(results[index]))
+
+        feed()
+        for index in waiting:
+            results[index] = _check_chunk((chunks[index], args))
+            progress.advance(len(results[index]))
+            collect([future for future in running if future.done()])
+            feed()
+        while running:
+            collect(wait(running, return_when=FIRST_COMPLETED).done)
+    return [report for chunk in results for report in chunk]
 
 
 def _use_color(args: argparse.Namespace, stream: IO[str]) -> bool:

@@ -34,7 +34,7 @@ import re
 import stat
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal, NoReturn
 
 import orjson
@@ -493,16 +493,22 @@ class _Fail(Exception):
         self.hint = hint
 
 
-@dataclass
 class _Frame:
-    """An object or array the scanner is inside of."""
+    """An object or array the scanner is inside of.
 
-    container: Any
-    pointer: str
-    offset: int
-    is_object: bool
-    key: str = ""
-    keys: dict[str, int] = field(default_factory=dict)
+    The private helper classes here are plain slotted classes, not dataclasses: making a
+    dataclass costs every start-up of the CLI, and only invalid documents need these.
+    """
+
+    __slots__ = ("container", "is_object", "key", "keys", "offset", "pointer")
+
+    def __init__(self, container: Any, pointer: str, offset: int, is_object: bool) -> None:
+        self.container = container
+        self.pointer = pointer
+        self.offset = offset
+        self.is_object = is_object
+        self.key = ""
+        self.keys: dict[str, int] = {}
 
     @property
     def closer(self) -> str:
@@ -927,7 +933,6 @@ def _yaml_loader() -> Any:
     return loader
 
 
-@dataclass
 class _Collection:
     """A sequence or mapping the YAML composer is inside of.
 
@@ -935,19 +940,38 @@ class _Collection:
     those values have no place of their own in the document.
     """
 
-    value: Any
-    pointer: str | None
-    anchor: str | None
-    is_mapping: bool
-    start: Any
-    size: int = 1
-    height: int = 1
-    awaiting_key: bool = True
-    key: str | None = None
-    key_mark: Any = None
-    merging: bool = False
-    merged: list[dict[str, Any]] = field(default_factory=list)
-    first_keys: dict[str, Any] = field(default_factory=dict)
+    __slots__ = (
+        "anchor",
+        "awaiting_key",
+        "first_keys",
+        "height",
+        "is_mapping",
+        "key",
+        "key_mark",
+        "merged",
+        "merging",
+        "pointer",
+        "size",
+        "start",
+        "value",
+    )
+
+    def __init__(
+        self, value: Any, pointer: str | None, anchor: str | None, is_mapping: bool, start: Any
+    ) -> None:
+        self.value = value
+        self.pointer = pointer
+        self.anchor = anchor
+        self.is_mapping = is_mapping
+        self.start = start
+        self.size = 1
+        self.height = 1
+        self.awaiting_key = True
+        self.key: str | None = None
+        self.key_mark: Any = None
+        self.merging = False
+        self.merged: list[dict[str, Any]] = []
+        self.first_keys: dict[str, Any] = {}
 
     def child_pointer(self) -> str | None:
         if self.pointer is None:
@@ -959,14 +983,16 @@ class _Collection:
         return f"{self.pointer}/{pointers.escape(self.key)}"
 
 
-@dataclass
 class _Anchored:
     """What an anchor names: the value, its expanded size and height, its scalar node."""
 
-    value: Any
-    size: int
-    height: int
-    scalar: Any
+    __slots__ = ("height", "scalar", "size", "value")
+
+    def __init__(self, value: Any, size: int, height: int, scalar: Any) -> None:
+        self.value = value
+        self.size = size
+        self.height = height
+        self.scalar = scalar
 
 
 class _YamlStop(Exception):
