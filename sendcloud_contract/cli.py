@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from pathlib import Path
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO
 
 from sendcloud_contract import __version__
-from sendcloud_contract._exit import EXIT_INVALID, EXIT_OK, EXIT_USAGE
-from sendcloud_contract.loading import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, load_bytes
+from sendcloud_contract._exit import EXIT_INVALID, EXIT_OK, EXIT_OUTPUT, EXIT_USAGE
+from sendcloud_contract.loading import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, load_stream
 from sendcloud_contract.operations import API_ROOT
 from sendcloud_contract.recordings import (
     RECORDING,
@@ -19,7 +19,7 @@ from sendcloud_contract.recordings import (
     validate_loaded,
     validate_path,
 )
-from sendcloud_contract.report import Report
+from sendcloud_contract.report import Report, Violation
 from sendcloud_contract.schemas import KINDS
 
 PAYLOAD_SUFFIXES = (".json", ".jsonl", ".ndjson", ".yaml", ".yml", *RECORDING_SUFFIXES)
@@ -59,7 +59,7 @@ def _add_validate(subparsers: argparse._SubParsersAction[argparse.ArgumentParser
         help="check payload files against the Orders API v3 contract",
         description="Check order payloads (JSON, JSON Lines, YAML) against the Sendcloud "
         "Orders API v3 contract and its domain rules. Exit status: 0 all valid (warnings "
-        "allowed), 1 violations found, 2 usage error.",
+        "allowed), 1 violations found, 2 usage error, 3 the report could not be written.",
     )
     parser.add_argument(
         "paths",
@@ -95,7 +95,8 @@ def _add_validate(subparsers: argparse._SubParsersAction[argparse.ArgumentParser
         default=None,
         metavar="N|auto",
         help="worker processes (default auto: one per CPU from "
-        f"{PARALLEL_THRESHOLD} files on, else 1); results are the same for any N",
+        f"{PARALLEL_THRESHOLD} files on, else 1; at most one per file and two per CPU); "
+        "results are the same for any N",
     )
     parser.add_argument(
         "--allow-unknown-fields",
@@ -122,10 +123,18 @@ def _add_validate(subparsers: argparse._SubParsersAction[argparse.ArgumentParser
     parser.set_defaults(handler=_run_validate)
 
 
-def _payload_files(folder: str) -> list[str]:
-    """Payload files below a folder, hidden folders and files skipped, in a stable order."""
+def _payload_files(folder: str, unlisted: list[Report]) -> list[str]:
+    """Payload files below a folder, hidden folders and files skipped, in a stable order.
+
+    A folder that cannot be listed is not skipped in silence: it joins ``unlisted`` as a
+    report with a ``load.unreadable`` violation.
+    """
+
+    def refused(error: OSError) -> None:
+        unlisted.append(_unlisted(error.filename or folder, error))
+
     found: list[str] = []
-    for parent, folders, files in os.walk(folder):
+    for parent, folders, files in os.walk(folder, onerror=refused):
         folders[:] = [name for name in folders if not name.startswith(".")]
         found.extend(
             os.path.join(parent, name)
@@ -135,19 +144,53 @@ def _payload_files(folder: str) -> list[str]:
     return sorted(found)
 
 
-def _expand(paths: Sequence[str]) -> list[str]:
-    """Files to check, in a stable order; a path that does not exist is a usage error."""
+def _unlisted(folder: str, error: OSError) -> Report:
+    reason = (error.strerror or str(error)).lower()
+    return Report(
+        kind="unknown",
+        path=folder,
+        violations=[
+            Violation(
+                pointer="",
+                message=f"cannot list the directory: {reason}",
+                rule="load.unreadable",
+                hint="Check the directory's permissions: its payload files were not checked.",
+            )
+        ],
+    )
+
+
+def _expand(paths: Sequence[str]) -> tuple[list[str], list[Report]]:
+    """Files to check, in a stable order, and reports for folders that cannot be listed.
+
+    A path that does not exist, standard input named twice and a loop of symbolic links
+    are usage errors.
+    """
     found: list[str] = []
+    unlisted: list[Report] = []
+    if list(paths).count("-") > 1:
+        raise UsageError("standard input (-) can be named only once")
     for raw in paths:
         if raw == "-" or os.path.isfile(raw):
             found.append(raw)
         elif os.path.isdir(raw):
-            found.extend(_payload_files(raw))
+            found.extend(_payload_files(raw, unlisted))
         elif os.path.exists(raw):
             raise UsageError(f"not a file or directory: {raw}")
+        elif os.path.islink(raw):
+            raise UsageError(f"{_link_problem(raw)}: {raw}")
         else:
             raise UsageError(f"no such file or directory: {raw}")
-    return found
+    return found, unlisted
+
+
+def _link_problem(path: str) -> str:
+    try:
+        os.stat(path)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return "a loop of symbolic links (a link that leads back to itself)"
+    return "a symbolic link to nothing"
 
 
 def _limits(args: argparse.Namespace) -> tuple[int, int]:
@@ -157,6 +200,24 @@ def _limits(args: argparse.Namespace) -> tuple[int, int]:
 def _check_one(job: tuple[str, argparse.Namespace]) -> Report:
     """One file's report; recordings are recognised here and checked per interaction."""
     path, args = job
+    try:
+        return _check(path, args)
+    except Exception as error:  # a bug in a check must not end the run without a report
+        return Report(
+            kind="unknown",
+            path="<stdin>" if path == "-" else path,
+            violations=[
+                Violation(
+                    pointer="",
+                    message=f"the check failed: {type(error).__name__}: {error}",
+                    rule="internal-error",
+                    hint="This is a bug in sendcloud-contract: please report it with this file.",
+                )
+            ],
+        )
+
+
+def _check(path: str, args: argparse.Namespace) -> Report:
     options = {
         "allow_unknown_fields": args.allow_unknown_fields,
         "warnings_as_errors": args.warnings_as_errors,
@@ -164,8 +225,8 @@ def _check_one(job: tuple[str, argparse.Namespace]) -> Report:
     }
     max_bytes, max_depth = _limits(args)
     if path == "-":
-        documents = load_bytes(
-            sys.stdin.buffer.read(), fmt=args.stdin_format, max_bytes=max_bytes, max_depth=max_depth
+        documents = load_stream(
+            sys.stdin.buffer, fmt=args.stdin_format, max_bytes=max_bytes, max_depth=max_depth
         )
         return validate_loaded(documents, args.kind, path="<stdin>", **options)
     return validate_path(path, args.kind, max_bytes=max_bytes, max_depth=max_depth, **options)
@@ -206,31 +267,87 @@ class _Progress:
 
 
 def _workers(requested: int | None, files: int) -> int:
-    if requested is not None:
-        return requested
-    return min(os.cpu_count() or 1, 8) if files >= PARALLEL_THRESHOLD else 1
+    """Worker processes: never more than files, nor more than two per CPU."""
+    cpus = os.cpu_count() or 1
+    if requested is None:
+        requested = min(cpus, 8) if files >= PARALLEL_THRESHOLD else 1
+    return max(1, min(requested, files, 2 * cpus))
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: end this worker as soon as the parent process is gone.
+
+    A parent stopped by a signal (SIGTERM, SIGKILL) runs no clean-up, and its workers
+    would otherwise live on, holding its pipes.
+    """
+
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os._exit(EXIT_INVALID)  # nobody reads this status: the parent is gone
+
+    threading.Thread(target=watch, name="die-with-parent", daemon=True).start()
 
 
 def _check_all(paths: list[str], args: argparse.Namespace) -> list[Report]:
     progress = _Progress(len(paths), sys.stderr)
-    results: list[Report] = []
     jobs = _workers(args.jobs, len(paths))
     try:
-        if jobs == 1 or len(paths) < 2 or "-" in paths:
+        if jobs == 1 or "-" in paths:
+            results: list[Report] = []
             for path in paths:
                 results.append(_check_one((path, args)))
                 progress.advance(1)
             return results
-        from concurrent.futures import ProcessPoolExecutor
-
-        size = max(1, min(200, len(paths) // (jobs * 4) or 1))
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for chunk in pool.map(_check_chunk, [(c, args) for c in _chunks(paths, size)]):
-                results.extend(chunk)
-                progress.advance(len(chunk))
-        return results
+        return _check_in_parallel(paths, args, jobs, progress)
     finally:
         progress.close()
+
+
+def _check_in_parallel(
+    paths: list[str], args: argparse.Namespace, jobs: int, progress: _Progress
+) -> list[Report]:
+    """Check chunks of files in ``jobs - 1`` worker processes and in this one.
+
+    This process takes a chunk whenever it has fed the workers, so none of the ``jobs``
+    processes waits idle while files are left; results keep the order of ``paths``.
+    """
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
+    size = max(1, min(100, len(paths) // (jobs * 4) or 1))
+    chunks = list(_chunks(paths, size))
+    results: list[list[Report]] = [[] for _ in chunks]
+    waiting = iter(range(len(chunks)))
+    with ProcessPoolExecutor(
+        max_workers=jobs - 1, initializer=_die_with_parent, initargs=(os.getpid(),)
+    ) as pool:
+        running: dict[Future[list[Report]], int] = {}
+
+        def feed() -> None:
+            while len(running) < 2 * (jobs - 1):
+                index = next(waiting, None)
+                if index is None:
+                    return
+                running[pool.submit(_check_chunk, (chunks[index], args))] = index
+
+        def collect(done: Iterable[Future[list[Report]]]) -> None:
+            for future in done:
+                index = running.pop(future)
+                results[index] = future.result()
+                progress.advance(len(results[index]))
+
+        feed()
+        for index in waiting:
+            results[index] = _check_chunk((chunks[index], args))
+            progress.advance(len(results[index]))
+            collect([future for future in running if future.done()])
+            feed()
+        while running:
+            collect(wait(running, return_when=FIRST_COMPLETED).done)
+    return [report for chunk in results for report in chunk]
 
 
 def _use_color(args: argparse.Namespace, stream: IO[str]) -> bool:
@@ -247,23 +364,63 @@ def _run_validate(args: argparse.Namespace) -> int:
     from sendcloud_contract.reporting import FORMATS
     from sendcloud_contract.reporting.text import render_text
 
-    paths = _expand(args.paths)
-    if not paths:
+    paths, unlisted = _expand(args.paths)
+    if not paths and not unlisted:
         raise UsageError("no payload files found (looked for " + ", ".join(PAYLOAD_SUFFIXES) + ")")
-    reports = _check_all(paths, args)
+    if args.output:
+        _refuse_output_onto_input(args.output, paths)
+    reports = unlisted + _check_all(paths, args)
     color = _use_color(args, sys.stdout)
     if args.output_format == "text":
         rendered = render_text(reports, color, args.verbose)
     else:
         rendered = FORMATS[args.output_format](reports, color)
-    if args.output:
-        try:
-            Path(args.output).write_text(rendered, encoding="utf-8")
-        except OSError as error:
-            raise UsageError(f"cannot write {args.output}: {error.strerror}") from None
-    else:
-        sys.stdout.write(rendered)
+    if not _write_report(rendered, args.output):
+        return EXIT_OUTPUT
     return EXIT_OK if all(r.ok for r in reports) else EXIT_INVALID
+
+
+def _refuse_output_onto_input(output: str, paths: list[str]) -> None:
+    if not os.path.exists(output):
+        return
+    for path in paths:
+        if path != "-" and os.path.samefile(path, output):
+            raise UsageError(
+                f"--output {output} is one of the payloads to check; choose another file"
+            )
+
+
+def _write_report(rendered: str, output: str | None) -> bool:
+    """Write the report; False (with a message on stderr) when writing it failed.
+
+    A file that cannot be opened is a usage error; a failure while writing (a full disk,
+    an I/O error, a closed pipe) has its own exit status.
+    """
+    if output is None:
+        try:
+            sys.stdout.write(rendered)
+            sys.stdout.flush()
+        except OSError as error:
+            # Point standard output at nothing, so the interpreter's last flush stays quiet.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return _write_failed("standard output", error)
+        return True
+    opened = False
+    try:
+        with open(output, "w", encoding="utf-8") as stream:
+            opened = True
+            stream.write(rendered)
+    except OSError as error:
+        if not opened:
+            raise UsageError(f"cannot write {output}: {error.strerror}") from None
+        return _write_failed(output, error)
+    return True
+
+
+def _write_failed(target: str, error: OSError) -> bool:
+    reason = error.strerror or str(error)
+    sys.stderr.write(f"sendcloud-contract: error: cannot write the report to {target}: {reason}\n")
+    return False
 
 
 def _add_delegated(

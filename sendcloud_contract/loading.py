@@ -25,18 +25,21 @@ document, which stops "billion laughs" streams at the first alias past the bound
 from __future__ import annotations
 
 import bisect
+import errno
 import functools
 import json
 import math
 import os
 import re
+import stat
+import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, NoReturn
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, NoReturn
 
 import orjson
 
-from sendcloud_contract import pointers
+from sendcloud_contract import _lazy, pointers
 
 if TYPE_CHECKING:
     import yaml
@@ -50,6 +53,8 @@ __all__ = [
     "detect_format",
     "load_bytes",
     "load_path",
+    "load_stream",
+    "read_regular_file",
 ]
 
 Format = Literal["json", "jsonl", "yaml"]
@@ -210,20 +215,80 @@ def load_path(
     name = os.fspath(path)
     if fmt is None:
         fmt = detect_format(name) or "json"
+    data = read_regular_file(name, max_bytes=max_bytes)
+    if isinstance(data, Document):
+        return [data]
+    return load_bytes(data, fmt=fmt, max_bytes=max_bytes, max_depth=max_depth)
+
+
+def read_regular_file(
+    path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> bytes | Document:
+    """A regular file's bytes, or the fatal document that says why they cannot be had.
+
+    Only regular files are read (a FIFO would block until a writer came), and the
+    size is checked before reading, so an oversized file is refused unread.
+    """
+    name = os.fspath(path)
     try:
-        with open(name, "rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
+        # Non-blocking, so that opening a FIFO returns at once instead of waiting for a writer.
+        descriptor = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            status = os.fstat(descriptor)
+            if not stat.S_ISREG(status.st_mode):
+                return _not_regular(name, status.st_mode)
+            size = status.st_size
             if size > max_bytes:
-                return [_too_large(size, max_bytes)]
-            # Pipes and special files report no size: read one byte past the bound. A regular
-            # file is read by its size (a 10 MiB read buffer per small file costs more than
-            # parsing it).
-            data = stream.read(size + 1 if size else max_bytes + 1)
+                return _too_large(size, max_bytes)
+            data = _read(descriptor, size, max_bytes)
+        finally:
+            os.close(descriptor)
     except OSError as error:
-        return [_unreadable(name, error)]
+        return _unreadable(name, error)
+    if len(data) > max_bytes:
+        return _too_large(None, max_bytes)
+    return data
+
+
+def load_stream(
+    stream: BinaryIO,
+    *,
+    fmt: Format = "json",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+) -> list[Document]:
+    """Read a stream (standard input) up to one byte past ``max_bytes``, then parse it.
+
+    The bound holds while reading, so an endless stream (``yes | ...``) ends at the limit.
+    """
+    try:
+        data = stream.read(max_bytes + 1)
+    except OSError as error:
+        return [_unreadable(getattr(stream, "name", "<stream>"), error)]
     if len(data) > max_bytes:
         return [_too_large(None, max_bytes)]
     return load_bytes(data, fmt=fmt, max_bytes=max_bytes, max_depth=max_depth)
+
+
+def _read(descriptor: int, size: int, max_bytes: int) -> bytes:
+    """The file's bytes, up to one byte past ``max_bytes``, straight from the descriptor.
+
+    The first read asks for the reported size and one byte more (a buffered file object
+    or a 10 MiB buffer per small file costs more than parsing it); a file that grew
+    meanwhile, or that reports no size (files under /proc), is read on in 1 MiB steps.
+    """
+    limit = max_bytes + 1
+    request = min(size + 1, limit) if size else min(1 << 20, limit)
+    chunks: list[bytes] = []
+    received = 0
+    while received < limit:
+        chunk = os.read(descriptor, min(request, limit - received))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        received += len(chunk)
+        request = 1 << 20
+    return b"".join(chunks)
 
 
 # ---------------------------------------------------------------------------
@@ -242,9 +307,22 @@ def _too_large(size: int | None, max_bytes: int) -> Document:
     return _fatal(LoadProblem("load.too-large", message, _HINTS["load.too-large"], None, None))
 
 
+def _not_regular(name: str, mode: int) -> Document:
+    if stat.S_ISDIR(mode):
+        return _unreadable(name, IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR)))
+    what = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else None
+    what = what or "a device or other special file"
+    message = f"cannot read {name!r}: it is {what}, not a regular file"
+    hint = "Name a regular file; only regular files are read (use - for standard input)."
+    return _fatal(LoadProblem("load.unreadable", message, hint, None, None))
+
+
 def _unreadable(name: str, error: OSError) -> Document:
     reason = error.strerror or str(error)
-    if isinstance(error, FileNotFoundError):
+    if error.errno == errno.ELOOP:
+        reason = "a loop of symbolic links (a link that leads back to itself)"
+        hint = "Point the link at a file, or remove it."
+    elif isinstance(error, FileNotFoundError):
         hint = "Check the path: no file exists there."
     elif isinstance(error, IsADirectoryError):
         hint = "Name a file, not a directory."
@@ -266,6 +344,10 @@ def _is_blank(data: bytes) -> bool:
 
 def _decode(data: bytes, *, first_line: int, byte_base: int) -> str | LoadProblem:
     """The text of UTF-8 ``data``, or the problem naming the first undecodable byte."""
+    wide = _wide_encoding(data)
+    if wide is not None:
+        message = f"the input is {wide}, not UTF-8"
+        return LoadProblem("load.encoding", message, _HINTS["load.encoding"], first_line, 1)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -273,13 +355,39 @@ def _decode(data: bytes, *, first_line: int, byte_base: int) -> str | LoadProble
         line_start = data.rfind(b"\n", 0, start) + 1
         line = first_line + data.count(b"\n", 0, start)
         column = len(data[line_start:start].decode("utf-8")) + 1
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            message = "the input is UTF-16 (it starts with a UTF-16 byte order mark), not UTF-8"
-        else:
-            bad = " ".join(f"0x{byte:02x}" for byte in data[start : error.end])
-            plural = "s" if error.end - start > 1 else ""
-            message = f"invalid UTF-8: byte{plural} {bad} at byte offset {byte_base + start}"
+        bad = " ".join(f"0x{byte:02x}" for byte in data[start : error.end])
+        plural = "s" if error.end - start > 1 else ""
+        message = f"invalid UTF-8: byte{plural} {bad} at byte offset {byte_base + start}"
         return LoadProblem("load.encoding", message, _HINTS["load.encoding"], line, column)
+
+
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32 (it starts with a UTF-32 little-endian byte order mark)"),
+    (b"\x00\x00\xfe\xff", "UTF-32 (it starts with a UTF-32 big-endian byte order mark)"),
+    (b"\xff\xfe", "UTF-16 (it starts with a UTF-16 byte order mark)"),
+    (b"\xfe\xff", "UTF-16 (it starts with a UTF-16 byte order mark)"),
+)
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """UTF-16 or UTF-32 named from a byte order mark, or from the zero bytes of ASCII text.
+
+    Without a mark, a text that starts with an ASCII character shows its encoding in where
+    the first four bytes are zero (RFC 4627, section 3).
+    """
+    for bom, name in _WIDE_BOMS:
+        if data.startswith(bom):
+            return name
+    head = data[:4]
+    if len(head) < 4 or b"\x00" not in head:
+        return None
+    zeros = (head[0] == 0, head[1] == 0, head[2] == 0, head[3] == 0)
+    return {
+        (True, True, True, False): "UTF-32 (big-endian, without a byte order mark)",
+        (False, True, True, True): "UTF-32 (little-endian, without a byte order mark)",
+        (True, False, True, False): "UTF-16 (big-endian, without a byte order mark)",
+        (False, True, False, True): "UTF-16 (little-endian, without a byte order mark)",
+    }.get(zeros)
 
 
 def _describe(char: str) -> str:
@@ -341,7 +449,8 @@ def _surely_clean(data: bytes, value: Any, max_depth: int) -> bool:
         return False
     if data.count(b":") != dumped.count(b":"):
         return False
-    return _ESCAPED_COLON.search(data) is None
+    # No backslash at all is the common case, and one find() (a memchr) proves it.
+    return data.find(b"\\") == -1 or _ESCAPED_COLON.search(data) is None
 
 
 # ---------------------------------------------------------------------------
@@ -372,15 +481,17 @@ def _json_positions(data: bytes, first_line: int, max_depth: int) -> dict[str, t
     return scan.positions()
 
 
-_WHITESPACE = re.compile(r"[ \t\n\r]+")
-_STRING = re.compile(r'"([^"\\\x00-\x1f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*)*)"')
-_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
-_NUMBER_LIKE = re.compile(r"[-+.0-9A-Za-z]+")
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_HEX4 = re.compile(r"[0-9a-fA-F]{4}")
-_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|.)")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_NEWLINE = re.compile("\n")
+_WHITESPACE = _lazy.pattern(r"[ \t\n\r]+")
+_STRING = _lazy.pattern(
+    r'"([^"\\\x00-\x1f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*)*)"'
+)
+_NUMBER = _lazy.pattern(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
+_NUMBER_LIKE = _lazy.pattern(r"[-+.0-9A-Za-z]+")
+_WORD = _lazy.pattern(r"[A-Za-z_][A-Za-z0-9_]*")
+_HEX4 = _lazy.pattern(r"[0-9a-fA-F]{4}")
+_ESCAPE = _lazy.pattern(r"\\(?:u([0-9a-fA-F]{4})|.)")
+_SURROGATE = _lazy.pattern("[\ud800-\udfff]")
+_NEWLINE = _lazy.pattern("\n")
 _LITERALS: tuple[tuple[str, Any], ...] = (("true", True), ("false", False), ("null", None))
 _NON_FINITE: tuple[tuple[str, float], ...] = (
     ("-Infinity", -math.inf),
@@ -402,16 +513,22 @@ class _Fail(Exception):
         self.hint = hint
 
 
-@dataclass
 class _Frame:
-    """An object or array the scanner is inside of."""
+    """An object or array the scanner is inside of.
 
-    container: Any
-    pointer: str
-    offset: int
-    is_object: bool
-    key: str = ""
-    keys: dict[str, int] = field(default_factory=dict)
+    The private helper classes here are plain slotted classes, not dataclasses: making a
+    dataclass costs every start-up of the CLI, and only invalid documents need these.
+    """
+
+    __slots__ = ("container", "is_object", "key", "keys", "offset", "pointer")
+
+    def __init__(self, container: Any, pointer: str, offset: int, is_object: bool) -> None:
+        self.container = container
+        self.pointer = pointer
+        self.offset = offset
+        self.is_object = is_object
+        self.key = ""
+        self.keys: dict[str, int] = {}
 
     @property
     def closer(self) -> str:
@@ -837,7 +954,6 @@ def _yaml_loader() -> Any:
     return loader
 
 
-@dataclass
 class _Collection:
     """A sequence or mapping the YAML composer is inside of.
 
@@ -845,19 +961,38 @@ class _Collection:
     those values have no place of their own in the document.
     """
 
-    value: Any
-    pointer: str | None
-    anchor: str | None
-    is_mapping: bool
-    start: Any
-    size: int = 1
-    height: int = 1
-    awaiting_key: bool = True
-    key: str | None = None
-    key_mark: Any = None
-    merging: bool = False
-    merged: list[dict[str, Any]] = field(default_factory=list)
-    first_keys: dict[str, Any] = field(default_factory=dict)
+    __slots__ = (
+        "anchor",
+        "awaiting_key",
+        "first_keys",
+        "height",
+        "is_mapping",
+        "key",
+        "key_mark",
+        "merged",
+        "merging",
+        "pointer",
+        "size",
+        "start",
+        "value",
+    )
+
+    def __init__(
+        self, value: Any, pointer: str | None, anchor: str | None, is_mapping: bool, start: Any
+    ) -> None:
+        self.value = value
+        self.pointer = pointer
+        self.anchor = anchor
+        self.is_mapping = is_mapping
+        self.start = start
+        self.size = 1
+        self.height = 1
+        self.awaiting_key = True
+        self.key: str | None = None
+        self.key_mark: Any = None
+        self.merging = False
+        self.merged: list[dict[str, Any]] = []
+        self.first_keys: dict[str, Any] = {}
 
     def child_pointer(self) -> str | None:
         if self.pointer is None:
@@ -869,14 +1004,16 @@ class _Collection:
         return f"{self.pointer}/{pointers.escape(self.key)}"
 
 
-@dataclass
 class _Anchored:
     """What an anchor names: the value, its expanded size and height, its scalar node."""
 
-    value: Any
-    size: int
-    height: int
-    scalar: Any
+    __slots__ = ("height", "scalar", "size", "value")
+
+    def __init__(self, value: Any, size: int, height: int, scalar: Any) -> None:
+        self.value = value
+        self.size = size
+        self.height = height
+        self.scalar = scalar
 
 
 class _YamlStop(Exception):
@@ -1027,11 +1164,18 @@ class _YamlComposer:
         except Exception as error:  # a constructor's own complaint, e.g. "!!int abc"
             import yaml
 
+            digits = sum(char.isdigit() for char in node.value)
             if isinstance(error, yaml.constructor.ConstructorError) and error.problem:
                 message, hint = str(error.problem), _NO_EQUIVALENT_HINT
+            elif tag == _TAG + "int" and digits > _INT_DIGITS_READ:
+                message = (
+                    f"the integer {_clip(node.value)} has {digits:,} digits, more than the "
+                    f"{_INT_DIGITS_READ:,} that can be read as a number"
+                )
+                hint = "Quote it if it is an identifier, so it stays text, or check the value."
             else:
                 short = _short_tag(tag)
-                message = f"{node.value!r} cannot be read as {short}"
+                message = f"{_clip(node.value)!r} cannot be read as {short}"
                 hint = f"Write a valid {short.lstrip('!')}, or remove the tag."
             self._add("load.syntax", message, node.start_mark, pointer, hint)
             return None
@@ -1219,6 +1363,15 @@ class _YamlComposer:
                 hint = "Indent YAML with spaces: tabs cannot start a token."
             return LoadProblem("load.syntax", message, hint, line, column)
         return LoadProblem("load.syntax", str(error), _HINTS["load.syntax"], None, None)
+
+
+# Python's limit on converting digit strings to integers (sys.get_int_max_str_digits()).
+_INT_DIGITS_READ = sys.get_int_max_str_digits() or 4300
+
+
+def _clip(text: str, limit: int = 40) -> str:
+    """Long scalar text cut for a message, its length kept in view."""
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
 
 
 def _short_tag(tag: str) -> str:

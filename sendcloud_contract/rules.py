@@ -8,7 +8,6 @@ type somewhere is the schema's finding, never a crash here.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -17,6 +16,7 @@ from typing import Any
 
 import orjson
 
+from sendcloud_contract import _lazy
 from sendcloud_contract.ids import integration_id
 from sendcloud_contract.report import Severity, Violation
 
@@ -120,6 +120,14 @@ CUSTOMS_MISSING = _warning(
     "add customs_details and each item's hs_code and country_of_origin for customs",
 )
 
+RESPONSE_ID_STRING = _warning(
+    "response-id-string",
+    "a 201 or PATCH answer whose id is a digit string, not an integer",
+    "Sendcloud's reference sends an integer id in 201 and PATCH answers; an older guide "
+    'shows a string ("664"): read both',
+)
+"""A response rule: recorded answers are checked for it, requests never."""
+
 RULES: tuple[Rule, ...] = (
     BATCH_TOO_LARGE,
     DUPLICATE_ORDER_KEY,
@@ -198,23 +206,27 @@ def subdivision_codes(country: str) -> frozenset[str]:
     return frozenset(_iso_data()["subdivisions"].get(country, ()))
 
 
-_DATE_TIME = re.compile(
+_DATE_TIME = _lazy.pattern(
     r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
     r"(?:([Zz])|([+-])(\d{2}):(\d{2}))$"
 )
 
 
 def parse_date_time(text: str) -> datetime | None:
-    """An aware datetime from RFC 3339 text, or None when it is not one."""
+    """An aware datetime from RFC 3339 text, or None when it is not one.
+
+    Also None for stamps Python's datetime cannot hold: an offset of 24 hours or more
+    (``+24:00``, ``+23:60``) or the year 0000.
+    """
     match = _DATE_TIME.match(text)
     if not match:
         return None
     year, month, day, hour, minute, second, fraction, zulu, sign, oh, om = match.groups()
-    offset = timezone.utc
-    if not zulu:
-        delta = timedelta(hours=int(oh), minutes=int(om))
-        offset = timezone(-delta if sign == "-" else delta)
     try:
+        offset = timezone.utc
+        if not zulu:
+            delta = timedelta(hours=int(oh), minutes=int(om))
+            offset = timezone(-delta if sign == "-" else delta)
         return datetime(
             int(year),
             int(month),
@@ -229,13 +241,44 @@ def parse_date_time(text: str) -> datetime | None:
         return None
 
 
+def _days_from_civil(year: int, month: int, day: int) -> int:
+    """Days since 1970-01-01 of a proleptic Gregorian date, for any year (0000 included)."""
+    year -= month <= 2
+    era = year // 400
+    year_of_era = year - era * 400
+    day_of_year = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era * 146097 + day_of_era - 719468
+
+
+def _instant(text: str) -> tuple[int, str] | None:
+    """The UTC instant of RFC 3339 text as (seconds since 1970, fraction digits), or None.
+
+    The fraction's trailing zeros are dropped, so its digits compare as text.
+
+    Plain integer arithmetic, so every stamp the grammar allows compares, even those
+    whose UTC instant falls outside the years 1 to 9999 (``9999-12-31T23:59:59-01:00``).
+    """
+    match = _DATE_TIME.match(text)
+    if not match:
+        return None
+    year, month, day, hour, minute, second, fraction, zulu, sign, oh, om = match.groups()
+    if not zulu and (int(oh) > 23 or int(om) > 59):
+        return None  # no RFC 3339 offset; the schema's date-time format reports it
+    days = _days_from_civil(int(year), int(month), int(day))
+    seconds = ((days * 24 + int(hour)) * 60 + int(minute)) * 60 + int(second)
+    if not zulu:
+        shift = (int(oh) * 60 + int(om)) * 60
+        seconds += shift if sign == "-" else -shift
+    return seconds, (fraction or "").rstrip("0")
+
+
 def gtin_is_valid(code: str) -> bool:
-    if len(code) not in (8, 12, 13, 14) or not code.isdigit():
+    if len(code) not in (8, 12, 13, 14) or not (code.isascii() and code.isdigit()):
         return False
-    digits = [int(c) for c in code]
-    body, check = digits[:-1], digits[-1]
-    total = sum(d * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
-    return (10 - total % 10) % 10 == check
+    # From the right, body digits weigh 3, 1, 3, ...; the last digit is the check digit.
+    total = 3 * sum(map(int, code[-2::-2])) + sum(map(int, code[-3::-2]))
+    return (10 - total % 10) % 10 == int(code[-1])
 
 
 def _get(node: Any, *keys: str) -> Any:
@@ -289,30 +332,46 @@ def _price_currencies(order: dict[str, Any], base: str) -> dict[str, str]:
     return {c: p for c, p in found.items() if _is_currency_shaped(c)}
 
 
-def _may_mix_currencies(order: dict[str, Any]) -> bool:
-    """Cheap test of the common case: every price in the one (known) currency of the total."""
+def _payment_currency(order: dict[str, Any]) -> str | None:
+    """The one known currency of an order's payment prices, or None when they may mix.
+
+    The cheap half of the common case (every price in the currency of the total); the
+    items loop checks the item prices against it.
+    """
     payment = order.get("payment_details")
     if not isinstance(payment, dict):
-        return True
+        return None
     total = payment.get("total_price")
     currency = total.get("currency") if isinstance(total, dict) else None
     if not isinstance(currency, str) or currency not in currency_codes():
-        return True
+        return None
     for key, price in payment.items():
         if key in _PAYMENT_PRICES and isinstance(price, dict):
             other = price.get("currency")
             if other is not None and other != currency:
-                return True
-    details = order.get("order_details")
-    items = details.get("order_items") if isinstance(details, dict) else None
-    if isinstance(items, list):
-        for item in items:
-            if isinstance(item, dict):
-                for key in ("unit_price", "total_price"):
-                    price = item.get(key)
-                    if isinstance(price, dict) and price.get("currency", currency) != currency:
-                        return True
-    return False
+                return None
+    return currency
+
+
+def _check_currencies(order: dict[str, Any], base: str, out: Found) -> None:
+    currencies = _price_currencies(order, base)
+    if len(currencies) > 1 or not currencies.keys() <= currency_codes():
+        known = currency_codes()
+        for currency, pointer in list(currencies.items()):
+            if currency not in known:
+                del currencies[currency]
+                out.append(
+                    (UNKNOWN_CURRENCY, pointer, f"'{currency}' is not an ISO 4217 currency code")
+                )
+    if len(currencies) > 1:
+        *_, (_, pointer) = currencies.items()
+        out.append(
+            (
+                MIXED_CURRENCIES,
+                pointer,
+                f"prices use {', '.join(sorted(currencies))} within one order",
+            )
+        )
 
 
 def _is_currency_shaped(code: str) -> bool:
@@ -332,8 +391,8 @@ def _updated_before_created(created: str, updated: str) -> bool:
         created_fraction = created[19 : len(created) - len(created_offset)]
         updated_fraction = updated[19 : len(updated) - len(updated_offset)]
         return updated_fraction.ljust(12, "0") < created_fraction.ljust(12, "0")
-    created_at, updated_at = parse_date_time(created), parse_date_time(updated)
-    return bool(created_at and updated_at and updated_at < created_at)
+    created_at, updated_at = _instant(created), _instant(updated)
+    return created_at is not None and updated_at is not None and updated_at < created_at
 
 
 def _check_country(code: Any, pointer: str, out: Found) -> None:
@@ -349,16 +408,18 @@ def _check_country(code: Any, pointer: str, out: Found) -> None:
         )
 
 
-def _check_address(address: Any, pointer: str, out: Found, *, shipping: bool) -> None:
+def _check_address(address: Any, base: str, key: str, out: Found) -> None:
     if not isinstance(address, dict):
         return
+    pointer = f"{base}/{key}"
     country = address.get("country_code")
-    _check_country(country, f"{pointer}/country_code", out)
     if not isinstance(country, str):
         return
+    if country not in country_codes():
+        _check_country(country, f"{pointer}/country_code", out)
     state = address.get("state_province_code")
     if state is None or state == "":
-        if shipping and country in STATE_REQUIRED_COUNTRIES:
+        if key == "shipping_address" and country in STATE_REQUIRED_COUNTRIES:
             out.append(
                 (
                     STATE_REQUIRED,
@@ -390,30 +451,39 @@ def _check_address(address: Any, pointer: str, out: Found, *, shipping: bool) ->
         )
 
 
-def _check_items(items: list[Any], base: str, international: bool, out: Found) -> None:
+def _check_items(
+    items: list[Any], base: str, international: bool, currency: str | None, out: Found
+) -> str | None:
+    """Check each item; returns ``currency`` while every item price is in it, else None."""
     countries = country_codes()
     for i, item in enumerate(items):
         if not isinstance(item, dict):
             continue
         get = item.get
         origin = get("country_of_origin")
-        if origin is not None and origin not in countries:
+        if isinstance(origin, str) and origin not in countries:
             _check_country(origin, f"{_item(base, i)}/country_of_origin", out)
         unit, total, quantity = get("unit_price"), get("total_price"), get("quantity")
+        if currency is not None and (
+            (isinstance(unit, dict) and unit.get("currency", currency) != currency)
+            or (isinstance(total, dict) and total.get("currency", currency) != currency)
+        ):
+            currency = None
         if isinstance(unit, dict) and isinstance(total, dict) and isinstance(quantity, int):
             unit_value, total_value = unit.get("value"), total.get("value")
             if (
                 isinstance(unit_value, (int, float))
                 and isinstance(total_value, (int, float))
-                and total_value > unit_value * quantity + 0.005
+                and _exceeds(total_value, unit_value, quantity)
                 and unit.get("currency") == total.get("currency")
             ):
                 out.append(
                     (
                         TOTAL_EXCEEDS,
                         f"{_item(base, i)}/total_price/value",
-                        f"total_price {total_value} is above unit_price {unit_value} x quantity "
-                        f"{quantity} = {round(unit_value * quantity, 2)}",
+                        f"total_price {_number(total_value)} is above unit_price "
+                        f"{_number(unit_value)} x quantity {_number(quantity)}"
+                        + _product(unit_value, quantity),
                     )
                 )
         if get("image_url") and not get("product_id"):
@@ -449,6 +519,35 @@ def _check_items(items: list[Any], base: str, international: bool, out: Found) -
                     f"item is shipped outside the EU without {' and '.join(missing)}",
                 )
             )
+    return currency
+
+
+def _exceeds(total: float, unit: float, quantity: int) -> bool:
+    """``total > unit x quantity`` by more than half a cent, exactly for any size of number.
+
+    Floats are compared as floats (the common case); numbers too large for a float
+    (a 401-digit quantity) are compared as exact fractions instead of overflowing.
+    """
+    try:
+        return total > unit * quantity + 0.005
+    except OverflowError:
+        from fractions import Fraction  # rare: only numbers too large for a float get here
+
+        return Fraction(total) > Fraction(unit) * quantity + Fraction(1, 200)
+
+
+def _number(value: float) -> str:
+    """A number as a message shows it; integers too long to read are summarised."""
+    if isinstance(value, int) and value.bit_length() > 128:
+        return f"(an integer of {len(str(abs(value))):,} digits)"
+    return str(value)
+
+
+def _product(unit: float, quantity: int) -> str:
+    try:
+        return f" = {round(unit * quantity, 2)}"
+    except OverflowError:
+        return ""
 
 
 def _item(base: str, index: int) -> str:
@@ -462,26 +561,9 @@ def _check_order(order: Any, base: str, out: Found) -> None:
     if isinstance(request_id, str) and not (request_id.isascii() and request_id.isdigit()):
         out.append((REQUEST_ID_DIGITS, f"{base}/id", f"id '{request_id}' is not a digit string"))
     shipping = order.get("shipping_address")
-    _check_address(shipping, f"{base}/shipping_address", out, shipping=True)
-    _check_address(order.get("billing_address"), f"{base}/billing_address", out, shipping=False)
-    currencies = _price_currencies(order, base) if _may_mix_currencies(order) else {}
-    if len(currencies) > 1 or not currencies.keys() <= currency_codes():
-        known = currency_codes()
-        for currency, pointer in list(currencies.items()):
-            if currency not in known:
-                del currencies[currency]
-                out.append(
-                    (UNKNOWN_CURRENCY, pointer, f"'{currency}' is not an ISO 4217 currency code")
-                )
-    if len(currencies) > 1:
-        *_, (_, pointer) = currencies.items()
-        out.append(
-            (
-                MIXED_CURRENCIES,
-                pointer,
-                f"prices use {', '.join(sorted(currencies))} within one order",
-            )
-        )
+    _check_address(shipping, base, "shipping_address", out)
+    _check_address(order.get("billing_address"), base, "billing_address", out)
+    currency_findings_at = len(out)
     details = order.get("order_details")
     if isinstance(details, dict):
         created, updated = details.get("order_created_at"), details.get("order_updated_at")
@@ -497,13 +579,14 @@ def _check_order(order: Any, base: str, out: Found) -> None:
                     f"order_updated_at {updated} is before order_created_at {created}",
                 )
             )
-    destination = _get(shipping, "country_code")
+    customs = order.get("customs_details")
+    destination = shipping.get("country_code") if isinstance(shipping, dict) else None
     international = (
         isinstance(destination, str)
         and destination in country_codes()
         and destination not in EU_COUNTRIES
     )
-    if international and not order.get("customs_details"):
+    if international and not customs:
         out.append(
             (
                 CUSTOMS_MISSING,
@@ -511,7 +594,7 @@ def _check_order(order: Any, base: str, out: Found) -> None:
                 f"shipping to {destination}, outside the EU, without customs_details",
             )
         )
-    tax_numbers = _get(order, "customs_details", "tax_numbers")
+    tax_numbers = customs.get("tax_numbers") if isinstance(customs, dict) else None
     if isinstance(tax_numbers, dict):
         for role, entries in tax_numbers.items():
             if isinstance(entries, list):
@@ -521,9 +604,14 @@ def _check_order(order: Any, base: str, out: Found) -> None:
                         f"{base}/customs_details/tax_numbers/{role}/{i}/country_code",
                         out,
                     )
-    items = _get(details, "order_items")
+    currency = _payment_currency(order)
+    items = details.get("order_items") if isinstance(details, dict) else None
     if isinstance(items, list):
-        _check_items(items, base, international, out)
+        currency = _check_items(items, base, international, currency, out)
+    if currency is None:  # prices may mix currencies, or use unknown ones: look closer
+        found: Found = []
+        _check_currencies(order, base, found)
+        out[currency_findings_at:currency_findings_at] = found
 
 
 def _check_batch(batch: Any, out: Found) -> None:
@@ -583,15 +671,39 @@ def _check_single_order(order: Any, out: Found) -> None:
     _check_order(order, "", out)
 
 
+def _check_id_string(entry: Any, pointer: str, out: Found) -> None:
+    order_id = entry.get("id") if isinstance(entry, dict) else None
+    if isinstance(order_id, str) and order_id.isascii() and order_id.isdigit():
+        message = (
+            f"id is the string '{order_id}': Sendcloud's reference sends an integer here, "
+            "an older guide a string"
+        )
+        out.append((RESPONSE_ID_STRING, f"{pointer}/id", message))
+
+
+def _check_batch_response(answer: Any, out: Found) -> None:
+    entries = answer.get("data") if isinstance(answer, dict) else None
+    if isinstance(entries, list):
+        for index, entry in enumerate(entries):
+            _check_id_string(entry, f"/data/{index}", out)
+
+
+def _check_update_response(answer: Any, out: Found) -> None:
+    if isinstance(answer, dict):
+        _check_id_string(answer.get("data"), "/data", out)
+
+
 _CHECKS: dict[str, Callable[[Any, Found], None]] = {
     "order-batch": _check_batch,
     "order": _check_single_order,
     "order-update": _check_update,
+    "order-batch-response": _check_batch_response,
+    "order-update-response": _check_update_response,
 }
 
 
 def check(kind: str, value: Any) -> list[Violation]:
-    """Every domain-rule finding for a request payload of a kind."""
+    """Every domain-rule finding for a payload of a kind (requests, and two response rules)."""
     checker = _CHECKS.get(kind)
     if checker is None:
         return []

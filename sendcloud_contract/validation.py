@@ -6,16 +6,15 @@ Only an invalid payload pays for the detailed walk over the schema errors.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
 import jsonschema_rs
 
-from sendcloud_contract import pointers, rules, schemas
+from sendcloud_contract import json_form, pointers, rules, schemas
 from sendcloud_contract.loading import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_DEPTH,
@@ -95,7 +94,9 @@ def detect_kind(value: Any) -> tuple[Kind, str]:
     if isinstance(value, list):
         return "order-batch", "a JSON array is a batch of orders (POST /orders body)"
     if not isinstance(value, dict):
-        return "order-batch", f"a {_json_type(value)} is no known shape; checked as an order batch"
+        name = _json_type(value)
+        article = "an" if name[0] in "aeiou" else "a"
+        return "order-batch", f"{article} {name} is no known shape; checked as an order batch"
     if "errors" in value:
         return "errors", "an object with 'errors' is a JSON:API error document"
     if "data" in value:
@@ -140,6 +141,8 @@ def _suggest(name: str, known: Sequence[str]) -> str | None:
     for candidate in known:
         if candidate.lower() == lowered:
             return candidate
+    import difflib  # only invalid payloads need suggestions
+
     close = difflib.get_close_matches(lowered, known, n=1, cutoff=0.75)
     return close[0] if close else None
 
@@ -386,6 +389,8 @@ def _missing_hint(missing: str, value: Any, known: Iterable[str]) -> str | None:
     """Point at a present field that was probably meant to be the missing one."""
     if not isinstance(value, dict):
         return None
+    import difflib
+
     strangers = [key for key in value if key not in known]
     for present in strangers:
         if KNOWN_RENAMES.get(present.lower()) == missing:
@@ -401,46 +406,31 @@ def _validate_value(value: Any, kind: Kind, *, allow_unknown_fields: bool) -> li
     found: list[Violation] = []
     try:
         valid = validator.is_valid(value)
-    except ValueError:
-        return _not_json(value, kind)
+    except ValueError as error:
+        return _not_json(value, kind, str(error))
     if not valid:
         found = _Mapper(kind, allow_unknown_fields).violations(validator.iter_errors(value))
-    if kind not in RESPONSE_KINDS:
-        found.extend(
-            replace(v, sendcloud_pointer=sendcloud_pointer(kind, v.pointer))
-            for v in rules.check(kind, value)
-        )
+    found.extend(
+        replace(v, sendcloud_pointer=sendcloud_pointer(kind, v.pointer))
+        for v in rules.check(kind, value)
+    )
     return found
 
 
-_JSON_SCALARS = (str, int, float, bool, type(None))
-
-
-def _non_json_places(value: Any, path: list[str | int]) -> Iterator[tuple[list[str | int], str]]:
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                yield path, f"key {key!r} is a {type(key).__name__}, and JSON keys are strings"
-            else:
-                yield from _non_json_places(item, [*path, key])
-    elif isinstance(value, (list, tuple)):
-        for index, item in enumerate(value):
-            yield from _non_json_places(item, [*path, index])
-    elif not isinstance(value, _JSON_SCALARS):
-        yield path, f"a {type(value).__module__}.{type(value).__qualname__} is not a JSON value"
-
-
-def _not_json(value: Any, kind: Kind) -> list[Violation]:
+def _not_json(value: Any, kind: Kind, reason: str = "") -> list[Violation]:
     """Violations for Python values that have no JSON form (a datetime, a set, an int key)."""
+    found = json_form.problems(value)
+    if not found:  # the engine refused something the walk accepts: say what it said
+        found = [([], f"the value cannot be checked as JSON: {reason}", json_form.DEFAULT_HINT)]
     return [
         Violation(
             pointer=pointers.to_pointer(path),
             message=message,
             rule="not-json",
-            hint="convert it first, e.g. a datetime with .isoformat(), a Decimal with float()",
+            hint=hint,
             sendcloud_pointer=sendcloud_pointer(kind, pointers.to_pointer(path)),
         )
-        for path, message in _non_json_places(value, [])
+        for path, message, hint in found
     ]
 
 
@@ -461,11 +451,11 @@ def validate(
 ) -> Report:
     """Check an already-parsed payload against the contract and the domain rules."""
     resolved, reason = _resolve_kind(kind, payload)
-    report = Report(
-        kind=resolved,
-        violations=_validate_value(payload, resolved, allow_unknown_fields=allow_unknown_fields),
-        kind_reason=reason,
-    )
+    if json_form.problems(payload):
+        violations = _not_json(payload, resolved)
+    else:
+        violations = _validate_value(payload, resolved, allow_unknown_fields=allow_unknown_fields)
+    report = Report(kind=resolved, violations=violations, kind_reason=reason)
     return report.promote_warnings() if warnings_as_errors else report
 
 

@@ -110,11 +110,23 @@ def test_latin1_bytes_after_non_ascii_text_count_columns_in_characters() -> None
     assert where(problem) == ("load.encoding", 2, 11)
 
 
-def test_utf16_input_is_named_as_such() -> None:
-    problem = only_problem(one('{"a": 1}'.encode("utf-16")))
+@pytest.mark.parametrize(
+    ("encoding", "message"),
+    [
+        ("utf-16", "UTF-16 (it starts with a UTF-16 byte order mark)"),
+        ("utf-16-le", "UTF-16 (little-endian, without a byte order mark)"),
+        ("utf-16-be", "UTF-16 (big-endian, without a byte order mark)"),
+        ("utf-32", "UTF-32 (it starts with a UTF-32 little-endian byte order mark)"),
+        ("utf-32-le", "UTF-32 (little-endian, without a byte order mark)"),
+        ("utf-32-be", "UTF-32 (big-endian, without a byte order mark)"),
+    ],
+)
+@pytest.mark.parametrize("fmt", ["json", "yaml"])
+def test_utf16_and_utf32_input_is_named_as_such(encoding: str, message: str, fmt: Format) -> None:
+    problem = only_problem(one('{"a": 1}'.encode(encoding), fmt=fmt))
 
-    assert problem.rule == "load.encoding"
-    assert "UTF-16" in problem.message
+    assert where(problem) == ("load.encoding", 1, 1)
+    assert problem.message == f"the input is {message}, not UTF-8"
 
 
 @pytest.mark.parametrize(
@@ -573,6 +585,23 @@ def test_yaml_tab_indentation_gets_a_hint() -> None:
     assert "tabs" in problem.hint
 
 
+def test_yaml_integer_past_the_digit_limit_is_named_with_a_hint_to_quote_it() -> None:
+    problem = only_problem(yaml_one("quantity: " + "9" * 5000 + "\n"))
+
+    assert where(problem) == ("load.syntax", 1, 11)
+    assert problem.message == (
+        "the integer 9999999999999999999999999999999999999... has 5,000 digits, "
+        "more than the 4,300 that can be read as a number"
+    )
+    assert problem.hint.startswith("Quote it")
+
+
+def test_yaml_integer_of_hundreds_of_digits_loads_exactly() -> None:
+    document = yaml_one("quantity: " + "9" * 401 + "\n")
+
+    assert document.value == {"quantity": 10**401 - 1}
+
+
 def test_yaml_forbidden_character_is_located_in_characters() -> None:
     problem = only_problem(yaml_one("é: ok\nname: b\x07c\n"))
 
@@ -726,11 +755,47 @@ def test_load_path_refuses_a_large_file_by_its_size(tmp_path: Path) -> None:
     assert problem.message == "the input is 11,534,336 bytes, more than the limit of 10,485,760"
 
 
-@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs a file without a size")
-def test_load_path_bounds_the_read_of_a_file_without_a_size() -> None:
-    problem = only_problem(load_path("/dev/zero", max_bytes=1000)[0])
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs a device file")
+def test_load_path_reads_only_regular_files() -> None:
+    problem = only_problem(load_path("/dev/zero")[0])
 
-    assert problem.message == "the input is larger than the limit of 1,000 bytes"
+    assert problem.rule == "load.unreadable"
+    assert (
+        problem.message
+        == "cannot read '/dev/zero': it is a device or other special file, not a regular file"
+    )
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs /proc")
+def test_a_regular_file_that_reports_no_size_is_read_up_to_the_limit() -> None:
+    assert os.stat("/proc/self/status").st_size == 0
+    (document,) = load_path("/proc/self/status", fmt="yaml")
+    assert not document.fatal
+    assert "Name" in document.value
+    problem = only_problem(load_path("/proc/self/status", max_bytes=100)[0])
+    assert problem.message == "the input is larger than the limit of 100 bytes"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    fifo = tmp_path / "orders.json"
+    os.mkfifo(fifo)
+
+    problem = only_problem(load_path(fifo)[0])
+
+    assert problem.message == f"cannot read {str(fifo)!r}: it is a FIFO, not a regular file"
+
+
+def test_a_symbolic_link_loop_is_named_as_such(tmp_path: Path) -> None:
+    loop = tmp_path / "loop.json"
+    loop.symlink_to(loop)
+
+    problem = only_problem(load_path(loop)[0])
+
+    assert problem.message == (
+        f"cannot read {str(loop)!r}: a loop of symbolic links (a link that leads back to itself)"
+    )
+    assert problem.hint == "Point the link at a file, or remove it."
 
 
 def test_missing_file_is_unreadable(tmp_path: Path) -> None:
@@ -753,14 +818,15 @@ def test_directory_is_unreadable(tmp_path: Path) -> None:
 def test_unreadable_permissions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "secret.json"
     path.write_text("{}")
-    real_open = open
+    real_open = os.open
 
-    def refuse(file: object, *args: object, **kwargs: object) -> object:
+    def refuse(file: str, flags: int, *args: int) -> int:
         if str(file) == str(path):
             raise PermissionError(13, "Permission denied")
-        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+        return real_open(file, flags, *args)
 
-    monkeypatch.setattr("builtins.open", refuse)
+    # Tests run as root, whom chmod does not stop: refuse at the system call instead.
+    monkeypatch.setattr(os, "open", refuse)
     problem = only_problem(load_path(path)[0])
     assert problem.rule == "load.unreadable"
     assert problem.hint == "Check the file's permissions."

@@ -137,7 +137,7 @@ def test_github_workflow_commands_are_escaped() -> None:
     )
     assert lines[1].startswith("::warning file=orders/bad%2C file.json,line=13,col=18,")
     assert lines[1].endswith("not a valid EAN/GTIN%0Asecond line 100%25")
-    assert lines[-1] == "1 files: 0 valid, 1 invalid; 1 errors, 1 warnings"
+    assert lines[-1] == "1 file: 0 valid, 1 invalid; 1 error, 1 warning"
 
 
 @pytest.mark.parametrize("name", sorted(FORMATS))
@@ -160,3 +160,54 @@ def test_a_violation_in_a_recording_names_its_interaction() -> None:
         str(RecordingSummary("har", 3, 1))
         == "3 interactions: 1 Orders API, 2 on other routes ignored"
     )
+
+
+HOSTILE = Report(
+    kind="order",
+    path="evil\n  evil.json:1:1: error   /: forged [type]\x1b[2J\udcff.json",
+    violations=[
+        Violation(
+            pointer="/properties/\x1b]0;owned\x07key",
+            message="unknown field '\x1b[31mred\u202e\x00'",
+            rule="additionalProperties",
+            hint="did you mean '\r'?",
+            line=1,
+            column=2,
+        )
+    ],
+)
+
+
+def test_text_escapes_names_keys_and_messages_from_the_payload() -> None:
+    text = render_text([HOSTILE], color=False)
+    for raw in ("\x1b", "\x07", "\r", "\u202e", "\x00"):
+        assert raw not in text
+    lines = text.splitlines()
+    assert len(lines) == 4  # verdict, violation, hint, summary: no forged line
+    assert lines[0] == (
+        "INVALID  evil\\n  evil.json:1:1: error   /: forged [type]\\x1b[2J\\xff.json (order)"
+    )
+    assert "/properties/\\x1b]0;owned\\x07key: unknown field '\\x1b[31mred\\u202e\\x00'" in lines[1]
+    assert lines[2] == "      hint: did you mean '\\r'?"
+    text.encode("utf-8")  # the undecodable byte of the name no longer breaks the output
+
+
+def test_junit_strips_control_characters_so_the_xml_parses() -> None:
+    root = ET.fromstring(FORMATS["junit"]([HOSTILE], False).encode("utf-8"))
+    (case,) = root.iter("testcase")
+    assert case.get("name") == "evil\\n  evil.json:1:1: error   /: forged [type]\\x1b[2J\\xff.json"
+    failure = case.find("failure")
+    assert failure is not None
+    assert "\\x1b[31mred" in (failure.get("message") or "")
+    assert "\\x1b]0;owned\\x07key" in (failure.text or "")
+
+
+@pytest.mark.parametrize("name", ["json", "github"])
+def test_undecodable_file_names_do_not_break_the_machine_formats(name: str) -> None:
+    rendered = FORMATS[name]([HOSTILE], False)
+    rendered.encode("utf-8")
+    assert "\\xff.json" in rendered
+    if name == "json":
+        assert json.loads(rendered)["files"][0]["violations"][0]["pointer"].startswith(
+            "/properties/\x1b"
+        )

@@ -270,3 +270,76 @@ def test_patch_phone_twice() -> None:
     assert ("patch-phone-twice", "/customer_details/phone") in _rules(both, "order-update")
     one = {"customer_details": {"phone_number": "+31612345678"}}
     assert _rules(one, "order-update") == []
+
+
+@pytest.mark.parametrize("offset", ["+24:00", "+23:60", "-99:00"])
+def test_an_offset_of_a_day_or_more_is_a_format_violation_not_a_crash(
+    order: dict[str, Any], offset: str
+) -> None:
+    assert parse_date_time(f"2026-10-01T12:30:00{offset}") is None
+    order["order_details"]["order_updated_at"] = f"2026-10-01T12:30:00{offset}"
+    assert _rules(order) == [("format", "/order_details/order_updated_at")]
+
+
+# Each stamp is RFC 3339 (whose year is any four digits); its UTC instant may lie outside
+# the years 1 to 9999, where Python's datetime cannot go.
+EXTREME_STAMPS = [
+    "9999-12-31T23:59:59-01:00",
+    "0001-01-01T00:00:00+01:00",
+    "0000-01-01T00:00:00Z",
+    "0000-03-01T00:00:00.5+05:30",
+]
+
+
+@pytest.mark.parametrize("stamp", EXTREME_STAMPS)
+def test_extreme_years_are_valid_and_compare_by_their_instant(
+    order: dict[str, Any], stamp: str
+) -> None:
+    details = order["order_details"]
+    details["order_created_at"] = details["order_updated_at"] = stamp
+    assert _rules(order) == []
+    details["order_updated_at"] = "2026-10-01T12:30:00Z"
+    later = ("updated-before-created", "/order_details/order_updated_at")
+    assert _rules(order) == ([later] if stamp.startswith("9999") else [])
+    details["order_created_at"], details["order_updated_at"] = "2026-10-01T12:30:00Z", stamp
+    assert _rules(order) == ([] if stamp.startswith("9999") else [later])
+
+
+def test_instants_across_offsets_and_fractions() -> None:
+    from sendcloud_contract.rules import _updated_before_created
+
+    assert _updated_before_created("2026-01-01T00:30:00+01:00", "2025-12-31T23:29:59Z")
+    assert not _updated_before_created("2026-01-01T00:30:00+01:00", "2025-12-31T23:30:00Z")
+    assert _updated_before_created("2026-01-01T00:00:00.5Z", "2026-01-01T01:00:00.45+01:00")
+    assert not _updated_before_created("2026-01-01T00:00:00.50Z", "2026-01-01T01:00:00.5+01:00")
+
+
+def test_huge_quantities_and_prices_never_overflow(order: dict[str, Any]) -> None:
+    item = order["order_details"]["order_items"][0]
+    item["quantity"] = 10**400
+    assert _rules(order) == []
+    item["quantity"], item["total_price"]["value"] = 2, 10**400
+    ((rule, pointer),) = _rules(order)
+    assert (rule, pointer) == (
+        "item-total-exceeds-unit-price",
+        "/order_details/order_items/0/total_price/value",
+    )
+    message = validate(order, "order").violations[0].message
+    assert "(an integer of 401 digits)" in message
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("country_of_origin", ["NL"]),
+        ("country_of_origin", {"code": "NL"}),
+        ("ean", "1234567\u00b2"),
+    ],
+)
+def test_odd_item_values_are_the_schemas_finding_not_a_crash(
+    order: dict[str, Any], field: str, value: Any
+) -> None:
+    order["order_details"]["order_items"][0][field] = value
+    report = validate(order, "order")
+    assert not report.ok or report.warnings
+    assert all(v.rule in {"type", "pattern", "ean-check-digit"} for v in report.violations)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import datetime
+import decimal
 from collections.abc import Callable
 from typing import Any
 
@@ -350,6 +352,11 @@ def test_responses_tolerate_unknown_fields_but_not_wrong_known_ones(order: dict[
         (
             {"data": [{"id": "664", "order_id": "1", "order_number": "A"}]},
             "order-batch-response",
+            True,
+        ),
+        (
+            {"data": [{"id": "6x", "order_id": "1", "order_number": "A"}]},
+            "order-batch-response",
             False,
         ),
         (
@@ -359,6 +366,11 @@ def test_responses_tolerate_unknown_fields_but_not_wrong_known_ones(order: dict[
         ),
         (
             {"data": {"id": "669", "order_id": "1", "order_number": "A"}},
+            "order-update-response",
+            True,
+        ),
+        (
+            {"data": {"id": "0669", "order_id": "1", "order_number": "A"}},
             "order-update-response",
             False,
         ),
@@ -517,8 +529,6 @@ def test_wrong_top_level_type_is_a_violation_not_a_crash() -> None:
 
 
 def test_python_values_without_a_json_form_are_violations(order: dict[str, Any]) -> None:
-    import datetime
-
     order["order_details"]["order_created_at"] = datetime.datetime(2026, 10, 1, 10, 0)
     order["order_details"]["tags"] = {"gift"}
     order["shipping_address"][7] = "seven"
@@ -529,3 +539,129 @@ def test_python_values_without_a_json_form_are_violations(order: dict[str, Any])
         ("/0/shipping_address", "not-json"),
     ]
     assert "datetime.datetime is not a JSON value" in report.errors[0].message
+
+
+def _not_json(payload: Any) -> list[tuple[str, str]]:
+    report = validate(payload)
+    assert all(v.rule == "not-json" for v in report.violations), report.violations
+    return [(v.pointer, v.message) for v in report.violations]
+
+
+def test_a_list_that_contains_itself_is_not_json() -> None:
+    looped: list[Any] = []
+    looped.append(looped)
+    assert _not_json(looped) == [("/0", "this list contains itself, and JSON cannot write a cycle")]
+
+
+def test_a_very_deep_list_is_not_json_and_no_crash() -> None:
+    deep: list[Any] = []
+    inner = deep
+    for _ in range(100_000):
+        inner.append([])
+        inner = inner[0]
+    ((pointer, message),) = _not_json(deep)
+    assert pointer == "/0" * 255
+    assert message == "nesting deeper than 255 levels"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ({"gift", "wrap"}, "a set is not a JSON value"),
+        (datetime.datetime(2026, 10, 1), "a datetime.datetime is not a JSON value"),
+        (datetime.date(2026, 10, 1), "a datetime.date is not a JSON value"),
+        (b"gift", "a bytes is not a JSON value"),
+        (1j, "a complex is not a JSON value"),
+        (decimal.Decimal("1.5"), "a decimal.Decimal is not a JSON value"),
+        (float("nan"), "NaN is not a JSON number"),
+        (float("inf"), "Infinity is not a JSON number"),
+        (-float("inf"), "-Infinity is not a JSON number"),
+        (10**5000, "an integer of more than 4,300 digits: Python cannot write it as JSON text"),
+    ],
+    ids=[
+        "set",
+        "datetime",
+        "date",
+        "bytes",
+        "complex",
+        "Decimal",
+        "NaN",
+        "inf",
+        "-inf",
+        "10**5000",
+    ],
+)
+def test_values_without_a_json_form_inside_free_form_objects(
+    order: dict[str, Any], value: Any, message: str
+) -> None:
+    order["order_details"]["order_items"][0]["properties"] = {"note": "ok", "odd": value}
+    assert _not_json([order]) == [("/0/order_details/order_items/0/properties/odd", message)]
+
+
+def test_non_string_keys_inside_free_form_objects(order: dict[str, Any]) -> None:
+    order["order_details"]["order_items"][0]["properties"] = {1: "one"}
+    assert _not_json([order]) == [
+        (
+            "/0/order_details/order_items/0/properties",
+            "key 1 is an integer, and JSON keys are strings",
+        )
+    ]
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), decimal.Decimal("14.5")], ids=repr)
+def test_non_finite_and_decimal_prices_are_named_as_what_they_are(
+    order: dict[str, Any], value: Any
+) -> None:
+    order["order_details"]["order_items"][0]["unit_price"]["value"] = value
+    ((violation,),) = [validate([order]).violations]
+    assert violation.rule == "not-json"
+    assert violation.pointer == "/0/order_details/order_items/0/unit_price/value"
+    assert "None" not in violation.message
+    assert violation.hint
+
+
+def test_json_subclasses_enums_tuples_and_long_integers_are_json(order: dict[str, Any]) -> None:
+    import enum
+
+    class Colour(enum.Enum):
+        RED = "red"
+
+    class Size(str, enum.Enum):
+        L = "L"
+
+    order["order_details"]["order_items"][0]["properties"] = {
+        "colour": Colour.RED,
+        "size": Size.L,
+        "dims": (1, 2.5, None),
+        "serial": 10**400,
+    }
+    order["order_details"]["order_items"][0]["quantity"] = 10**30
+    assert validate([order]).ok
+
+
+@pytest.mark.parametrize(
+    ("body", "pointer"),
+    [
+        (
+            {
+                "data": [
+                    {"id": 1, "order_id": "1", "order_number": "A"},
+                    {"id": "664", "order_id": "2", "order_number": "B"},
+                ]
+            },
+            "/data/1/id",
+        ),
+        ({"data": {"id": "669", "order_id": "1", "order_number": "A"}}, "/data/id"),
+    ],
+)
+def test_a_digit_string_id_in_a_201_or_patch_answer_is_a_warning(body: Any, pointer: str) -> None:
+    report = validate(body)
+    assert report.ok
+    (warning,) = report.violations
+    assert (warning.pointer, warning.rule, warning.severity) == (
+        pointer,
+        "response-id-string",
+        Severity.WARNING,
+    )
+    assert "an older guide" in warning.message
+    assert not validate(body, warnings_as_errors=True).ok

@@ -24,6 +24,7 @@ from sendcloud_contract.loading import (
     detect_format,
     load_bytes,
     load_path,
+    read_regular_file,
 )
 from sendcloud_contract.recordings.formats import RecordingFormat, detect, read
 from sendcloud_contract.report import InteractionPlace, RecordingSummary, Report, Violation
@@ -210,15 +211,9 @@ def _load_recording(
 
 
 def _read(name: str, max_bytes: int) -> bytes | None:
-    try:
-        with open(name, "rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
-            if size > max_bytes:
-                return None
-            data = stream.read(size + 1 if size else max_bytes + 1)
-    except OSError:
-        return None
-    return data if len(data) <= max_bytes else None
+    """The file's bytes; None when the loader must explain why there are none."""
+    data = read_regular_file(name, max_bytes=max_bytes)
+    return None if isinstance(data, Document) else data
 
 
 def _announced(data: bytes) -> RecordingFormat | None:

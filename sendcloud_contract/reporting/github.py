@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sendcloud_contract.report import Report
-from sendcloud_contract.reporting.summary import summarize
+from sendcloud_contract.reporting._escape import encodable
+from sendcloud_contract.reporting.summary import describe, summarize
 
 __all__ = ["render_github", "workflow_command"]
 
 
 def _data(text: str) -> str:
+    """Workflow-command escaping; undecodable bytes of a file name become ``\\xff``."""
+    text = encodable(text)
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
@@ -48,9 +51,5 @@ def render_github(reports: Sequence[Report], color: bool = False) -> str:
                     message,
                 )
             )
-    s = summarize(reports)
-    lines.append(
-        f"{s.files} files: {s.valid} valid, {s.invalid} invalid; "
-        f"{s.errors} errors, {s.warnings} warnings"
-    )
+    lines.append(describe(summarize(reports)))
     return "\n".join(lines) + "\n"

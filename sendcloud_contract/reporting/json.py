@@ -7,12 +7,13 @@ from collections.abc import Sequence
 import orjson
 
 from sendcloud_contract.report import Report
+from sendcloud_contract.reporting._escape import encodable
 from sendcloud_contract.reporting.summary import summarize
 
 
 def _file(report: Report) -> dict[str, object]:
     entry: dict[str, object] = {
-        "path": report.path,
+        "path": None if report.path is None else encodable(report.path),
         "kind": report.kind,
         "valid": report.ok,
         "violations": [v.as_dict() for v in report.violations],

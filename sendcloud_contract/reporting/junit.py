@@ -5,18 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sendcloud_contract.report import Report
+from sendcloud_contract.reporting._escape import visible
 from sendcloud_contract.reporting.summary import summarize
 
 
 def _describe(report: Report) -> str:
     lines = []
     for v in report.violations:
-        where = f"{report.path or '<payload>'}"
+        where = visible(report.path or "<payload>")
         if v.line is not None:
             where += f":{v.line}:{v.column}"
-        lines.append(f"{where} {v.severity.value} {v.place}: {v.message} [{v.rule}]")
+        lines.append(
+            f"{where} {v.severity.value} {visible(v.place)}: {visible(v.message)} [{v.rule}]"
+        )
         if v.hint:
-            lines.append(f"    hint: {v.hint}")
+            lines.append(f"    hint: {visible(v.hint)}")
     return "\n".join(lines)
 
 
@@ -37,14 +40,15 @@ def render_junit(reports: Sequence[Report], color: bool = False) -> str:
             suite,
             "testcase",
             classname=f"sendcloud-contract.{report.kind}",
-            name=report.path or "<payload>",
+            name=visible(report.path or "<payload>"),
         )
         if not report.ok:
             first = report.errors[0]
             failure = ET.SubElement(
                 case,
                 "failure",
-                message=f"{len(report.errors)} error(s): {first.place}: {first.message}",
+                message=f"{len(report.errors)} error(s): "
+                f"{visible(first.place)}: {visible(first.message)}",
                 type="ContractViolation",
             )
             failure.text = _describe(report)

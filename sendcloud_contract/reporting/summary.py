@@ -35,3 +35,15 @@ def summarize(reports: Sequence[Report]) -> Summary:
         errors=sum(len(r.errors) for r in reports),
         warnings=sum(len(r.warnings) for r in reports),
     )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def describe(summary: Summary) -> str:
+    """The summary line: ``1 file: 0 valid, 1 invalid; 4 errors, 0 warnings``."""
+    return (
+        f"{_count(summary.files, 'file')}: {summary.valid} valid, {summary.invalid} invalid; "
+        f"{_count(summary.errors, 'error')}, {_count(summary.warnings, 'warning')}"
+    )

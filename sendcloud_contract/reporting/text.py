@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sendcloud_contract.report import Report, Severity, Violation
-from sendcloud_contract.reporting.summary import summarize
+from sendcloud_contract.reporting._escape import visible
+from sendcloud_contract.reporting.summary import describe, summarize
 
 _RED, _YELLOW, _GREEN, _DIM, _BOLD, _RESET = (
     "\033[31m",
@@ -22,7 +23,7 @@ def _paint(text: str, code: str, color: bool) -> str:
 
 
 def _place(report: Report, violation: Violation) -> str:
-    where = report.path or "<payload>"
+    where = visible(report.path or "<payload>")
     if violation.line is not None:
         where += f":{violation.line}"
         if violation.column is not None:
@@ -34,21 +35,20 @@ def _violation_lines(report: Report, violation: Violation, color: bool) -> list[
     code = _RED if violation.severity is Severity.ERROR else _YELLOW
     label = _paint(f"{violation.severity.value:<7}", code, color)
     lines = [
-        f"  {_place(report, violation)}: {label} {violation.place}: {violation.message} "
-        + _paint(f"[{violation.rule}]", _DIM, color)
+        f"  {_place(report, violation)}: {label} {visible(violation.place)}: "
+        f"{visible(violation.message)} " + _paint(f"[{violation.rule}]", _DIM, color)
     ]
     if violation.hint:
-        lines.append(f"      hint: {violation.hint}")
+        lines.append(f"      hint: {visible(violation.hint)}")
     if violation.sendcloud_pointer and violation.sendcloud_pointer != violation.pointer:
-        lines.append(
-            _paint(f"      Sendcloud source.pointer: {violation.sendcloud_pointer}", _DIM, color)
-        )
+        where = visible(violation.sendcloud_pointer)
+        lines.append(_paint(f"      Sendcloud source.pointer: {where}", _DIM, color))
     return lines
 
 
 def render_report(report: Report, *, color: bool = False, verbose: bool = False) -> str:
     """One payload's verdict and its violations."""
-    name = report.path or "<payload>"
+    name = visible(report.path or "<payload>")
     kind = report.kind
     if report.kind_reason:
         kind += f", auto: {report.kind_reason}"
@@ -68,11 +68,5 @@ def render_report(report: Report, *, color: bool = False, verbose: bool = False)
 def render_text(reports: Sequence[Report], color: bool = False, verbose: bool = False) -> str:
     blocks = [render_report(r, color=color, verbose=verbose) for r in reports]
     summary = summarize(reports)
-    tail = (
-        f"{summary.files} file{'s' if summary.files != 1 else ''}: "
-        f"{summary.valid} valid, {summary.invalid} invalid; "
-        f"{summary.errors} error{'s' if summary.errors != 1 else ''}, "
-        f"{summary.warnings} warning{'s' if summary.warnings != 1 else ''}"
-    )
-    tail = _paint(tail, _GREEN if summary.invalid == 0 else _RED, color)
+    tail = _paint(describe(summary), _GREEN if summary.invalid == 0 else _RED, color)
     return "\n".join([b for b in blocks if b] + [tail]) + "\n"

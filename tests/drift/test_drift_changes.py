@@ -63,12 +63,12 @@ def test_property_removed(check: Check, document: dict[str, Any]) -> None:
 
 
 def test_type_changed(check: Check, document: dict[str, Any]) -> None:
-    update_response_data(document)["properties"]["id"]["type"] = "string"
+    update_response_data(document)["properties"]["id"]["type"] = "boolean"
     finding = only(check(document).findings)
     assert finding.change is Change.TYPE_CHANGED
     assert finding.pointer == "/properties/data/properties/id"
-    assert (finding.old, finding.new) == (["integer"], ["string"])
-    assert finding.message == "type: contract [integer], document [string]"
+    assert (finding.old, finding.new) == (["integer", "string"], ["boolean"])
+    assert finding.message == "type: contract [integer, string], document [boolean]"
 
 
 def test_required_changed(check: Check, document: dict[str, Any]) -> None:

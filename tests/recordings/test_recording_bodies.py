@@ -11,7 +11,9 @@ import yaml
 
 from tests.recordings.build import BASE, CREATED, check_bytes, check_value, created_entry, rules
 
-BROKEN_CREATED = json.dumps({"data": [{"id": "1", "order_id": "WEB-1", "order_number": "N-WEB-1"}]})
+BROKEN_CREATED = json.dumps(
+    {"data": [{"id": True, "order_id": "WEB-1", "order_number": "N-WEB-1"}]}
+)
 
 
 def test_gzip_bodies_are_decompressed_before_validation() -> None:

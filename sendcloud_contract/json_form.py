@@ -1,0 +1,145 @@
+"""Which parts of a Python value have no JSON form, for :func:`validate` on in-memory payloads.
+
+A payload handed to the library was never parsed, so it may hold what no JSON text can:
+sets, bytes, datetimes, ``Decimal``, ``NaN``, integer keys, a list that contains itself.
+JSON Schema engines skip what no keyword looks at (a free-form object's members) or read
+``NaN`` as ``null``, so these are found here, before the schema runs.
+
+The JSON values are ``dict`` with ``str`` keys, ``list``, ``tuple``, ``str``, ``int``
+(up to Python's 4,300-digit conversion limit), finite ``float``, ``bool`` and ``None``,
+their subclasses, and enum members whose value is one of them. ``Decimal`` is refused:
+its JSON form depends on the encoder (a number for simplejson, a string for Django's).
+
+The common case, a clean payload, costs one ``orjson.dumps``; only a payload that fails
+it, or that holds ``null`` (orjson writes ``NaN`` as ``null``), is walked in Python.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import orjson
+
+__all__ = ["DEFAULT_HINT", "MAX_NESTING", "problems"]
+
+MAX_NESTING = 255
+"""Containers nested deeper than this are refused (orjson's own limit)."""
+
+_FAST = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+_SCALARS = (str, int, bool, type(None))
+_NON_FINITE_HINT = "JSON has no NaN or Infinity: send a finite number, null or a string instead"
+_HINTS = {
+    "datetime": "write it as text first, e.g. value.isoformat()",
+    "date": "write it as text first, e.g. value.isoformat()",
+    "time": "write it as text first, e.g. value.isoformat()",
+    "Decimal": "convert it to what the field expects: float(value) for a number, "
+    "str(value) for a decimal string",
+    "set": "send a list instead, e.g. sorted(value)",
+    "frozenset": "send a list instead, e.g. sorted(value)",
+    "bytes": "decode it to text first, e.g. value.decode()",
+    "bytearray": "decode it to text first, e.g. value.decode()",
+}
+_NON_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
+_TYPE_NAMES = {int: "integer", float: "number", bool: "boolean", type(None): "None"}
+DEFAULT_HINT = "convert it to a string, number, boolean, null, list or dict first"
+
+Path = list[str | int]
+Problem = tuple[Path, str, str]
+"""(path to the value, message, hint)."""
+
+
+def problems(value: Any) -> list[Problem]:
+    """Every place in ``value`` that has no JSON form, with why and what to do; [] for JSON."""
+    try:
+        dumped = orjson.dumps(value, option=_FAST)
+    except (orjson.JSONEncodeError, TypeError, ValueError, RecursionError):
+        return list(_walk(value))
+    if b"null" not in dumped:
+        return []
+    return list(_walk(value))
+
+
+def _walk(root: Any) -> Iterator[Problem]:
+    """Depth-first over ``root`` without recursion, so any depth and any cycle is survivable."""
+    # Each entry: (value, path, ids of the containers that hold it).
+    stack: list[tuple[Any, Path, frozenset[int]]] = [(root, [], frozenset())]
+    while stack:
+        value, path, holders = stack.pop()
+        if isinstance(value, enum.Enum) and not isinstance(value, (*_SCALARS, float)):
+            value = value.value
+        if isinstance(value, (dict, list, tuple)):
+            if id(value) in holders:
+                kind = type(value).__name__
+                yield (
+                    path,
+                    f"this {kind} contains itself, and JSON cannot write a cycle",
+                    ("break the cycle: copy the inner value, or leave it out"),
+                )
+                continue
+            if len(holders) >= MAX_NESTING:
+                yield (
+                    path,
+                    f"nesting deeper than {MAX_NESTING} levels",
+                    ("flatten the structure: no API payload nests this deep"),
+                )
+                continue
+            inside = holders | {id(value)}
+            if isinstance(value, dict):
+                children = []
+                for key, item in value.items():
+                    if isinstance(key, str):
+                        children.append((item, [*path, key], inside))
+                    else:
+                        yield (
+                            path,
+                            (f"key {_show(key)} is {_noun(key)}, and JSON keys are strings"),
+                            "write the key as a string, e.g. str(key)",
+                        )
+                stack.extend(reversed(children))
+            else:
+                stack.extend(
+                    (item, [*path, index], inside)
+                    for index, item in reversed(list(enumerate(value)))
+                )
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                yield path, f"{_NON_FINITE[repr(value)]} is not a JSON number", _NON_FINITE_HINT
+        elif isinstance(value, int) and not isinstance(value, bool):
+            if value.bit_length() > 64 and not _writable(value):
+                yield (
+                    path,
+                    ("an integer of more than 4,300 digits: Python cannot write it as JSON text"),
+                    "send it as a string of digits, or check the value",
+                )
+        elif not isinstance(value, _SCALARS):
+            yield (
+                path,
+                f"{_noun(value)} is not a JSON value",
+                _HINTS.get(type(value).__qualname__, DEFAULT_HINT),
+            )
+
+
+def _noun(value: Any) -> str:
+    """The value's type with its article: ``an integer``, ``a datetime.date``."""
+    kind = type(value)
+    name = _TYPE_NAMES.get(kind)
+    if name is None:
+        module = "" if kind.__module__ == "builtins" else kind.__module__ + "."
+        name = module + kind.__qualname__
+    return ("an " if name[0] in "aeiou" else "a ") + name
+
+
+def _writable(number: int) -> bool:
+    try:
+        str(number)
+    except ValueError:  # past sys.get_int_max_str_digits()
+        return False
+    return True
+
+
+def _show(key: Any) -> str:
+    text = repr(key) if not isinstance(key, int) or key.bit_length() <= 128 else "(a long integer)"
+    return text if len(text) <= 40 else text[:37] + "..."
