@@ -1,11 +1,25 @@
-"""Contract testing and schema validation for Sendcloud's Orders API v3."""
+"""Contract testing and schema validation for Sendcloud's Orders API v3.
+
+The names below are imported on first use, so that importing a submodule (the
+pytest plugin, which every test session of a user loads) does not pay for the
+validator's engine and tables.
+"""
 
 from __future__ import annotations
 
-from sendcloud_contract.report import ContractViolation, Report, Severity, Violation
-from sendcloud_contract.rules import RULES, Rule
-from sendcloud_contract.schemas import KINDS, Kind, schema
-from sendcloud_contract.validation import detect_kind, validate, validate_file
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sendcloud_contract.assertions import (
+        assert_valid_batch,
+        assert_valid_order,
+        assert_valid_response,
+    )
+    from sendcloud_contract.report import ContractViolation, Report, Severity, Violation
+    from sendcloud_contract.rules import RULES, Rule
+    from sendcloud_contract.schemas import KINDS, Kind, schema
+    from sendcloud_contract.validation import detect_kind, validate, validate_file
 
 __version__ = "0.1.0"
 
@@ -19,8 +33,42 @@ __all__ = [
     "Severity",
     "Violation",
     "__version__",
+    "assert_valid_batch",
+    "assert_valid_order",
+    "assert_valid_response",
     "detect_kind",
     "schema",
     "validate",
     "validate_file",
 ]
+
+_HOME = {
+    "assert_valid_batch": "assertions",
+    "assert_valid_order": "assertions",
+    "assert_valid_response": "assertions",
+    "ContractViolation": "report",
+    "Report": "report",
+    "Severity": "report",
+    "Violation": "report",
+    "RULES": "rules",
+    "Rule": "rules",
+    "KINDS": "schemas",
+    "Kind": "schemas",
+    "schema": "schemas",
+    "detect_kind": "validation",
+    "validate": "validation",
+    "validate_file": "validation",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -10,12 +10,17 @@ from pathlib import Path
 from typing import IO
 
 from sendcloud_contract import __version__
-from sendcloud_contract.loading import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, load_bytes
+from sendcloud_contract.loading import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_DEPTH,
+    PAYLOAD_SUFFIXES,
+    load_bytes,
+    payload_files,
+)
 from sendcloud_contract.report import Report
 from sendcloud_contract.schemas import KINDS
 from sendcloud_contract.validation import validate_documents, validate_file
 
-PAYLOAD_SUFFIXES = (".json", ".jsonl", ".ndjson", ".yaml", ".yml")
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 PROGRESS_THRESHOLD = 200
 PARALLEL_THRESHOLD = 1000
@@ -104,19 +109,6 @@ def _add_validate(subparsers: argparse._SubParsersAction[argparse.ArgumentParser
     parser.set_defaults(handler=_run_validate)
 
 
-def _payload_files(folder: str) -> list[str]:
-    """Payload files below a folder, hidden folders and files skipped, in a stable order."""
-    found: list[str] = []
-    for parent, folders, files in os.walk(folder):
-        folders[:] = [name for name in folders if not name.startswith(".")]
-        found.extend(
-            os.path.join(parent, name)
-            for name in files
-            if not name.startswith(".") and name.lower().endswith(PAYLOAD_SUFFIXES)
-        )
-    return sorted(found)
-
-
 def _expand(paths: Sequence[str]) -> list[str]:
     """Files to check, in a stable order; a path that does not exist is a usage error."""
     found: list[str] = []
@@ -124,7 +116,7 @@ def _expand(paths: Sequence[str]) -> list[str]:
         if raw == "-" or os.path.isfile(raw):
             found.append(raw)
         elif os.path.isdir(raw):
-            found.extend(_payload_files(raw))
+            found.extend(payload_files(raw))
         elif os.path.exists(raw):
             raise UsageError(f"not a file or directory: {raw}")
         else:

@@ -44,13 +44,17 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_DEPTH",
+    "PAYLOAD_SUFFIXES",
     "Document",
     "Format",
     "LoadProblem",
     "detect_format",
     "load_bytes",
     "load_path",
+    "payload_files",
 ]
+
+PAYLOAD_SUFFIXES = (".json", ".jsonl", ".ndjson", ".yaml", ".yml")
 
 Format = Literal["json", "jsonl", "yaml"]
 
@@ -161,6 +165,19 @@ class Document:
 def detect_format(name: str) -> Format | None:
     """The format a file name's suffix announces, or ``None`` if it announces none."""
     return _SUFFIXES.get(os.path.splitext(name)[1].lower())
+
+
+def payload_files(folder: str | os.PathLike[str]) -> list[str]:
+    """Payload files below a folder, hidden folders and files skipped, in a stable order."""
+    found: list[str] = []
+    for parent, folders, files in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        found.extend(
+            os.path.join(parent, name)
+            for name in files
+            if not name.startswith(".") and name.lower().endswith(PAYLOAD_SUFFIXES)
+        )
+    return sorted(found)
 
 
 def load_bytes(
