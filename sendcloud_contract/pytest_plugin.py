@@ -1,0 +1,133 @@
+"""The pytest plugin (entry point ``sendcloud``): fixtures, marker, options, payload
+items, the summary line and contract coverage.
+
+Its parts live in :mod:`sendcloud_contract.plugin`; this module is what pytest
+registers. Disable it with ``-p no:sendcloud``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sendcloud_contract.plugin import hookspec
+from sendcloud_contract.plugin.collection import PayloadFile, outside, payload_paths
+from sendcloud_contract.plugin.fixtures import _sendcloud_loopback as _sendcloud_loopback
+from sendcloud_contract.plugin.fixtures import (
+    sendcloud_config,
+    sendcloud_fake,
+    sendcloud_fakes,
+    sendcloud_server,
+    sendcloud_settings,
+    sendcloud_validator,
+)
+from sendcloud_contract.plugin.options import MARKER_HELP, add_options
+from sendcloud_contract.plugin.record import record_of
+from sendcloud_contract.plugin.summary import write_coverage
+
+__all__ = [
+    "pytest_addhooks",
+    "pytest_addoption",
+    "pytest_collect_file",
+    "pytest_configure",
+    "pytest_runtest_makereport",
+    "pytest_runtest_protocol",
+    "pytest_sessionfinish",
+    "pytest_terminal_summary",
+    "pytest_testnodedown",
+    "sendcloud_config",
+    "sendcloud_fake",
+    "sendcloud_fakes",
+    "sendcloud_server",
+    "sendcloud_settings",
+    "sendcloud_validator",
+]
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    pluginmanager.add_hookspecs(hookspec)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    add_options(parser)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", MARKER_HELP)
+    files = payload_paths(config)
+    if files and not hasattr(config, "workerinput"):
+        config.args.extend(outside(files, config.args, config.invocation_params.dir))
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> PayloadFile | None:
+    if file_path.resolve() in payload_paths(parent.config):
+        return PayloadFile.from_parent(parent, path=file_path)
+    return None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """Remember the running test, for ``sendcloud_fakes.fresh()`` and its marker."""
+    record = record_of(item.config)
+    record.current = item
+    try:
+        return (yield)
+    finally:
+        record.current = None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A contract violation's report comes first, then where the test raised it."""
+    report = yield
+    excinfo = call.excinfo
+    if excinfo is not None and report.failed and _is_contract_violation(excinfo.value):
+        report.longrepr = _violation_text(item, excinfo)
+    return report
+
+
+def _is_contract_violation(error: BaseException) -> bool:
+    from sendcloud_contract.report import ContractViolation
+
+    return isinstance(error, ContractViolation)
+
+
+def _violation_text(item: pytest.Item, excinfo: pytest.ExceptionInfo[BaseException]) -> str:
+    entries = excinfo.traceback.filter(excinfo)
+    text = str(excinfo.value)
+    if not entries:
+        return text
+    last = entries[-1]
+    where = Path(str(last.path))
+    try:
+        shown = where.relative_to(item.config.invocation_params.dir)
+    except ValueError:
+        shown = where
+    source = str(last.statement).strip()
+    return f"{text}\n\n{shown}:{last.lineno + 1}: in {last.name}\n    {source}"
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """An xdist worker hands its record to the controller."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["sendcloud"] = record_of(session.config).as_dict()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """The controller merges what each xdist worker recorded."""
+    data = getattr(node, "workeroutput", {}).get("sendcloud")
+    if data is not None:
+        record_of(node.config).merge(data)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    if hasattr(config, "workerinput"):
+        return
+    record = record_of(config)
+    if record.payloads or record.requests:
+        terminalreporter.write_line(record.summary_line())
+    write_coverage(config, record, terminalreporter.write_line)
