@@ -8,12 +8,11 @@ registers. Disable it with ``-p no:sendcloud``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from sendcloud_contract.plugin import hookspec
-from sendcloud_contract.plugin.collection import PayloadFile, outside, payload_paths
 from sendcloud_contract.plugin.fixtures import _sendcloud_loopback as _sendcloud_loopback
 from sendcloud_contract.plugin.fixtures import (
     sendcloud_config,
@@ -24,8 +23,9 @@ from sendcloud_contract.plugin.fixtures import (
     sendcloud_validator,
 )
 from sendcloud_contract.plugin.options import MARKER_HELP, add_options
-from sendcloud_contract.plugin.record import record_of
-from sendcloud_contract.plugin.summary import write_coverage
+
+if TYPE_CHECKING:
+    from sendcloud_contract.plugin.collection import PayloadFile
 
 __all__ = [
     "pytest_addhooks",
@@ -55,6 +55,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    from sendcloud_contract.plugin.collection import outside, payload_paths
+
     config.addinivalue_line("markers", MARKER_HELP)
     files = payload_paths(config)
     if files and not hasattr(config, "workerinput"):
@@ -62,6 +64,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> PayloadFile | None:
+    from sendcloud_contract.plugin.collection import PayloadFile, payload_paths
+
     if file_path.resolve() in payload_paths(parent.config):
         return PayloadFile.from_parent(parent, path=file_path)
     return None
@@ -70,6 +74,8 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> PayloadFil
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
     """Remember the running test, for ``sendcloud_fakes.fresh()`` and its marker."""
+    from sendcloud_contract.plugin.record import record_of
+
     record = record_of(item.config)
     record.current = item
     try:
@@ -111,6 +117,8 @@ def _violation_text(item: pytest.Item, excinfo: pytest.ExceptionInfo[BaseExcepti
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """An xdist worker hands its record to the controller."""
+    from sendcloud_contract.plugin.record import record_of
+
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:
         workeroutput["sendcloud"] = record_of(session.config).as_dict()
@@ -119,6 +127,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node: Any, error: Any) -> None:
     """The controller merges what each xdist worker recorded."""
+    from sendcloud_contract.plugin.record import record_of
+
     data = getattr(node, "workeroutput", {}).get("sendcloud")
     if data is not None:
         record_of(node.config).merge(data)
@@ -127,6 +137,9 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     if hasattr(config, "workerinput"):
         return
+    from sendcloud_contract.plugin.record import record_of
+    from sendcloud_contract.plugin.summary import write_coverage
+
     record = record_of(config)
     if record.payloads or record.requests:
         terminalreporter.write_line(record.summary_line())

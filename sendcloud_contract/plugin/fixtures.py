@@ -15,13 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from sendcloud_contract.plugin.handle import FakeHandle, Validator
-from sendcloud_contract.plugin.hookspec import ExtraRule, SendcloudSetup
 from sendcloud_contract.plugin.options import Settings, resolve
-from sendcloud_contract.plugin.record import record_of
 
 if TYPE_CHECKING:
     from sendcloud_contract.fake import FakeSendcloud, SendcloudASGI
+    from sendcloud_contract.plugin.handle import FakeHandle, Validator
+    from sendcloud_contract.plugin.hookspec import SendcloudSetup
     from sendcloud_contract.plugin.server import LoopbackServer
 
 __all__ = [
@@ -49,6 +48,8 @@ def needs_extra(fixture: str, *modules: str) -> None:
 
 
 def configured(node: pytest.Item, settings: Settings, fake: FakeSendcloud | None) -> SendcloudSetup:
+    from sendcloud_contract.plugin.hookspec import SendcloudSetup
+
     setup = SendcloudSetup(node=node, settings=settings, fake=fake)
     node.config.hook.pytest_sendcloud_configure(setup=setup)
     return setup
@@ -93,7 +94,10 @@ def sendcloud_validator(request: pytest.FixtureRequest, sendcloud_settings: Sett
     Runs the contract, the domain rules and the rules a ``pytest_sendcloud_configure``
     hook added; ``strict`` counts warnings as errors.
     """
-    rules: list[ExtraRule] = configured(request.node, sendcloud_settings, None).rules
+    from sendcloud_contract.plugin.handle import Validator
+    from sendcloud_contract.plugin.record import record_of
+
+    rules = configured(request.node, sendcloud_settings, None).rules
     return Validator(sendcloud_settings, rules, record_of(request.config))
 
 
@@ -139,6 +143,8 @@ def sendcloud_server(
     One server per session; every test gets a fresh fake in it. Same ``.auth``
     and knobs as sendcloud_fake.
     """
+    from sendcloud_contract.plugin.handle import FakeHandle
+
     server, app = _sendcloud_loopback
 
     def install(fake: FakeSendcloud) -> None:
@@ -157,6 +163,8 @@ class FreshFakes:
 
     def fresh(self, **settings: Any) -> AbstractContextManager[FakeHandle]:
         """A fresh fake routed through respx for the block; ``settings`` as in the marker."""
+        from sendcloud_contract.plugin.record import record_of
+
         needs_extra("sendcloud_fakes", "httpx", "respx")
         node = record_of(self._config).current
         if node is None:
@@ -170,6 +178,7 @@ def respx_fake(node: pytest.Item, settings: Settings) -> Iterator[FakeHandle]:
     import respx
 
     from sendcloud_contract.fake.respx import mount
+    from sendcloud_contract.plugin.handle import FakeHandle
 
     router = respx.MockRouter(assert_all_called=False, assert_all_mocked=True)
 
