@@ -26,6 +26,10 @@ demo: $(STAMP)
 	rm -rf build/demo-generated
 	$(BIN)/sendcloud-contract generate --kind batch --count 5 --seed 1 --out build/demo-generated
 	$(BIN)/sendcloud-contract validate build/demo-generated
+	@echo
+	@echo "== the pytest plugin: examples/pytest_demo's tests, and examples/valid as payload items"
+	$(BIN)/python -m pytest -c /dev/null --rootdir . -p sendcloud \
+		-p no:randomly -p no:cacheprovider -v examples/pytest_demo --sendcloud-payloads examples/valid
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

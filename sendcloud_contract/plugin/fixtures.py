@@ -71,7 +71,7 @@ def _fake_maker(node: pytest.Item, settings: Settings) -> Callable[[], FakeSendc
 def sendcloud_config() -> dict[str, Any]:
     """Defaults for this test's sendcloud fixtures: override it in a conftest.
 
-    Keys: ``base_url``, ``strict``, ``validate_requests``, ``integrations``.
+    Keys: ``base_url``, ``strict``, ``integrations``.
     Lowest precedence: the sendcloud marker, the ini file and the command line
     override it.
     """
