@@ -1,8 +1,9 @@
 """Contract testing and schema validation for Sendcloud's Orders API v3.
 
-The names below are imported on first use, so that importing a submodule (the
-pytest plugin, which every test session of a user loads) does not pay for the
-validator's engine and tables.
+The validator's names are imported on first use, so that importing a submodule
+(the pytest plugin, which every test session of a user loads) does not pay for
+the validator's engine and tables. The assertion type is imported at once: it
+installs itself as what :meth:`Report.raise_for_violations` raises.
 """
 
 from __future__ import annotations
@@ -10,13 +11,15 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from sendcloud_contract.assertions import (
+    ContractViolation,
+    assert_valid_batch,
+    assert_valid_order,
+    assert_valid_response,
+)
+from sendcloud_contract.report import Report, Severity, Violation
+
 if TYPE_CHECKING:
-    from sendcloud_contract.assertions import (
-        assert_valid_batch,
-        assert_valid_order,
-        assert_valid_response,
-    )
-    from sendcloud_contract.report import ContractViolation, Report, Severity, Violation
     from sendcloud_contract.rules import RULES, Rule
     from sendcloud_contract.schemas import KINDS, Kind, schema
     from sendcloud_contract.validation import detect_kind, validate, validate_file
@@ -43,13 +46,6 @@ __all__ = [
 ]
 
 _HOME = {
-    "assert_valid_batch": "assertions",
-    "assert_valid_order": "assertions",
-    "assert_valid_response": "assertions",
-    "ContractViolation": "report",
-    "Report": "report",
-    "Severity": "report",
-    "Violation": "report",
     "RULES": "rules",
     "Rule": "rules",
     "KINDS": "schemas",

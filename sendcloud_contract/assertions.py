@@ -1,32 +1,56 @@
-"""Assertions for tests: a payload that breaks the contract fails with the text report.
+"""Failing a test on a contract violation: the assertion type, its message, and the helpers.
 
-The message is the report (pointer, message, hint, and the offending value), so
-pytest shows what is wrong before any traceback; ``__tracebackhide__`` keeps
-these frames out of it.
+It sits above :mod:`sendcloud_contract.report` (plain data) and the text
+renderer, so neither needs the other. Importing the package installs it as
+what :meth:`Report.raise_for_violations` raises. The helpers' message is the
+report with the offending value at each pointer, so pytest shows what is wrong
+before any traceback; ``__tracebackhide__`` keeps their frames out of it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sendcloud_contract.report import ContractViolation, Report
-from sendcloud_contract.schemas import RESPONSE_KINDS, Kind
+from sendcloud_contract.report import Report, install_assertion
+from sendcloud_contract.reporting.text import render_report
 
 __all__ = [
+    "ContractViolation",
     "assert_valid",
     "assert_valid_batch",
     "assert_valid_order",
     "assert_valid_response",
     "fail_unless_ok",
+    "raise_for_violations",
 ]
+
+
+class ContractViolation(AssertionError):
+    """A payload broke the contract; ``str()`` is the readable report."""
+
+    def __init__(self, message: str, report: Report) -> None:
+        super().__init__(message)
+        self.report = report
+
+    @classmethod
+    def of(cls, report: Report) -> ContractViolation:
+        """The assertion for ``report``, its message the text report without colour."""
+        return cls(render_report(report, color=False), report)
+
+
+def raise_for_violations(report: Report) -> None:
+    """Raise :class:`ContractViolation` when ``report`` has errors (warnings pass)."""
+    if not report.ok:
+        raise ContractViolation.of(report)
+
+
+install_assertion(ContractViolation.of)
 
 
 def fail_unless_ok(report: Report, payload: Any) -> Report:
     """Raise :class:`ContractViolation` with the text report (values shown) unless ``report.ok``."""
     __tracebackhide__ = True
     if not report.ok:
-        from sendcloud_contract.reporting.text import render_report
-
         raise ContractViolation(render_report(report, document=payload), report)
     return report
 
@@ -63,17 +87,18 @@ def assert_valid_batch(batch: Any, **options: bool) -> Report:
     return assert_valid(batch, "order-batch", **options)
 
 
-def assert_valid_response(kind: Kind, body: Any, **options: bool) -> Report:
+def assert_valid_response(kind: str, body: Any, **options: bool) -> Report:
     """An answer of the API, as its ``kind`` says (``"order-list-response"``, ``"errors"``, ...).
 
     ``body`` is the decoded JSON, or a response object with a ``json()``
     method (httpx, requests), which is decoded first.
     """
     __tracebackhide__ = True
+    from sendcloud_contract.schemas import RESPONSE_KINDS
+
     if kind not in RESPONSE_KINDS:
-        raise ValueError(
-            f"{kind!r} is no response kind; expected one of {', '.join(RESPONSE_KINDS)}"
-        )
+        expected = ", ".join(RESPONSE_KINDS)
+        raise ValueError(f"{kind!r} is no response kind; expected one of {expected}")
     decode = getattr(body, "json", None)
     if callable(decode):
         body = decode()

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import IO
 
 from sendcloud_contract import __version__
+from sendcloud_contract._exit import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from sendcloud_contract.loading import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_DEPTH,
@@ -21,7 +22,6 @@ from sendcloud_contract.report import Report
 from sendcloud_contract.schemas import KINDS
 from sendcloud_contract.validation import validate_documents, validate_file
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 PROGRESS_THRESHOLD = 200
 PARALLEL_THRESHOLD = 1000
 # Packages of the optional extras, by the extra that installs them.
@@ -290,6 +290,13 @@ def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
         "generate",
         "sendcloud_contract.generate",
         "write generated example payloads (valid, edge-case or invalid orders)",
+        chosen=chosen,
+    )
+    _add_delegated(
+        subparsers,
+        "drift",
+        "sendcloud_contract.drift.command",
+        "compare the shipped schemas with Sendcloud's published OpenAPI document",
         chosen=chosen,
     )
     return parser

@@ -95,7 +95,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def _is_contract_violation(error: BaseException) -> bool:
-    from sendcloud_contract.report import ContractViolation
+    from sendcloud_contract.assertions import ContractViolation
 
     return isinstance(error, ContractViolation)
 

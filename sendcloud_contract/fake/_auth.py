@@ -11,12 +11,9 @@ import binascii
 import hmac
 import uuid
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from sendcloud_contract.fake._errors import Refusal, refuse
-
-if TYPE_CHECKING:
-    from sendcloud_contract.fake.core import Account
+from sendcloud_contract.fake.models import Account
 
 __all__ = ["authenticate", "check_partner"]
 

@@ -12,8 +12,7 @@ import pytest
 import respx
 
 from sendcloud_contract.fake import ManualClock, RateLimit
-
-from .conftest import ALICE, BOB, START, Api, make_order
+from tests.fake.helpers import ALICE, BOB, START, Api, make_order
 
 
 def errors_of(response: httpx.Response) -> list[dict[str, Any]]:

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from fake.conftest import make_order
+
+from tests.fake.helpers import make_order
 
 Run = Callable[..., pytest.RunResult]
 LOAD = ("-p", "sendcloud", "-p", "no:randomly", "-p", "no:cacheprovider")
