@@ -33,7 +33,8 @@ demo: $(STAMP)
 	@echo
 	@echo "== the pytest plugin: examples/pytest_demo's tests, and examples/valid as payload items"
 	$(BIN)/python -m pytest -c /dev/null --rootdir . -p sendcloud \
-		-p no:randomly -p no:cacheprovider -v examples/pytest_demo --sendcloud-payloads examples/valid
+		-p no:randomly -p no:cacheprovider -v examples/pytest_demo --sendcloud-payloads examples/valid \
+		--sendcloud-coverage
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -7,6 +7,7 @@ registers. Disable it with ``-p no:sendcloud``.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,7 @@ __all__ = [
     "pytest_addoption",
     "pytest_collect_file",
     "pytest_configure",
+    "pytest_runtest_call",
     "pytest_runtest_makereport",
     "pytest_runtest_protocol",
     "pytest_sessionfinish",
@@ -94,23 +96,46 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     return report
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    """Fail the test on the requests that broke the contract, even when the code under
+    test swallowed the fake's 400; beside a failure of its own, add them as a section."""
+    from sendcloud_contract.plugin.request_check import (
+        RequestViolation,
+        checks_of,
+        render_failures,
+    )
+
+    try:
+        outcome = yield
+    except BaseException:
+        failures = [text for check in checks_of(item) for text in check.take()]
+        if failures:
+            item.add_report_section("call", "sendcloud requests", render_failures(failures))
+        raise
+    failures = [text for check in checks_of(item) for text in check.take()]
+    if failures:
+        raise RequestViolation(render_failures(failures))
+    return outcome
+
+
 def _is_contract_violation(error: BaseException) -> bool:
     from sendcloud_contract.assertions import ContractViolation
+    from sendcloud_contract.plugin.request_check import RequestViolation
 
-    return isinstance(error, ContractViolation)
+    return isinstance(error, (ContractViolation, RequestViolation))
 
 
 def _violation_text(item: pytest.Item, excinfo: pytest.ExceptionInfo[BaseException]) -> str:
-    entries = excinfo.traceback.filter(excinfo)
-    text = str(excinfo.value)
-    if not entries:
+    """The report, then the line of the test module that raised it (if the test's frame
+    is in the traceback: a request failure found after the test returned has none)."""
+    notes = getattr(excinfo.value, "__notes__", [])  # Hypothesis' falsifying example, say
+    text = "\n".join([str(excinfo.value), *notes])
+    mine = [entry for entry in excinfo.traceback if Path(str(entry.path)) == item.path]
+    if not mine:
         return text
-    last = entries[-1]
-    where = Path(str(last.path))
-    try:
-        shown = where.relative_to(item.config.invocation_params.dir)
-    except ValueError:
-        shown = where
+    last = mine[-1]
+    shown = os.path.relpath(item.path, item.config.invocation_params.dir)
     source = str(last.statement).strip()
     return f"{text}\n\n{shown}:{last.lineno + 1}: in {last.name}\n    {source}"
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +71,7 @@ class PayloadItem(pytest.Item):
 
     def runtest(self) -> None:
         from sendcloud_contract.loading import load_path
+        from sendcloud_contract.plugin.checking import finish
         from sendcloud_contract.plugin.fixtures import configured
         from sendcloud_contract.reporting.text import render_report
         from sendcloud_contract.validation import validate_documents
@@ -81,18 +81,12 @@ class PayloadItem(pytest.Item):
         documents = load_path(self.path)
         shown = self.config.invocation_params.dir
         name = os.path.relpath(self.path, shown)
-        report = validate_documents(documents, path=name, warnings_as_errors=settings.strict)
-        extra: list[Any] = [
-            replace(violation, document=document.index)
-            for document in documents
-            if not document.fatal
-            for rule in rules
-            for violation in rule(document.value, report.kind)
-        ]
-        if extra:
-            report = replace(report, violations=[*report.violations, *extra])
-            if settings.strict:
-                report = report.promote_warnings()
+        report = finish(
+            validate_documents(documents, path=name),
+            [(d.value, d.index) for d in documents if not d.fatal],
+            rules,
+            strict=settings.strict,
+        )
         record_of(self.config).payload_checked(report)
         if self._must_be_rejected():
             if report.ok:

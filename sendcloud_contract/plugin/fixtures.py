@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from sendcloud_contract.fake import FakeSendcloud, SendcloudASGI
     from sendcloud_contract.plugin.handle import FakeHandle, Validator
     from sendcloud_contract.plugin.hookspec import SendcloudSetup
+    from sendcloud_contract.plugin.request_check import RequestCheck
     from sendcloud_contract.plugin.server import LoopbackServer
 
 __all__ = [
@@ -55,13 +56,24 @@ def configured(node: pytest.Item, settings: Settings, fake: FakeSendcloud | None
     return setup
 
 
-def _fake_maker(node: pytest.Item, settings: Settings) -> Callable[[], FakeSendcloud]:
+def _request_check(node: pytest.Item, settings: Settings) -> RequestCheck:
+    from sendcloud_contract.plugin.record import record_of
+    from sendcloud_contract.plugin.request_check import RequestCheck
+
+    return RequestCheck(settings, [], record_of(node.config))
+
+
+def _fake_maker(
+    node: pytest.Item, settings: Settings, check: RequestCheck
+) -> Callable[[], FakeSendcloud]:
+    """Fresh fakes prepared by the conftest's hook, each watched by ``check``."""
     from sendcloud_contract.fake import Account, FakeSendcloud
     from sendcloud_contract.fake.core import PUBLIC_KEY, SECRET_KEY
 
     def make() -> FakeSendcloud:
         fake = FakeSendcloud([Account(PUBLIC_KEY, SECRET_KEY, settings.integrations)])
-        configured(node, settings, fake)
+        check.rules = configured(node, settings, fake).rules
+        fake.add_listener(check)
         return fake
 
     return make
@@ -111,8 +123,12 @@ def sendcloud_fake(
     ``.auth``, ``.integration_ids``, ``.orders``, ``.seed()``, ``.inject_fault()``,
     ``.still_processing()``, ``.visibility_delay``, ``.fresh()``. Works beside respx_mock.
     """
+    from sendcloud_contract.plugin.request_check import checks_of
+
     needs_extra("sendcloud_fake", "httpx", "respx")
-    with respx_fake(request.node, sendcloud_settings) as handle:
+    check = _request_check(request.node, sendcloud_settings)
+    checks_of(request.node).append(check)
+    with respx_fake(request.node, sendcloud_settings, check) as handle:
         yield handle
 
 
@@ -150,9 +166,12 @@ def sendcloud_server(
     def install(fake: FakeSendcloud) -> None:
         app.fake = fake
 
-    return FakeHandle(
-        server.base_url, sendcloud_settings, _fake_maker(request.node, sendcloud_settings), install
-    )
+    from sendcloud_contract.plugin.request_check import checks_of
+
+    check = _request_check(request.node, sendcloud_settings)
+    checks_of(request.node).append(check)
+    make = _fake_maker(request.node, sendcloud_settings, check)
+    return FakeHandle(server.base_url, sendcloud_settings, make, install)
 
 
 class FreshFakes:
@@ -162,18 +181,33 @@ class FreshFakes:
         self._config = config
 
     def fresh(self, **settings: Any) -> AbstractContextManager[FakeHandle]:
-        """A fresh fake routed through respx for the block; ``settings`` as in the marker."""
+        """A fresh fake routed through respx for the block; ``settings`` as in the marker.
+
+        A request that breaks the contract fails the block when it ends.
+        """
         from sendcloud_contract.plugin.record import record_of
 
         needs_extra("sendcloud_fakes", "httpx", "respx")
         node = record_of(self._config).current
         if node is None:
             raise RuntimeError("sendcloud_fakes.fresh() works only while a test runs")
-        return respx_fake(node, resolve(self._config, node, settings))
+        return _checked_block(node, resolve(self._config, node, settings))
 
 
 @contextmanager
-def respx_fake(node: pytest.Item, settings: Settings) -> Iterator[FakeHandle]:
+def _checked_block(node: pytest.Item, settings: Settings) -> Iterator[FakeHandle]:
+    from sendcloud_contract.plugin.request_check import RequestViolation, render_failures
+
+    check = _request_check(node, settings)
+    with respx_fake(node, settings, check) as handle:
+        yield handle
+    failures = check.take()
+    if failures:
+        raise RequestViolation(render_failures(failures))
+
+
+@contextmanager
+def respx_fake(node: pytest.Item, settings: Settings, check: RequestCheck) -> Iterator[FakeHandle]:
     """A fake routed through a respx router of its own for the block."""
     import respx
 
@@ -186,7 +220,7 @@ def respx_fake(node: pytest.Item, settings: Settings) -> Iterator[FakeHandle]:
         mount(router, fake, base_url=settings.base_url)
 
     with router:
-        yield FakeHandle(settings.base_url, settings, _fake_maker(node, settings), install)
+        yield FakeHandle(settings.base_url, settings, _fake_maker(node, settings, check), install)
 
 
 @pytest.fixture(scope="session")

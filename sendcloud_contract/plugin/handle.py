@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -27,14 +26,12 @@ class Validator:
 
     def validate(self, payload: Any, kind: str = "auto") -> Report:
         """The report on ``payload``; with ``strict``, warnings count as errors."""
+        from sendcloud_contract.plugin.checking import finish
         from sendcloud_contract.validation import validate
 
-        report = validate(payload, kind, warnings_as_errors=self.settings.strict)
-        extra = [violation for rule in self.rules for violation in rule(payload, report.kind)]
-        if extra:
-            report = replace(report, violations=[*report.violations, *extra])
-            if self.settings.strict:
-                report = report.promote_warnings()
+        report = finish(
+            validate(payload, kind), [(payload, None)], self.rules, strict=self.settings.strict
+        )
         self._record.payload_checked(report)
         return report
 

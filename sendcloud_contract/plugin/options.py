@@ -26,7 +26,7 @@ DEFAULT_BASE_URL = "https://panel.sendcloud.sc/api/v3"
 DEFAULT_INVALID_PATTERN = "*.invalid.*"
 GROUP = "sendcloud-contract"
 MARKER_HELP = (
-    "sendcloud(strict=False, integrations=[1], base_url=...): "
+    "sendcloud(validate_requests=True, strict=False, integrations=[1], base_url=...): "
     "configure the sendcloud_fake and sendcloud_server fixtures of this test. "
     "See the README section 'Use it in your pytest suite' of sendcloud-contract."
 )
@@ -36,13 +36,16 @@ MARKER_HELP = (
 class Settings:
     """What one test's sendcloud fixtures do.
 
-    ``strict`` counts warnings as errors (in the validator and payload
-    items); ``integrations`` are the integration ids of the fake account;
-    ``base_url`` is where the respx fake answers.
+    ``strict`` counts warnings as errors (in the validator, request
+    validation and payload items); ``validate_requests`` checks every request
+    the code under test sends to the fake; ``integrations`` are the
+    integration ids of the fake account; ``base_url`` is where the respx fake
+    answers.
     """
 
     base_url: str = DEFAULT_BASE_URL
     strict: bool = False
+    validate_requests: bool = True
     integrations: tuple[int, ...] = (1,)
 
 
@@ -122,8 +125,9 @@ def _checked(values: Mapping[str, Any], where: str) -> dict[str, Any]:
                 f"sendcloud: {where}: integrations must be positive integers, not {ids!r}"
             )
         checked["integrations"] = ids
-    if "strict" in checked and not isinstance(checked["strict"], bool):
-        raise pytest.UsageError(f"sendcloud: {where}: strict must be True or False")
+    for name in ("strict", "validate_requests"):
+        if name in checked and not isinstance(checked[name], bool):
+            raise pytest.UsageError(f"sendcloud: {where}: {name} must be True or False")
     if "base_url" in checked and not str(checked["base_url"]).startswith(("http://", "https://")):
         raise pytest.UsageError(f"sendcloud: {where}: base_url must be an http(s) URL")
     return checked

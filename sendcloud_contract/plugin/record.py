@@ -36,12 +36,19 @@ class Record:
             self.coverage.record_validation(report.kind)
 
     def request_checked(
-        self, operation: str, status: int, body: Any, request_kind: str | None, violations: int
+        self,
+        operation: str,
+        status: int,
+        body: Any,
+        request_kind: str | None,
+        violations: int | None,
     ) -> None:
-        """One request the fake answered; the server records from its own thread."""
+        """One request the fake answered (``violations`` None: not validated); the
+        server's thread records too."""
         with self._lock:
-            self.requests += 1
-            self.violations += violations
+            if violations is not None:
+                self.requests += 1
+                self.violations += violations
             self.coverage.record_exchange(operation, status, body, request_kind)
 
     def as_dict(self) -> dict[str, Any]:

@@ -186,7 +186,20 @@ def test_no_summary_line_when_nothing_was_validated(pytester: pytest.Pytester, r
 
 
 def test_xdist_workers_are_merged_into_one_summary(pytester: pytest.Pytester) -> None:
-    pytester.makepyfile(COVERED_TESTS)
+    pytester.makepyfile(
+        test_validator=COVERED_TESTS,
+        test_fake=f"""
+import httpx, pytest
+
+ORDER = {order_literal()}
+
+@pytest.mark.parametrize("n", range(3))
+def test_pushes(sendcloud_fake, n):
+    api = httpx.Client(base_url=sendcloud_fake.base_url, auth=sendcloud_fake.auth)
+    assert api.post("/orders", json=[ORDER]).status_code == 201
+    assert len(sendcloud_fake.orders) == 1
+""",
+    )
     (pytester.path / "payloads").mkdir()
     (pytester.path / "payloads" / "one.json").write_text(json.dumps([order()]))
 
@@ -195,8 +208,9 @@ def test_xdist_workers_are_merged_into_one_summary(pytester: pytest.Pytester) ->
         "--sendcloud-payloads", "payloads", "--sendcloud-coverage-json", "coverage.json",
     )  # fmt: skip
 
-    result.assert_outcomes(passed=5)
-    result.stdout.fnmatch_lines(["sendcloud: 5 payloads and 0 requests validated, 0 violations"])
+    result.assert_outcomes(passed=8)
+    result.stdout.fnmatch_lines(["sendcloud: 5 payloads and 3 requests validated, 0 violations"])
     assert result.stdout.str().count("sendcloud: 5 payloads") == 1
     data = json.loads((pytester.path / "coverage.json").read_text())
     assert data["validated_kinds"] == {"order-batch": 5}
+    assert data["operations"][0]["statuses"]["201"] == 3

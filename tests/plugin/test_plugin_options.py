@@ -56,7 +56,11 @@ def test_the_marker_is_registered_with_help(run: Run) -> None:
     result = run("--markers")
 
     result.stdout.fnmatch_lines(
-        ["@pytest.mark.sendcloud(strict=False, integrations=[[]1[]], base_url=...)*"]
+        [
+            "@pytest.mark.sendcloud(validate_requests=True, strict=False, "
+            "integrations=[[]1[]], base_url=...): configure the sendcloud_fake and "
+            "sendcloud_server fixtures of this test.*"
+        ]
     )
 
 
