@@ -23,6 +23,7 @@ from sendcloud_contract.plugin.fixtures import (
     sendcloud_settings,
     sendcloud_validator,
 )
+from sendcloud_contract.plugin.keys import CURRENT_TEST, PAYLOAD_FILES, RECORD, REQUEST_CHECKS
 from sendcloud_contract.plugin.options import MARKER_HELP, add_options
 
 if TYPE_CHECKING:
@@ -57,33 +58,33 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    from sendcloud_contract.plugin.collection import outside, payload_paths
-
     config.addinivalue_line("markers", MARKER_HELP)
-    files = payload_paths(config)
-    if files and not hasattr(config, "workerinput"):
-        config.args.extend(outside(files, config.args, config.invocation_params.dir))
+    config.stash[PAYLOAD_FILES] = frozenset()
+    if config.getoption("sendcloud_payloads") or config.getini("sendcloud_payloads"):
+        from sendcloud_contract.plugin.collection import outside, payload_paths
+
+        files = config.stash[PAYLOAD_FILES] = payload_paths(config)
+        if files and not hasattr(config, "workerinput"):
+            config.args.extend(outside(files, config.args, config.invocation_params.dir))
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> PayloadFile | None:
-    from sendcloud_contract.plugin.collection import PayloadFile, payload_paths
+    files = parent.config.stash.get(PAYLOAD_FILES, frozenset())
+    if not files or file_path.resolve() not in files:
+        return None
+    from sendcloud_contract.plugin.collection import PayloadFile
 
-    if file_path.resolve() in payload_paths(parent.config):
-        return PayloadFile.from_parent(parent, path=file_path)
-    return None
+    return PayloadFile.from_parent(parent, path=file_path)
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
     """Remember the running test, for ``sendcloud_fakes.fresh()`` and its marker."""
-    from sendcloud_contract.plugin.record import record_of
-
-    record = record_of(item.config)
-    record.current = item
+    item.config.stash[CURRENT_TEST] = item
     try:
         return (yield)
     finally:
-        record.current = None
+        item.config.stash[CURRENT_TEST] = None
 
 
 @pytest.hookimpl(wrapper=True)
@@ -100,6 +101,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 def pytest_runtest_call(item: pytest.Item) -> Any:
     """Fail the test on the requests that broke the contract, even when the code under
     test swallowed the fake's 400; beside a failure of its own, add them as a section."""
+    if not item.stash.get(REQUEST_CHECKS, None):
+        return (yield)
     from sendcloud_contract.plugin.request_check import (
         RequestViolation,
         checks_of,
@@ -142,11 +145,10 @@ def _violation_text(item: pytest.Item, excinfo: pytest.ExceptionInfo[BaseExcepti
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """An xdist worker hands its record to the controller."""
-    from sendcloud_contract.plugin.record import record_of
-
     workeroutput = getattr(session.config, "workeroutput", None)
-    if workeroutput is not None:
-        workeroutput["sendcloud"] = record_of(session.config).as_dict()
+    record = session.config.stash.get(RECORD, None)
+    if workeroutput is not None and record is not None:
+        workeroutput["sendcloud"] = record.as_dict()
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -161,6 +163,9 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     if hasattr(config, "workerinput"):
+        return
+    wanted = ("sendcloud_coverage", "sendcloud_coverage_json", "sendcloud_coverage_html")
+    if RECORD not in config.stash and not any(config.getoption(name) for name in wanted):
         return
     from sendcloud_contract.plugin.record import record_of
     from sendcloud_contract.plugin.summary import write_coverage

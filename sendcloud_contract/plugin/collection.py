@@ -20,14 +20,9 @@ from sendcloud_contract.plugin.record import record_of
 
 __all__ = ["PayloadFile", "PayloadItem", "payload_paths"]
 
-_FILES = pytest.StashKey[frozenset[Path]]()
-
 
 def payload_paths(config: pytest.Config) -> frozenset[Path]:
-    """The payload files this session collects (computed once, absolute)."""
-    found = config.stash.get(_FILES, None)
-    if found is not None:
-        return found
+    """The payload files the options and ini globs name (absolute)."""
     roots: list[str] = list(config.getoption("sendcloud_payloads") or [])
     globs: list[str] = list(config.getini("sendcloud_payloads"))
     files: set[Path] = set()
@@ -47,8 +42,7 @@ def payload_paths(config: pytest.Config) -> frozenset[Path]:
                 for p in config.rootpath.glob(pattern)
                 if p.is_file() and p.name.lower().endswith(PAYLOAD_SUFFIXES)
             )
-    config.stash[_FILES] = frozen = frozenset(files)
-    return frozen
+    return frozenset(files)
 
 
 def outside(files: Iterable[Path], args: Iterable[str], invocation: Path) -> list[str]:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from sendcloud_contract.plugin.keys import CURRENT_TEST
 from sendcloud_contract.plugin.options import Settings, resolve
 
 if TYPE_CHECKING:
@@ -185,10 +186,8 @@ class FreshFakes:
 
         A request that breaks the contract fails the block when it ends.
         """
-        from sendcloud_contract.plugin.record import record_of
-
         needs_extra("sendcloud_fakes", "httpx", "respx")
-        node = record_of(self._config).current
+        node = self._config.stash.get(CURRENT_TEST, None)
         if node is None:
             raise RuntimeError("sendcloud_fakes.fresh() works only while a test runs")
         return _checked_block(node, resolve(self._config, node, settings))

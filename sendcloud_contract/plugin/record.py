@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from sendcloud_contract.plugin.coverage import Coverage
+from sendcloud_contract.plugin.keys import RECORD
 
 if TYPE_CHECKING:
     from sendcloud_contract.report import Report
@@ -26,7 +27,6 @@ class Record:
     requests: int = 0
     violations: int = 0
     coverage: Coverage = field(default_factory=Coverage)
-    current: pytest.Item | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def payload_checked(self, report: Report) -> None:
@@ -74,12 +74,9 @@ class Record:
         )
 
 
-_KEY = pytest.StashKey[Record]()
-
-
 def record_of(config: pytest.Config) -> Record:
     """This process's record, made on first use."""
-    found = config.stash.get(_KEY, None)
+    found: Record | None = config.stash.get(RECORD, None)
     if found is None:
-        found = config.stash[_KEY] = Record()
+        found = config.stash[RECORD] = Record()
     return found

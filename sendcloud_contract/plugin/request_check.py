@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from sendcloud_contract.plugin.keys import REQUEST_CHECKS
+
 if TYPE_CHECKING:
     from sendcloud_contract.fake import Exchange
     from sendcloud_contract.plugin.hookspec import ExtraRule
@@ -29,14 +31,11 @@ class RequestViolation(AssertionError):
     """Requests the code under test sent broke the contract; ``str()`` is the report."""
 
 
-_CHECKS = pytest.StashKey[list["RequestCheck"]]()
-
-
 def checks_of(item: pytest.Item) -> list[RequestCheck]:
     """The request checks of the fakes one test uses, failed on after its body returns."""
-    found = item.stash.get(_CHECKS, None)
+    found: list[RequestCheck] | None = item.stash.get(REQUEST_CHECKS, None)
     if found is None:
-        found = item.stash[_CHECKS] = []
+        found = item.stash[REQUEST_CHECKS] = []
     return found
 
 
