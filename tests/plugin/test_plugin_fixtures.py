@@ -179,6 +179,11 @@ def test_sendcloud_server(pytester: pytest.Pytester, run: Run) -> None:
             assert len(sendcloud_server.orders) == 1
             assert len(set(SEEN)) == 1   # one server for the session
 
+        def test_fresh(sendcloud_server):
+            assert call(sendcloud_server, "POST", "/orders", [ORDER])[0] == 201
+            with sendcloud_server.fresh() as server:
+                assert call(server, "GET", "/orders") == (200, {{"data": []}})
+
         @pytest.mark.sendcloud(integrations=[9])
         def test_marker(sendcloud_server):
             status, body = call(sendcloud_server, "POST", "/orders", [ORDER])
@@ -186,7 +191,7 @@ def test_sendcloud_server(pytester: pytest.Pytester, run: Run) -> None:
         """
     )
 
-    run().assert_outcomes(passed=3)
+    run().assert_outcomes(passed=4)
 
 
 def test_the_hook_seeds_adds_accounts_and_rules(pytester: pytest.Pytester, run: Run) -> None:
