@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 from sendcloud_contract.fake._auth import authenticate, check_partner
 from sendcloud_contract.fake._errors import Refusal, SeedError, refuse, server_error
@@ -34,7 +34,7 @@ from sendcloud_contract.fake._paging import link_header
 from sendcloud_contract.fake.models import JSON, Account, Exchange, Reply
 from sendcloud_contract.fake.store import OrderStore, order_pk
 from sendcloud_contract.loading import load_bytes
-from sendcloud_contract.operations import ROUTES, Operation, Route, match
+from sendcloud_contract.operations import API_ROOT, ROUTES, Operation, Route, match
 
 __all__ = [
     "BASE_URL",
@@ -48,8 +48,8 @@ __all__ = [
     "SeedError",
 ]
 
-BASE_URL = "https://panel.sendcloud.sc/api/v3"
-ROOT = "/api/v3"
+ROOT = API_ROOT
+BASE_URL = "https://panel.sendcloud.sc" + ROOT
 DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024
 PUBLIC_KEY = "fake-public-key"
 SECRET_KEY = "fake-secret-key"
@@ -253,18 +253,22 @@ class FakeSendcloud:
         return reply
 
     def _handle(self, request: _Request) -> Reply:
+        """Authenticate, then route: who may not call learns nothing of routes.
+
+        The route is matched first only for the listeners: an :class:`Exchange`
+        names the operation a refused caller tried, though the reply does not.
+        """
         method = request.method
         parts = urlsplit(request.url)
-        found = match(parts.path, request.root)
+        found = match(unquote(parts.path), request.root)
+        request.operation = found.operation(method) if found is not None else None
+        headers = _lowered(request.headers)
+        account = authenticate(self._accounts, headers)
+        request.public_key = account.public_key
         pk = order_pk(found.order_id) if found is not None and found.order_id else None
         if found is None or (found.order_id is not None and pk is None):
             raise refuse(404, "not_found", "Not found.", title="Not found")
         route = found.route
-        headers = _lowered(request.headers)
-        account = authenticate(self._accounts, headers)
-        request.public_key = account.public_key
-        check_partner(headers)
-        request.operation = found.operation(method)
         if request.operation is None:
             raise refuse(
                 405,
@@ -272,6 +276,8 @@ class FakeSendcloud:
                 f'Method "{method}" not allowed.',
                 headers=(("allow", _allowed(route)),),
             )
+        if request.operation.name == "create_orders":
+            check_partner(headers)
         with self._lock:
             fault = take_fault(self._faults, method, route)
             if fault is None and self.rate_limit is not None:
@@ -312,10 +318,10 @@ class FakeSendcloud:
             media_type.startswith("application/") and media_type.endswith("+json")
         ):
             raise refuse(
-                415,
-                "unsupported_media_type",
-                f'Unsupported media type "{media_type}" in request.',
-                title="Unsupported media type",
+                400,
+                "invalid",
+                f'Unsupported media type "{media_type}" in request; send application/json.',
+                title="Malformed request",
             )
         document = load_bytes(body, fmt="json", max_bytes=self.max_body_bytes)[0]
         if document.fatal:
@@ -323,7 +329,7 @@ class FakeSendcloud:
             where = f" (line {problem.line}, column {problem.column})" if problem.line else ""
             raise refuse(
                 400,
-                "parse_error",
+                "invalid",
                 f"JSON parse error - {problem.message}{where}",
                 title="Malformed request",
             )
@@ -350,7 +356,7 @@ class _Request:
         return Exchange(
             method=self.method,
             url=self.url,
-            path=parts.path,
+            path=unquote(parts.path),
             query=tuple(parse_qsl(parts.query, keep_blank_values=True)),
             headers=self.headers,
             body=self.body,

@@ -39,6 +39,7 @@ from sendcloud_contract.fake._orders import (
 )
 from sendcloud_contract.fake._paging import Cursor, filters, page_size, paginate, parse_sort
 from sendcloud_contract.fake.models import JSON, Account
+from sendcloud_contract.ids import digit_id
 from sendcloud_contract.rules import MAX_ORDERS_PER_BATCH
 
 __all__ = ["MAX_ORDER_ID", "OrderStore", "order_pk"]
@@ -52,10 +53,7 @@ _PATCH_INTEGRATION = "/data/attributes/order_details/integration/id"
 
 def order_pk(text: str) -> int | None:
     """The id an order could have for a digit string, or None when none can have it."""
-    if not (text.isascii() and text.isdigit()):
-        return None
-    pk = int(text)
-    return pk if pk <= MAX_ORDER_ID else None
+    return digit_id(text, MAX_ORDER_ID)
 
 
 class OrderStore:

@@ -19,7 +19,7 @@ import anyio.from_thread
 import httpx
 
 from sendcloud_contract.fake import Account, FakeSendcloud
-from sendcloud_contract.operations import match, operation
+from sendcloud_contract.operations import ROUTES, Operation, match, operation
 from sendcloud_contract.schemas import compiled
 from tests.helpers import base_order
 
@@ -86,6 +86,12 @@ def kind_for(method: str, route: str, status: int) -> str | None:
         raise AssertionError(f"unexpected {status} for {method} {route}: {error}") from None
 
 
+def may_answer(op: Operation, status: int) -> bool:
+    """Sendcloud's declared statuses, plus 401, 429, 413 for a body and injected 5xx faults."""
+    extra = {401, 429} | ({413} if op.request_kind is not None else set())
+    return status in op.responses or status in extra or 500 <= status <= 599
+
+
 @dataclass
 class Seen:
     """Every (method, route, status, kind) the hook checked, for the coverage test."""
@@ -98,6 +104,11 @@ def contract_hook(seen: Seen) -> Callable[[httpx.Response], None]:
         response.read()
         request = response.request
         route = route_of(request)
+        if route != "other" and request.method in ROUTES[route]:
+            op = operation(request.method, route)
+            assert may_answer(op, response.status_code), (
+                f"{op.key} answered {response.status_code}, which the document does not declare"
+            )
         kind = kind_for(request.method, route, response.status_code)
         seen.answers.add((request.method, route, response.status_code, kind))
         if kind is None:

@@ -36,6 +36,7 @@ def test_a_listener_sees_every_exchange_with_what_the_fake_made_of_it(api: Api) 
     assert listing.json is None
     assert listing.operation == operation("GET", "/orders")
     assert (anonymous.reply.status, anonymous.public_key) == (401, None)
+    assert anonymous.operation == operation("GET", "/orders")
     assert (wrong.reply.status, wrong.operation) == (405, None)
     assert wrong.public_key == ALICE.public_key
 
