@@ -102,3 +102,19 @@ def test_strict_applies_to_payload_items(pytester: pytest.Pytester, run: Run) ->
 
     run("--sendcloud-payloads", "payloads").assert_outcomes(passed=1)
     run("--sendcloud-payloads", "payloads", "--sendcloud-strict").assert_outcomes(failed=1)
+
+
+def test_payloads_outside_the_collected_paths_are_collected_too(
+    pytester: pytest.Pytester, run: Run
+) -> None:
+    pytester.makeini("[pytest]\ntestpaths = tests\n")
+    (pytester.path / "tests").mkdir()
+    (pytester.path / "tests" / "test_plain.py").write_text("def test_plain():\n    pass\n")
+    write(pytester, "good.json", json.dumps([order()]))
+
+    result = run("--sendcloud-payloads", "payloads", "-v")
+
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines_random(
+        ["tests/test_plain.py::test_plain PASSED*", "payloads/good.json::good.json PASSED*"]
+    )
