@@ -33,6 +33,11 @@ demo: $(STAMP)
 	@echo "== drift against an OpenAPI document (exit status 1 expected: one drift, five known deviations)"
 	$(BIN)/python examples/openapi/write_drifted.py build/demo-openapi/drifted.yaml
 	$(BIN)/sendcloud-contract drift --deviations examples/openapi/deviations.yaml build/demo-openapi/drifted.yaml; test $$? -eq 1
+	@echo
+	@echo "== the pytest plugin: examples/pytest_demo's tests, and examples/valid as payload items"
+	$(BIN)/python -m pytest -c /dev/null --rootdir . -p sendcloud \
+		-p no:randomly -p no:cacheprovider -v examples/pytest_demo --sendcloud-payloads examples/valid \
+		--sendcloud-coverage
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -255,6 +255,13 @@ def strategy_rows(seconds: float) -> list[Row]:
     return rows
 
 
+def plugin_rows() -> list[Row]:
+    sys.path.insert(0, str(HERE))
+    import plugin_bench
+
+    return plugin_bench.rows()
+
+
 def print_table(rows: list[Row]) -> None:
     header: Row = ("measurement", "sendcloud-contract", "peer", "ratio")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
@@ -269,7 +276,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--files", type=int, default=5000, help="files for the CLI measurement")
     parser.add_argument("--strategy-seconds", type=float, default=10.0)
-    parser.add_argument("--skip", nargs="*", default=[], choices=["library", "cli", "strategies"])
+    parser.add_argument(
+        "--skip", nargs="*", default=[], choices=["library", "cli", "strategies", "plugin"]
+    )
     args = parser.parse_args()
     rows: list[Row] = []
     if "library" not in args.skip:
@@ -278,6 +287,8 @@ def main() -> None:
         rows += cli_rows(args.files)
     if "strategies" not in args.skip:
         rows += strategy_rows(args.strategy_seconds)
+    if "plugin" not in args.skip:
+        rows += plugin_rows()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
     print_table(rows)
 

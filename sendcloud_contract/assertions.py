@@ -1,16 +1,28 @@
-"""Failing a test on a contract violation: the assertion type and its message.
+"""Failing a test on a contract violation: the assertion type, its message, and the helpers.
 
 It sits above :mod:`sendcloud_contract.report` (plain data) and the text
 renderer, so neither needs the other. Importing the package installs it as
-what :meth:`Report.raise_for_violations` raises.
+what :meth:`Report.raise_for_violations` raises. The helpers' message is the
+report with the offending value at each pointer, so pytest shows what is wrong
+before any traceback; ``__tracebackhide__`` keeps their frames out of it.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from sendcloud_contract.report import Report, install_assertion
 from sendcloud_contract.reporting.text import render_report
 
-__all__ = ["ContractViolation", "raise_for_violations"]
+__all__ = [
+    "ContractViolation",
+    "assert_valid",
+    "assert_valid_batch",
+    "assert_valid_order",
+    "assert_valid_response",
+    "fail_unless_ok",
+    "raise_for_violations",
+]
 
 
 class ContractViolation(AssertionError):
@@ -33,3 +45,61 @@ def raise_for_violations(report: Report) -> None:
 
 
 install_assertion(ContractViolation.of)
+
+
+def fail_unless_ok(report: Report, payload: Any) -> Report:
+    """Raise :class:`ContractViolation` with the text report (values shown) unless ``report.ok``."""
+    __tracebackhide__ = True
+    if not report.ok:
+        raise ContractViolation(render_report(report, document=payload), report)
+    return report
+
+
+def assert_valid(
+    payload: Any,
+    kind: str = "auto",
+    *,
+    allow_unknown_fields: bool = False,
+    warnings_as_errors: bool = False,
+) -> Report:
+    """Validate ``payload``; raise :class:`ContractViolation` when it has errors."""
+    __tracebackhide__ = True
+    from sendcloud_contract.validation import validate
+
+    report = validate(
+        payload,
+        kind,
+        allow_unknown_fields=allow_unknown_fields,
+        warnings_as_errors=warnings_as_errors,
+    )
+    return fail_unless_ok(report, payload)
+
+
+def assert_valid_order(order: Any, **options: bool) -> Report:
+    """One order as ``POST /orders`` takes it (inside its batch)."""
+    __tracebackhide__ = True
+    return assert_valid(order, "order", **options)
+
+
+def assert_valid_batch(batch: Any, **options: bool) -> Report:
+    """A ``POST /orders`` body: 1 to 100 orders, each (order_id, integration) once."""
+    __tracebackhide__ = True
+    return assert_valid(batch, "order-batch", **options)
+
+
+def assert_valid_response(kind: str, body: Any, **options: bool) -> Report:
+    """An answer of the API, as its ``kind`` says (``"order-list-response"``, ``"errors"``, ...).
+
+    ``body`` is the decoded JSON, or a response object with a ``json()``
+    method (httpx, requests), which is decoded first.
+    """
+    __tracebackhide__ = True
+    from sendcloud_contract.schemas import RESPONSE_KINDS
+
+    if kind not in RESPONSE_KINDS:
+        expected = ", ".join(RESPONSE_KINDS)
+        raise ValueError(f"{kind!r} is no response kind; expected one of {expected}")
+    decode = getattr(body, "json", None)
+    if callable(decode):
+        body = decode()
+    return assert_valid(body, kind, **options)

@@ -11,18 +11,22 @@ from typing import IO
 
 from sendcloud_contract import __version__
 from sendcloud_contract._exit import EXIT_INVALID, EXIT_OK, EXIT_OUTPUT, EXIT_USAGE
-from sendcloud_contract.loading import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, load_stream
+from sendcloud_contract.loading import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_DEPTH,
+    PAYLOAD_SUFFIXES,
+    load_stream,
+    payload_files,
+)
 from sendcloud_contract.operations import API_ROOT
 from sendcloud_contract.recordings import (
     RECORDING,
-    RECORDING_SUFFIXES,
     validate_loaded,
     validate_path,
 )
 from sendcloud_contract.report import Report, Violation
 from sendcloud_contract.schemas import KINDS
 
-PAYLOAD_SUFFIXES = (".json", ".jsonl", ".ndjson", ".yaml", ".yml", *RECORDING_SUFFIXES)
 PROGRESS_THRESHOLD = 200
 PARALLEL_THRESHOLD = 1000
 # Packages of the optional extras, by the extra that installs them.
@@ -124,24 +128,12 @@ def _add_validate(subparsers: argparse._SubParsersAction[argparse.ArgumentParser
 
 
 def _payload_files(folder: str, unlisted: list[Report]) -> list[str]:
-    """Payload files below a folder, hidden folders and files skipped, in a stable order.
-
-    A folder that cannot be listed is not skipped in silence: it joins ``unlisted`` as a
-    report with a ``load.unreadable`` violation.
-    """
+    """Payload files below a folder; a folder that cannot be listed joins ``unlisted``."""
 
     def refused(error: OSError) -> None:
         unlisted.append(_unlisted(error.filename or folder, error))
 
-    found: list[str] = []
-    for parent, folders, files in os.walk(folder, onerror=refused):
-        folders[:] = [name for name in folders if not name.startswith(".")]
-        found.extend(
-            os.path.join(parent, name)
-            for name in files
-            if not name.startswith(".") and name.lower().endswith(PAYLOAD_SUFFIXES)
-        )
-    return sorted(found)
+    return payload_files(folder, onerror=refused)
 
 
 def _unlisted(folder: str, error: OSError) -> Report:

@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_DEPTH",
+    "PAYLOAD_SUFFIXES",
     "Document",
     "Format",
     "LoadProblem",
@@ -54,8 +55,11 @@ __all__ = [
     "load_bytes",
     "load_path",
     "load_stream",
+    "payload_files",
     "read_regular_file",
 ]
+
+PAYLOAD_SUFFIXES = (".json", ".jsonl", ".ndjson", ".yaml", ".yml", ".har")
 
 Format = Literal["json", "jsonl", "yaml"]
 
@@ -166,6 +170,25 @@ class Document:
 def detect_format(name: str) -> Format | None:
     """The format a file name's suffix announces, or ``None`` if it announces none."""
     return _SUFFIXES.get(os.path.splitext(name)[1].lower())
+
+
+def payload_files(
+    folder: str | os.PathLike[str], onerror: Callable[[OSError], object] | None = None
+) -> list[str]:
+    """Payload files below a folder, hidden folders and files skipped, in a stable order.
+
+    ``onerror`` is told of each folder that cannot be listed (``os.walk`` would skip
+    it in silence).
+    """
+    found: list[str] = []
+    for parent, folders, files in os.walk(folder, onerror=onerror):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        found.extend(
+            os.path.join(parent, name)
+            for name in files
+            if not name.startswith(".") and name.lower().endswith(PAYLOAD_SUFFIXES)
+        )
+    return sorted(found)
 
 
 def load_bytes(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
+from sendcloud_contract import pointers
 from sendcloud_contract.report import Report, Severity, Violation
 from sendcloud_contract.reporting._escape import visible
 from sendcloud_contract.reporting.summary import describe, summarize
@@ -31,7 +33,32 @@ def _place(report: Report, violation: Violation) -> str:
     return where
 
 
-def _violation_lines(report: Report, violation: Violation, color: bool) -> list[str]:
+_NO_DOCUMENT = object()
+_VALUE_WIDTH = 80
+
+
+def _value_at(document: Any, pointer: str) -> str | None:
+    """The JSON text of the value at ``pointer``, shortened; None when nothing is there."""
+    import orjson
+
+    value = document
+    for token in pointers.split(pointer):
+        if isinstance(value, dict) and token in value:
+            value = value[token]
+        elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+            value = value[int(token)]
+        else:
+            return None
+    try:
+        text = orjson.dumps(value).decode()
+    except TypeError:
+        text = repr(value)
+    return text if len(text) <= _VALUE_WIDTH else text[: _VALUE_WIDTH - 3] + "..."
+
+
+def _violation_lines(
+    report: Report, violation: Violation, color: bool, document: Any = _NO_DOCUMENT
+) -> list[str]:
     code = _RED if violation.severity is Severity.ERROR else _YELLOW
     label = _paint(f"{violation.severity.value:<7}", code, color)
     lines = [
@@ -40,14 +67,20 @@ def _violation_lines(report: Report, violation: Violation, color: bool) -> list[
     ]
     if violation.hint:
         lines.append(f"      hint: {visible(violation.hint)}")
+    if document is not _NO_DOCUMENT:
+        shown = _value_at(document, violation.pointer)
+        if shown is not None:
+            lines.append(f"      value: {visible(shown)}")
     if violation.sendcloud_pointer and violation.sendcloud_pointer != violation.pointer:
         where = visible(violation.sendcloud_pointer)
         lines.append(_paint(f"      Sendcloud source.pointer: {where}", _DIM, color))
     return lines
 
 
-def render_report(report: Report, *, color: bool = False, verbose: bool = False) -> str:
-    """One payload's verdict and its violations."""
+def render_report(
+    report: Report, *, color: bool = False, verbose: bool = False, document: Any = _NO_DOCUMENT
+) -> str:
+    """One payload's verdict and its violations; with ``document``, the value at each pointer."""
     name = visible(report.path or "<payload>")
     kind = report.kind
     if report.kind_reason:
@@ -61,7 +94,7 @@ def render_report(report: Report, *, color: bool = False, verbose: bool = False)
     )
     lines = [f"{verdict}  {name} ({kind})"]
     for violation in report.violations:
-        lines.extend(_violation_lines(report, violation, color))
+        lines.extend(_violation_lines(report, violation, color, document))
     return "\n".join(lines)
 
 

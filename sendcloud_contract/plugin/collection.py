@@ -1,0 +1,104 @@
+"""Payload files as test items: ``--sendcloud-payloads PATH...`` and the ini globs.
+
+Each file the CLI would check is one item named after the file (a JSON Lines
+file too: its report names the line of each violation). A file whose name
+matches the invalid pattern (``*.invalid.*``) passes only when it is rejected.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from sendcloud_contract.plugin.options import resolve
+from sendcloud_contract.plugin.record import record_of
+
+__all__ = ["PayloadFile", "PayloadItem", "payload_paths"]
+
+
+def payload_paths(config: pytest.Config) -> frozenset[Path]:
+    """The payload files the options and ini globs name (absolute)."""
+    roots: list[str] = list(config.getoption("sendcloud_payloads") or [])
+    globs: list[str] = list(config.getini("sendcloud_payloads"))
+    files: set[Path] = set()
+    if roots or globs:
+        from sendcloud_contract.loading import PAYLOAD_SUFFIXES, payload_files
+
+        for root in roots:
+            if os.path.isdir(root):
+                files.update(Path(p).resolve() for p in payload_files(root))
+            elif os.path.isfile(root):
+                files.add(Path(root).resolve())
+            else:
+                raise pytest.UsageError(f"sendcloud: --sendcloud-payloads: no such path: {root}")
+        for pattern in globs:
+            files.update(
+                p.resolve()
+                for p in config.rootpath.glob(pattern)
+                if p.is_file() and p.name.lower().endswith(PAYLOAD_SUFFIXES)
+            )
+    return frozenset(files)
+
+
+def outside(files: Iterable[Path], args: Iterable[str], invocation: Path) -> list[str]:
+    """The files no collection argument covers, so the session must be told about them."""
+    roots = [(invocation / arg.split("::")[0]).resolve() for arg in args]
+    return sorted(str(f) for f in files if not any(f == r or r in f.parents for r in roots))
+
+
+class PayloadFile(pytest.File):
+    def collect(self) -> Iterator[PayloadItem]:
+        yield PayloadItem.from_parent(self, name=self.path.name)
+
+
+class PayloadItem(pytest.Item):
+    """One payload file checked against the contract."""
+
+    def _must_be_rejected(self) -> bool:
+        pattern: str = self.config.getini("sendcloud_invalid_pattern")
+        return fnmatch.fnmatch(self.path.name, pattern)
+
+    def runtest(self) -> None:
+        from sendcloud_contract.loading import load_path
+        from sendcloud_contract.plugin.checking import finish
+        from sendcloud_contract.plugin.fixtures import configured
+        from sendcloud_contract.reporting.text import render_report
+        from sendcloud_contract.validation import validate_documents
+
+        settings = resolve(self.config, self, {})
+        rules = configured(self, settings, None).rules
+        documents = load_path(self.path)
+        shown = self.config.invocation_params.dir
+        name = os.path.relpath(self.path, shown)
+        report = finish(
+            validate_documents(documents, path=name),
+            [(d.value, d.index) for d in documents if not d.fatal],
+            rules,
+            strict=settings.strict,
+        )
+        record_of(self.config).payload_checked(report)
+        if self._must_be_rejected():
+            if report.ok:
+                raise PayloadFailure(
+                    f"sendcloud: {name} must be rejected (its name matches "
+                    f"{self.config.getini('sendcloud_invalid_pattern')!r}), but it is valid"
+                )
+        elif not report.ok:
+            raise PayloadFailure(render_report(report))
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, PayloadFailure):
+            return str(excinfo.value)
+        return str(super().repr_failure(excinfo, style))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"sendcloud payload {self.path.name}"
+
+
+class PayloadFailure(Exception):
+    """A payload item's verdict; its text is the whole failure report."""

@@ -1,0 +1,18 @@
+"""Where the plugin keeps its per-session state in ``config.stash``; a leaf module, so
+that hooks can ask whether there is any state without importing what makes it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+__all__ = ["CURRENT_TEST", "PAYLOAD_FILES", "RECORD", "REQUEST_CHECKS"]
+
+# The record and the request checks are typed where they are made (record.py,
+# request_check.py): naming their types here would make this module import them.
+RECORD = pytest.StashKey[Any]()
+PAYLOAD_FILES = pytest.StashKey[frozenset[Path]]()
+CURRENT_TEST = pytest.StashKey["pytest.Item | None"]()
+REQUEST_CHECKS = pytest.StashKey[list[Any]]()

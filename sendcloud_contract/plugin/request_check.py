@@ -1,0 +1,112 @@
+"""Request validation: a listener on the fake checks every request the code under test sends.
+
+The fake answers a bad request with a 400, which the code under test may
+swallow; the listener keeps the report, and the plugin fails the test with it
+after the test body returns. It also feeds the contract coverage.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from sendcloud_contract.plugin.keys import REQUEST_CHECKS
+
+if TYPE_CHECKING:
+    from sendcloud_contract.fake import Exchange
+    from sendcloud_contract.plugin.hookspec import ExtraRule
+    from sendcloud_contract.plugin.options import Settings
+    from sendcloud_contract.plugin.record import Record
+    from sendcloud_contract.report import Report
+
+__all__ = ["RequestCheck", "RequestViolation", "checks_of", "render_failures"]
+
+OPT_OUT = "  sent on purpose? opt out with @pytest.mark.sendcloud(validate_requests=False)"
+
+
+class RequestViolation(AssertionError):
+    """Requests the code under test sent broke the contract; ``str()`` is the report."""
+
+
+def checks_of(item: pytest.Item) -> list[RequestCheck]:
+    """The request checks of the fakes one test uses, failed on after its body returns."""
+    found: list[RequestCheck] | None = item.stash.get(REQUEST_CHECKS, None)
+    if found is None:
+        found = item.stash[REQUEST_CHECKS] = []
+    return found
+
+
+@dataclass
+class RequestCheck:
+    """The listener: validates each exchange's request and keeps the failing reports."""
+
+    settings: Settings
+    rules: list[ExtraRule]
+    record: Record
+    failures: list[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __call__(self, exchange: Exchange) -> None:
+        operation = exchange.operation
+        if operation is None:
+            return
+        checked = self._checked(exchange) if self.settings.validate_requests else None
+        report = None if checked is None else checked[0]
+        self.record.request_checked(
+            operation.key,
+            exchange.reply.status,
+            exchange.json,
+            operation.request_kind,
+            None if report is None else len(report.errors),
+        )
+        if checked is not None and not checked[0].ok:
+            from sendcloud_contract.reporting.text import render_report
+
+            report, document = checked
+            shown = (
+                render_report(report)
+                if document is None
+                else render_report(report, document=document)
+            )
+            with self._lock:
+                self.failures.append(f"{shown}\n  the fake answered {exchange.reply.status}")
+
+    def _checked(self, exchange: Exchange) -> tuple[Report, Any] | None:
+        """The report on the request, and the value its pointers point into (None: no value)."""
+        from sendcloud_contract.loading import load_bytes
+        from sendcloud_contract.plugin.checking import finish
+        from sendcloud_contract.validation import validate, validate_documents
+
+        operation = exchange.operation
+        assert operation is not None
+        where = f"{exchange.method} {exchange.path}"
+        if operation.request_kind is not None:
+            documents = load_bytes(exchange.body)
+            report = validate_documents(documents, operation.request_kind, path=where)
+            values = [(d.value, None) for d in documents if not d.fatal]
+            document = values[0][0] if values else None
+        elif operation.query_kind is not None:
+            query = dict(exchange.query)
+            report = validate(query, operation.query_kind)
+            report.path = where + "?" + "&".join(f"{k}={v}" for k, v in exchange.query)
+            values = [(query, None)]
+            document = query
+        else:
+            return None
+        return finish(report, values, self.rules, strict=self.settings.strict), document
+
+    def take(self) -> list[str]:
+        """The failures so far, forgotten once taken."""
+        with self._lock:
+            taken, self.failures = self.failures, []
+        return taken
+
+
+def render_failures(failures: list[str]) -> str:
+    """The failure text: a line that says what happened, each request's report, the opt-out."""
+    count = len(failures)
+    head = f"sendcloud: {count} request{'s' if count != 1 else ''} to the fake broke the contract"
+    return "\n".join([head, *failures, OPT_OUT])

@@ -1,0 +1,176 @@
+"""The pytest plugin (entry point ``sendcloud``): fixtures, marker, options, payload
+items, the summary line and contract coverage.
+
+Its parts live in :mod:`sendcloud_contract.plugin`; this module is what pytest
+registers. Disable it with ``-p no:sendcloud``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from sendcloud_contract.plugin import hookspec
+from sendcloud_contract.plugin.fixtures import _sendcloud_loopback as _sendcloud_loopback
+from sendcloud_contract.plugin.fixtures import (
+    sendcloud_config,
+    sendcloud_fake,
+    sendcloud_fakes,
+    sendcloud_server,
+    sendcloud_settings,
+    sendcloud_validator,
+)
+from sendcloud_contract.plugin.keys import CURRENT_TEST, PAYLOAD_FILES, RECORD, REQUEST_CHECKS
+from sendcloud_contract.plugin.options import MARKER_HELP, add_options
+
+if TYPE_CHECKING:
+    from sendcloud_contract.plugin.collection import PayloadFile
+
+__all__ = [
+    "pytest_addhooks",
+    "pytest_addoption",
+    "pytest_collect_file",
+    "pytest_configure",
+    "pytest_runtest_call",
+    "pytest_runtest_makereport",
+    "pytest_runtest_protocol",
+    "pytest_sessionfinish",
+    "pytest_terminal_summary",
+    "pytest_testnodedown",
+    "sendcloud_config",
+    "sendcloud_fake",
+    "sendcloud_fakes",
+    "sendcloud_server",
+    "sendcloud_settings",
+    "sendcloud_validator",
+]
+
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    pluginmanager.add_hookspecs(hookspec)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    add_options(parser)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", MARKER_HELP)
+    config.stash[PAYLOAD_FILES] = frozenset()
+    if config.getoption("sendcloud_payloads") or config.getini("sendcloud_payloads"):
+        from sendcloud_contract.plugin.collection import outside, payload_paths
+
+        files = config.stash[PAYLOAD_FILES] = payload_paths(config)
+        if files and not hasattr(config, "workerinput"):
+            config.args.extend(outside(files, config.args, config.invocation_params.dir))
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> PayloadFile | None:
+    files = parent.config.stash.get(PAYLOAD_FILES, frozenset())
+    if not files or file_path.resolve() not in files:
+        return None
+    from sendcloud_contract.plugin.collection import PayloadFile
+
+    return PayloadFile.from_parent(parent, path=file_path)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """Remember the running test, for ``sendcloud_fakes.fresh()`` and its marker."""
+    item.config.stash[CURRENT_TEST] = item
+    try:
+        return (yield)
+    finally:
+        item.config.stash[CURRENT_TEST] = None
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """A contract violation's report comes first, then where the test raised it."""
+    report = yield
+    excinfo = call.excinfo
+    if excinfo is not None and report.failed and _is_contract_violation(excinfo.value):
+        report.longrepr = _violation_text(item, excinfo)
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    """Fail the test on the requests that broke the contract, even when the code under
+    test swallowed the fake's 400; beside a failure of its own, add them as a section."""
+    if not item.stash.get(REQUEST_CHECKS, None):
+        return (yield)
+    from sendcloud_contract.plugin.request_check import (
+        RequestViolation,
+        checks_of,
+        render_failures,
+    )
+
+    try:
+        outcome = yield
+    except BaseException:
+        failures = [text for check in checks_of(item) for text in check.take()]
+        if failures:
+            item.add_report_section("call", "sendcloud requests", render_failures(failures))
+        raise
+    failures = [text for check in checks_of(item) for text in check.take()]
+    if failures:
+        raise RequestViolation(render_failures(failures))
+    return outcome
+
+
+def _is_contract_violation(error: BaseException) -> bool:
+    from sendcloud_contract.assertions import ContractViolation
+    from sendcloud_contract.plugin.request_check import RequestViolation
+
+    return isinstance(error, (ContractViolation, RequestViolation))
+
+
+def _violation_text(item: pytest.Item, excinfo: pytest.ExceptionInfo[BaseException]) -> str:
+    """The report, then the line of the test module that raised it (if the test's frame
+    is in the traceback: a request failure found after the test returned has none)."""
+    notes = getattr(excinfo.value, "__notes__", [])  # Hypothesis' falsifying example, say
+    text = "\n".join([str(excinfo.value), *notes])
+    mine = [entry for entry in excinfo.traceback if Path(str(entry.path)) == item.path]
+    if not mine:
+        return text
+    last = mine[-1]
+    shown = os.path.relpath(item.path, item.config.invocation_params.dir)
+    source = str(last.statement).strip()
+    return f"{text}\n\n{shown}:{last.lineno + 1}: in {last.name}\n    {source}"
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """An xdist worker hands its record to the controller."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    record = session.config.stash.get(RECORD, None)
+    if workeroutput is not None and record is not None:
+        workeroutput["sendcloud"] = record.as_dict()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """The controller merges what each xdist worker recorded."""
+    from sendcloud_contract.plugin.record import record_of
+
+    data = getattr(node, "workeroutput", {}).get("sendcloud")
+    if data is not None:
+        record_of(node.config).merge(data)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    if hasattr(config, "workerinput"):
+        return
+    wanted = ("sendcloud_coverage", "sendcloud_coverage_json", "sendcloud_coverage_html")
+    if RECORD not in config.stash and not any(config.getoption(name) for name in wanted):
+        return
+    from sendcloud_contract.plugin.record import record_of
+    from sendcloud_contract.plugin.summary import write_coverage
+
+    record = record_of(config)
+    if record.payloads or record.requests:
+        terminalreporter.write_line(record.summary_line())
+    write_coverage(config, record, terminalreporter.write_line)
