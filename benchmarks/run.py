@@ -7,6 +7,7 @@ side by side in this one run, on this machine; the ratios are what matter, not t
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import shutil
@@ -162,13 +163,13 @@ def library_rows() -> list[Row]:
             "  bare engine is_valid, no rules",
             per_second(bare),
             "",
-            f"validate() costs {ours / bare:.2f}x this (the rules)",
+            f"validate() costs {ours / bare:.2f}x this (target <= 1.5x)",
         ),
         (
             "load+validate from bytes, same batch",
             per_second(from_bytes),
             "json.loads alone " + per_second(json_loads),
-            f"{from_bytes / json_loads:.2f}x json.loads (target <= 3x)",
+            f"{from_bytes / json_loads:.2f}x json.loads (target <= 2x)",
         ),
         (
             "  orjson.loads alone",
@@ -186,6 +187,9 @@ def cli_rows(files: int) -> list[Row]:
     ours_cli = shutil.which("sendcloud-contract", path=str(BIN))
     if ours_cli is None:
         return [("CLI on many files", "sendcloud-contract is not installed", "", "")]
+    # An installed package runs from byte code (pip compiles it); so does the measured one,
+    # even where PYTHONDONTWRITEBYTECODE keeps the interpreter from writing it.
+    compileall.compile_dir(str(ROOT / "sendcloud_contract"), quiet=1)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "payloads"
         folder.mkdir()
@@ -201,25 +205,35 @@ def cli_rows(files: int) -> list[Row]:
         bare_script.write_text(
             "import sys, pathlib, orjson, jsonschema_rs, json\n"
             "v = jsonschema_rs.validator_for(json.load(open(sys.argv[1])), validate_formats=True)\n"
-            "paths = sorted(pathlib.Path(sys.argv[2]).glob('*.json'))\n"
+            "target = pathlib.Path(sys.argv[2])\n"
+            "paths = sorted(target.glob('*.json')) if target.is_dir() else [target]\n"
             "print(sum(not v.is_valid(orjson.loads(p.read_bytes())) for p in paths))\n"
         )
         command = [ours_cli, "validate", str(folder), "--format", "json", "--output", os.devnull]
         ours = wall(command)
         ours_serial = wall([*command, "--jobs", "1"])
         bare = wall([sys.executable, str(bare_script), str(schema_file), str(folder)])
+        one_file = str(folder / "order-00001.json")
+        ours_one = wall([ours_cli, "validate", one_file], repeat=15)
+        bare_one = wall([sys.executable, str(bare_script), str(schema_file), one_file], repeat=15)
         rows: list[Row] = [
             (
                 f"CLI, {files:,} files (2% invalid), default --jobs auto",
                 f"{ours:.2f} s",
                 f"bare orjson+jsonschema-rs loop {bare:.2f} s",
-                f"{ours / bare:.2f}x the bare loop (target <= 2x)",
+                f"{ours / bare:.2f}x the bare loop (target <= 1.0x)",
             ),
             (
                 "  same with --jobs 1 (one process, like the loop)",
                 f"{ours_serial:.2f} s",
                 "",
                 f"{ours_serial / bare:.2f}x the bare loop",
+            ),
+            (
+                "CLI, one file (the pre-commit case)",
+                f"{ours_one * 1000:.0f} ms",
+                f"bare loop on that file {bare_one * 1000:.0f} ms",
+                f"{ours_one / bare_one:.2f}x the bare loop (target <= 1.2x)",
             ),
         ]
         if check_jsonschema:
