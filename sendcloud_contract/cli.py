@@ -482,6 +482,8 @@ def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_validate(subparsers)
+    if chosen == "validate":  # the other commands' parsers would only cost its start-up
+        return parser
     _add_delegated(
         subparsers,
         "serve",
