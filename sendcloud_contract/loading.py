@@ -34,8 +34,7 @@ import re
 import stat
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, BinaryIO, Literal, NoReturn
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal, NamedTuple, NoReturn
 
 import orjson
 
@@ -96,13 +95,13 @@ _HINTS = {
 }
 
 
-@dataclass(frozen=True)
-class LoadProblem:
+class LoadProblem(NamedTuple):
     """Why (part of) a payload could not be loaded as written, and where.
 
     ``line`` and ``column`` are 1-based and count characters in the file, so a
     reporter can print ``path:line:column`` as is. ``message`` never repeats the
     problem's own position; it names other places (``first at line 3, column 5``).
+    A named tuple, not a dataclass: defining one costs every start-up of the CLI less.
     """
 
     rule: str
@@ -499,9 +498,65 @@ def _load_json_slowly(
 
 
 def _json_positions(data: bytes, first_line: int, max_depth: int) -> dict[str, tuple[int, int]]:
-    scan = _JsonScan(data.decode("utf-8"), max_depth, first_line)
-    scan.run()
-    return scan.positions()
+    """Where each value of a document orjson has parsed starts, by pointer.
+
+    The text is known to be valid JSON, so one regex pass over its strings and
+    punctuation replaces the scanner's character-by-character parse: scalars need no
+    token, a value starts at the first non-blank character after ``:``, ``,`` or ``[``.
+    ``max_depth`` is unused: a clean document is never deeper.
+    """
+    text = data.decode("utf-8")
+    offsets: dict[str, int] = {"": _skip(text, 0)}
+    # Each open container: its pointer, whether it is an object, and its element count
+    # (for an object: -1 while a member name is awaited).
+    open_pointers: list[str] = []
+    objects: list[bool] = []
+    counts: list[int] = []
+    key = ""
+    for token in _PUNCTUATION.finditer(text):
+        raw = token.group()
+        char = raw[0]
+        if char == '"':
+            if objects and objects[-1] and counts[-1] < 0:  # a member name
+                key = json.loads(raw) if "\\" in raw else raw[1:-1]
+                counts[-1] = 0
+        elif char == ":":
+            offsets[f"{open_pointers[-1]}/{pointers.escape(key)}"] = _skip(text, token.end())
+        elif char == ",":
+            if objects[-1]:
+                counts[-1] = -1
+            else:
+                counts[-1] += 1
+                offsets[f"{open_pointers[-1]}/{counts[-1]}"] = _skip(text, token.end())
+        elif char in "{[":
+            if not open_pointers:
+                pointer = ""
+            elif objects[-1]:
+                pointer = f"{open_pointers[-1]}/{pointers.escape(key)}"
+            else:
+                pointer = f"{open_pointers[-1]}/{counts[-1]}"
+            open_pointers.append(pointer)
+            objects.append(char == "{")
+            counts.append(-1 if char == "{" else 0)
+            if char == "[":
+                start = _skip(text, token.end())
+                if text[start] != "]":
+                    offsets[f"{pointer}/0"] = start
+        else:
+            open_pointers.pop()
+            objects.pop()
+            counts.pop()
+    newlines = [match.start() for match in _NEWLINE.finditer(text)]
+    positions: dict[str, tuple[int, int]] = {}
+    for pointer, offset in offsets.items():
+        before = bisect.bisect_left(newlines, offset)
+        line_start = newlines[before - 1] + 1 if before else 0
+        positions[pointer] = (first_line + before, offset - line_start + 1)
+    return positions
+
+
+# Strings and the punctuation that gives a valid JSON text its structure.
+_PUNCTUATION = _lazy.pattern(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]:,]')
 
 
 _WHITESPACE = _lazy.pattern(r"[ \t\n\r]+")

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -23,8 +22,9 @@ from sendcloud_contract.report import Severity, Violation
 __all__ = ["RULES", "Rule", "check"]
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
+    """A domain rule (a named tuple: cheaper to define at start-up than a dataclass)."""
+
     id: str
     severity: Severity
     summary: str

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import copy
 import functools
-import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Literal, cast
 
 import jsonschema_rs
+import orjson
 
 from sendcloud_contract import pointers
 
@@ -71,7 +71,7 @@ def schema_dir() -> Path:
 def _raw_resources() -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     for path in sorted(schema_dir().glob("*.schema.json")):
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = orjson.loads(path.read_bytes())
         found[document["$id"]] = document
     return found
 

@@ -577,3 +577,36 @@ def test_a_full_disk_is_a_clear_error_with_its_own_exit_status() -> None:
         "sendcloud-contract: error: cannot write the report to standard output: "
         "No space left on device\n"
     )
+
+
+_START_UP_PROBE = """
+import sys
+from sendcloud_contract.cli import main
+status = main(["validate", sys.argv[1]])
+heavy = ["shutil", "difflib", "threading", "fractions", "concurrent.futures", "yaml"]
+print(status, [name for name in heavy if name in sys.modules])
+"""
+
+
+def test_checking_one_valid_file_imports_only_what_it_needs() -> None:
+    # The pre-commit case: every module imported on the way costs each run its start-up.
+    done = subprocess.run(
+        [sys.executable, "-c", _START_UP_PROBE, str(EXAMPLES / "valid" / "basic-order.json")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.stdout.splitlines()[-1] == "0 []", done.stdout + done.stderr
+
+
+def test_help_follows_the_terminal_width_in_columns(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    widths = {}
+    for columns in (50, 200):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        status, out, _ = run(capsys, "validate", "--help")
+        assert status == 0
+        (line,) = [line for line in out.splitlines() if line.startswith("Check order payloads")]
+        widths[columns] = len(line)
+    assert widths[50] <= 50 < widths[200]

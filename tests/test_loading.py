@@ -871,6 +871,20 @@ def test_valid_json_loads_as_json_does_and_locates_everything(
         assert document.locate(pointer) is not None
 
 
+@given(json_values, st.sampled_from([None, 1, 4]), st.sampled_from([(",", ":"), (" , ", " :  ")]))
+def test_positions_of_a_clean_document_are_the_scanners(
+    value: object, indent: int | None, separators: tuple[str, str]
+) -> None:
+    # Clean documents are located by a quick pass over their punctuation; invalid ones by
+    # the scanner. Both must put every value at the same line and column.
+    from sendcloud_contract.loading import _json_positions, _JsonScan
+
+    text = " " + json.dumps(value, indent=indent, separators=separators, ensure_ascii=False)
+    scan = _JsonScan(text, DEFAULT_MAX_DEPTH, 3)
+    scan.run()
+    assert _json_positions(text.encode(), 3, DEFAULT_MAX_DEPTH) == scan.positions()
+
+
 @given(json_values, st.data())
 def test_scanner_agrees_with_orjson_on_damaged_json(value: object, data: st.DataObject) -> None:
     text = json.dumps(value, indent=1).encode()
