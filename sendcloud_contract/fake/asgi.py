@@ -29,6 +29,24 @@ class SendcloudASGI:
     def __init__(self, fake: FakeSendcloud, *, root: str = ROOT) -> None:
         self.fake = fake
         self.root = "/" + root.strip("/")
+        self._released: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def release_stalls(self) -> None:
+        """Answer every stalled request now (its 504), as a server shutting down does.
+
+        Safe to call from a signal handler or another thread: ``serve`` calls it on
+        SIGTERM, so a graceful shutdown never has stalled requests to cancel.
+        """
+        if self._released is not None and self._loop is not None:
+            self._loop.call_soon_threadsafe(self._released.set)
+
+    def _release_event(self) -> asyncio.Event:
+        """The event that ends stalls, one for the loop this app now runs in."""
+        loop = asyncio.get_running_loop()
+        if self._released is None or self._loop is not loop:
+            self._loop, self._released = loop, asyncio.Event()
+        return self._released
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -50,7 +68,9 @@ class SendcloudASGI:
             root=self.root,
             body_truncated=truncated,
         )
-        if reply.stall is not None and not await _stall(reply.stall, receive):
+        if reply.stall is not None and not await _stall(
+            reply.stall, receive, self._release_event()
+        ):
             return
         await send(
             {
@@ -114,20 +134,26 @@ def _raw_path(scope: Scope) -> str:
     return quote(scope.get("path", "/"), safe="/:@!$&'()*+,;=-._~")
 
 
-async def _stall(seconds: float, receive: Receive) -> bool:
-    """Hang like a server that does not answer; False when the client gave up first."""
+async def _stall(seconds: float, receive: Receive, released: asyncio.Event) -> bool:
+    """Hang like a server that does not answer; False when the client gave up first.
+
+    ``released`` ends the stall early (the server is shutting down): the request then
+    gets its answer at once instead of being cancelled mid-flight.
+    """
 
     async def disconnected() -> None:
         while (await receive())["type"] != "http.disconnect":
             pass
 
     waiter = asyncio.ensure_future(disconnected())
+    release = asyncio.ensure_future(released.wait())
     try:
-        done, _ = await asyncio.wait({waiter}, timeout=seconds)
-        return not done
+        await asyncio.wait({waiter, release}, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        return not waiter.done()
     finally:
-        waiter.cancel()
-        await asyncio.wait({waiter})
+        for task in (waiter, release):
+            task.cancel()
+        await asyncio.wait({waiter, release})
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:

@@ -23,11 +23,22 @@ from sendcloud_contract.fake.core import PUBLIC_KEY, SECRET_KEY, Account, FakeSe
 __all__ = ["add_arguments", "run"]
 
 
+def _port(text: str) -> int:
+    """A TCP port: 0 (any free one) to 65535; anything else is a usage error."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0 to 65535, not {port}")
+    return port
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``serve`` options; the CLI calls this on its subcommand parser."""
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     parser.add_argument(
-        "--port", type=int, default=8000, help="port to listen on (8000); 0 picks a free one"
+        "--port", type=_port, default=8000, help="port to listen on (8000); 0 picks a free one"
     )
     parser.add_argument("--public-key", default=PUBLIC_KEY, help="Basic auth user name")
     parser.add_argument("--secret-key", default=SECRET_KEY, help="Basic auth password")
@@ -192,17 +203,24 @@ def run(args: argparse.Namespace) -> int:
 
     from sendcloud_contract.fake.asgi import asgi_app
 
+    app = asgi_app(fake)
     config = uvicorn.Config(
-        asgi_app(fake),
+        app,
         log_level=args.log_level,
         access_log=args.log_level in ("info", "debug", "trace"),
         lifespan="on",
         timeout_graceful_shutdown=3,
     )
-    server = uvicorn.Server(config)
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+            app.release_stalls()  # stalled requests answer now, so shutdown cancels none
+            super().handle_exit(sig, frame)
+
+    server = Server(config)
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        server.should_exit = True
+        server.handle_exit(signum, frame)
 
     # uvicorn re-raises the signal that stopped it once it is done; with this
     # handler in place that re-raise is harmless and the exit status stays 0.

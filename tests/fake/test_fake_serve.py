@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import base64
 import os
 import queue
 import signal
@@ -200,3 +201,56 @@ def test_serve_process_talks_tcp_and_stops_cleanly(tmp_path: Path, stop: signal.
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr
     assert "stopped" in stderr
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "http"])
+def test_a_port_out_of_range_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], port: str
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--port", port])
+
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --port" in err
+    assert "Traceback" not in err
+
+
+def test_sigterm_with_stalled_requests_answers_them_and_exits_cleanly() -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [
+        sys.executable, "-m", "sendcloud_contract", "serve", "--port", "0",
+        "--fault", "GET /orders timeout always", "--stall-seconds", "60",
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    stalled: list[socket.socket] = []
+    try:
+        url = httpx.URL(_first_line(process, timeout=30))
+        credentials = base64.b64encode(b"fake-public-key:fake-secret-key").decode()
+        request = (
+            f"GET /api/v3/orders HTTP/1.1\r\nHost: {url.host}:{url.port}\r\n"
+            f"Authorization: Basic {credentials}\r\n\r\n"
+        ).encode()
+        for _ in range(2):
+            sock = socket.create_connection((url.host, url.port), timeout=30)
+            sock.sendall(request)
+            stalled.append(sock)
+        # Sent before this probe connected, the stalled requests are read before it is answered.
+        assert httpx.get(f"{url}/orders/1", timeout=10).status_code == 401
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            _, stderr = process.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
+    answers = []
+    for sock in stalled:
+        with sock:
+            answers.append(sock.makefile("rb").readline())
+    assert answers == [b"HTTP/1.1 504 Gateway Timeout\r\n"] * 2
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    assert "Cancel" not in stderr
