@@ -202,3 +202,14 @@ def test_serve_process_talks_tcp_and_stops_cleanly(tmp_path: Path, stop: signal.
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr
     assert "stopped" in stderr
+
+
+def test_the_listening_socket_is_tcp_so_answers_are_not_held_back() -> None:
+    from sendcloud_contract.fake.server import _listen
+
+    sock = _listen("127.0.0.1", 0)
+    try:
+        # asyncio disables Nagle's algorithm only on sockets whose protocol says TCP.
+        assert sock.proto == socket.IPPROTO_TCP
+    finally:
+        sock.close()
