@@ -300,6 +300,13 @@ def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
         "write generated example payloads (valid, edge-case or invalid orders)",
         chosen=chosen,
     )
+    _add_delegated(
+        subparsers,
+        "verify",
+        "sendcloud_contract.contract.verify",
+        "check a target's upsert semantics with generated orders (the contract suite)",
+        chosen=chosen,
+    )
     return parser
 
 
