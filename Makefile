@@ -26,6 +26,10 @@ demo: $(STAMP)
 	rm -rf build/demo-generated
 	$(BIN)/sendcloud-contract generate --kind batch --count 5 --seed 1 --out build/demo-generated
 	$(BIN)/sendcloud-contract validate build/demo-generated
+	@echo
+	@echo "== drift against an OpenAPI document (exit status 1 expected: one drift, five known deviations)"
+	$(BIN)/python examples/openapi/write_drifted.py build/demo-openapi/drifted.yaml
+	$(BIN)/sendcloud-contract drift --deviations examples/openapi/deviations.yaml build/demo-openapi/drifted.yaml; test $$? -eq 1
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -56,7 +56,7 @@ def measure() -> list[dict[str, str]]:
     from sendcloud_contract.contract import FakeTarget, HttpTarget, RunSettings, run
 
     sys.path.insert(0, str(ROOT))
-    from tests.contract.mutants import MUTANTS
+    from tests.contract.mutants import MUTANTS, fake_with
 
     rows = []
     steps, seconds = _steps(FakeTarget(), 30)
@@ -89,7 +89,7 @@ def measure() -> list[dict[str, str]]:
     caught = 0
     start = time.perf_counter()
     for mutant, law in MUTANTS.items():
-        broken = run(FakeTarget(factory=mutant), RunSettings(shrink=False)).broken
+        broken = run(FakeTarget(factory=fake_with(mutant)), RunSettings(shrink=False)).broken
         caught += broken is not None and broken.law == law
     rows.append(
         {"name": "  broken fakes caught at that setting", "value": f"{caught}/{len(MUTANTS)}",

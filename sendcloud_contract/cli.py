@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import IO
 
 from sendcloud_contract import __version__
+from sendcloud_contract._exit import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from sendcloud_contract.loading import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, load_bytes
 from sendcloud_contract.report import Report
 from sendcloud_contract.schemas import KINDS
 from sendcloud_contract.validation import validate_documents, validate_file
 
 PAYLOAD_SUFFIXES = (".json", ".jsonl", ".ndjson", ".yaml", ".yml")
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 PROGRESS_THRESHOLD = 200
 PARALLEL_THRESHOLD = 1000
 # Packages of the optional extras, by the extra that installs them.
@@ -302,8 +302,15 @@ def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     )
     _add_delegated(
         subparsers,
+        "drift",
+        "sendcloud_contract.drift.command",
+        "compare the shipped schemas with Sendcloud's published OpenAPI document",
+        chosen=chosen,
+    )
+    _add_delegated(
+        subparsers,
         "verify",
-        "sendcloud_contract.contract.verify",
+        "sendcloud_contract.verify",
         "check a target's upsert semantics with generated orders (the contract suite)",
         chosen=chosen,
     )

@@ -12,19 +12,21 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sendcloud_contract._exit import EXIT_OK, EXIT_USAGE
+
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
 
-__all__ = ["KINDS", "add_arguments", "examples", "run"]
+__all__ = ["EXAMPLE_KINDS", "add_arguments", "examples", "run"]
 
-KINDS = ("order", "batch", "edge", "invalid")
-EXIT_OK, EXIT_USAGE = 0, 2
+# What ``--kind`` can generate; not the payload kinds of ``schemas.KINDS``.
+EXAMPLE_KINDS = ("order", "batch", "edge", "invalid")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--kind",
-        choices=KINDS,
+        choices=EXAMPLE_KINDS,
         default="order",
         help="order: valid orders; batch: valid POST /orders batches; edge: valid but unusual "
         "orders and batches; invalid: payloads breaking one rule, each with a "
@@ -122,8 +124,8 @@ def run(args: argparse.Namespace) -> int:
     kind: str = args.kind
     count: int = args.count
     out = Path(args.out)
-    if kind not in KINDS:
-        return _fail(f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    if kind not in EXAMPLE_KINDS:
+        return _fail(f"--kind must be one of {', '.join(EXAMPLE_KINDS)}, not {kind!r}")
     if count < 1:
         return _fail(f"--count must be at least 1, not {count}")
     if out.exists() and not out.is_dir():

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-__all__ = ["ContractViolation", "Report", "Severity", "Violation"]
+__all__ = ["Report", "Severity", "Violation", "install_assertion"]
 
 
 class Severity(str, enum.Enum):
@@ -78,16 +79,23 @@ class Report:
         return replace(self, violations=promoted)
 
     def raise_for_violations(self) -> None:
-        """Raise :class:`ContractViolation` with the text report when there are errors."""
+        """Raise :class:`~sendcloud_contract.assertions.ContractViolation` when there are errors.
+
+        The assertion type lives above this module (it renders the report);
+        it installs itself here when the package is imported.
+        """
         if not self.ok:
-            from sendcloud_contract.reporting.text import render_report
-
-            raise ContractViolation(render_report(self, color=False), self)
+            raise _assertion(self)
 
 
-class ContractViolation(AssertionError):
-    """A payload broke the contract; ``str()`` is the readable report."""
+def _plain_assertion(report: Report) -> AssertionError:
+    return AssertionError(f"{len(report.errors)} contract error(s) in {report.path or 'payload'}")
 
-    def __init__(self, message: str, report: Report) -> None:
-        super().__init__(message)
-        self.report = report
+
+_assertion: Callable[[Report], AssertionError] = _plain_assertion
+
+
+def install_assertion(factory: Callable[[Report], AssertionError]) -> None:
+    """Make :meth:`Report.raise_for_violations` raise what ``factory`` builds."""
+    global _assertion
+    _assertion = factory

@@ -17,6 +17,7 @@ from typing import Any
 
 import orjson
 
+from sendcloud_contract.ids import integration_id
 from sendcloud_contract.report import Severity, Violation
 
 __all__ = ["RULES", "Rule", "check"]
@@ -55,6 +56,12 @@ REQUEST_ID_DIGITS = _error(
     "request-id-digits",
     "request `id` that is not a digit string",
     'send Sendcloud\'s order id as a string of digits, e.g. "669", or leave it out',
+)
+PATCH_PHONE_TWICE = _error(
+    "patch-phone-twice",
+    "PATCH customer_details with both `phone` and `phone_number`",
+    "send one: the PATCH part of Sendcloud's document calls the field phone, the POST part "
+    "phone_number; both name the customer's phone",
 )
 UNKNOWN_COUNTRY = _error(
     "unknown-country-code",
@@ -117,6 +124,7 @@ RULES: tuple[Rule, ...] = (
     BATCH_TOO_LARGE,
     DUPLICATE_ORDER_KEY,
     REQUEST_ID_DIGITS,
+    PATCH_PHONE_TWICE,
     UNKNOWN_COUNTRY,
     UNKNOWN_CURRENCY,
     STATE_REQUIRED,
@@ -527,11 +535,9 @@ def _check_batch(batch: Any, out: Found) -> None:
         _check_order(order, base, out)
         if not isinstance(order, dict):
             continue
-        order_id, integration = (
-            order.get("order_id"),
-            _get(order, "order_details", "integration", "id"),
-        )
-        if not isinstance(order_id, str) or isinstance(integration, (dict, list)):
+        order_id = order.get("order_id")
+        integration = integration_id(_get(order, "order_details", "integration", "id"))
+        if not isinstance(order_id, str) or integration is None:
             continue
         key = (order_id, integration)
         if key in seen:
@@ -553,6 +559,11 @@ def _check_update(update: Any, out: Found) -> None:
     request_id = update.get("id")
     if isinstance(request_id, str) and not (request_id.isascii() and request_id.isdigit()):
         out.append((REQUEST_ID_DIGITS, "/id", f"id '{request_id}' is not a digit string"))
+    customer = update.get("customer_details")
+    if isinstance(customer, dict) and "phone" in customer and "phone_number" in customer:
+        out.append(
+            (PATCH_PHONE_TWICE, "/customer_details/phone", "phone and phone_number both sent")
+        )
     for key in ("shipping_address", "billing_address"):
         address = update.get(key)
         if isinstance(address, dict):

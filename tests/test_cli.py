@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from sendcloud_contract.cli import main
+from tests.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
 

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 
 from sendcloud_contract import validate
+from tests.helpers import base_order
 
-ITEM = {
+ITEM: dict[str, Any] = {
     "name": "Hand-poured soy candle",
     "description": "Sage & cedar, 200 g",
     "quantity": 2,
@@ -21,34 +22,15 @@ ITEM = {
     "total_price": {"value": 25.9, "currency": "EUR"},
     "measurement": {"weight": {"value": 0.35, "unit": "kg"}},
 }
-ORDER: dict[str, Any] = {
-    "order_id": "TK-88120",
-    "order_number": "88120",
-    "order_details": {
-        "integration": {"id": 52001},
-        "status": {"code": "fulfilled", "message": "Ready for pickup"},
-        "order_created_at": "2026-09-14T08:21:09.731Z",
-        "order_updated_at": "2026-09-14T08:25:40.002Z",
-        "order_items": [ITEM],
-    },
-    "payment_details": {
-        "total_price": {"value": 25.9, "currency": "EUR"},
-        "status": {"code": "paid", "message": "Paid by iDEAL"},
-    },
-    "shipping_address": {
-        "name": "Daan Bakker",
-        "address_line_1": "Molenstraat",
-        "house_number": "8",
-        "postal_code": "4811 GS",
-        "city": "Breda",
-        "country_code": "NL",
-        "phone_number": "+31655501234",
-    },
-    "shipping_details": {
-        "is_local_pickup": False,
-        "delivery_indicator": "DPD home",
-        "measurement": {"weight": {"value": 0.9, "unit": "kg"}},
-    },
+# The tests' base order, with the parts Sendcloud's documented examples add.
+ORDER: dict[str, Any] = base_order()
+ORDER["order_details"]["order_items"] = [ITEM]
+ORDER["payment_details"]["total_price"] = dict(ITEM["total_price"])
+ORDER["shipping_address"]["phone_number"] = "+31655501234"
+ORDER["shipping_details"] = {
+    "is_local_pickup": False,
+    "delivery_indicator": "DPD home",
+    "measurement": {"weight": {"value": 0.9, "unit": "kg"}},
 }
 
 

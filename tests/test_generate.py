@@ -13,8 +13,7 @@ import pytest
 
 from sendcloud_contract import generate
 from sendcloud_contract.validation import validate, validate_file
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
 
 
 def run(*argv: str) -> int:

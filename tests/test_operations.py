@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
 
 from sendcloud_contract.operations import OPERATIONS, ROUTES, match, operation
 from sendcloud_contract.schemas import KINDS
-
-REFERENCE = Path(__file__).resolve().parents[1] / ".." / "shared" / "reference"
-DOCUMENT = REFERENCE / "sendcloud-orders-v3.openapi.yml"
+from tests.helpers import REFERENCE as DOCUMENT
 
 
 def test_every_kind_named_in_the_table_is_a_shipped_kind() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import site
 import subprocess
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -104,3 +105,37 @@ def test_installed_cli_validates_outside_the_source_tree(installed: Path, tmp_pa
     )
     assert done.returncode == 1
     assert "Input should be a valid string" in done.stdout
+
+
+def test_installed_drift_reads_the_shipped_deviations(installed: Path, tmp_path: Path) -> None:
+    """The deviations file ships beside the schemas: drift of the contract's own document is 0."""
+    document = tmp_path / "contract.json"
+    probe = subprocess.run(
+        [
+            str(installed / "bin" / "python"),
+            "-c",
+            "import json, sys; from sendcloud_contract.drift import contract_openapi; "
+            "json.dump(contract_openapi(), open(sys.argv[1], 'w'))",
+            str(document),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert probe.returncode == 0
+    done = subprocess.run(
+        [str(installed / "bin" / "sendcloud-contract"), "drift", "--format", "json", str(document)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    # Each shipped entry is about Sendcloud's document: against the contract's own, all are stale.
+    assert report["summary"]["drift"] == 0
+    assert report["summary"]["stale"] > 0
+    assert all(
+        "_schemas/v3/orders/deviations.yaml" in s["location"]["file"] for s in report["stale"]
+    )

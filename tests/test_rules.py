@@ -37,6 +37,17 @@ def test_duplicate_order_key_in_a_batch(order: dict[str, Any]) -> None:
     assert "already order 0" in violation.message
 
 
+def test_duplicate_order_key_reads_the_integration_id_as_the_integer_it_names(
+    order: dict[str, Any],
+) -> None:
+    """2.0 is the integration 2, as for the fake's upsert key; the message says 4711."""
+    spelled = copy.deepcopy(order)
+    spelled["order_details"]["integration"]["id"] = 4711.0
+    (violation,) = validate([order, spelled]).errors
+    assert violation.rule == "duplicate-order-key"
+    assert "for integration 4711 is" in violation.message
+
+
 @pytest.mark.parametrize(
     ("value", "ok"),
     [("669", True), ("0669", True), ("abc", False), ("66 9", False), ("٦٦٩", False)],
@@ -252,3 +263,10 @@ def test_a_currency_of_the_wrong_type_is_the_schemas_finding_only(
     report = validate(order, "order")
     assert {v.rule for v in report.violations} <= {"type", "enum"}
     assert report.errors
+
+
+def test_patch_phone_twice() -> None:
+    both = {"customer_details": {"phone": "+31612345678", "phone_number": "+31612345678"}}
+    assert ("patch-phone-twice", "/customer_details/phone") in _rules(both, "order-update")
+    one = {"customer_details": {"phone_number": "+31612345678"}}
+    assert _rules(one, "order-update") == []

@@ -12,6 +12,7 @@ import referencing
 import referencing.exceptions
 
 from sendcloud_contract import schemas, validate
+from sendcloud_contract.operations import OPERATIONS
 from sendcloud_contract.schemas import KINDS, RESPONSE_KINDS
 
 FILES = sorted(schemas.schema_dir().glob("*.schema.json"))
@@ -92,21 +93,16 @@ def _response_examples(reference: dict[str, Any]) -> Iterator[tuple[str, str, An
     """(name, kind, body) of every documented response example."""
     paths = reference["paths"]
     named = reference["components"]["responses"]
-    ok_kinds = {
-        ("/orders", "post"): "order-batch-response",
-        ("/orders", "get"): "order-list-response",
-        ("/orders/{id}", "get"): "order-response",
-        ("/orders/{id}", "patch"): "order-update-response",
-        ("/orders/{id}", "delete"): "errors",
-    }
-    for (path, method), ok_kind in ok_kinds.items():
-        for status, response in paths[path][method]["responses"].items():
+    for op in OPERATIONS:
+        for status, response in paths[op.route][op.method.lower()]["responses"].items():
             if "$ref" in response:
                 response = named[response["$ref"].rsplit("/", 1)[-1]]
-            kind = ok_kind if status.startswith("2") else "errors"
+            kind = op.response_kind(int(status))
+            if kind is None:
+                continue
             examples = response.get("content", {}).get("application/json", {}).get("examples", {})
             for name, example in examples.items():
-                yield f"{method} {path} {status} {name}", kind, example["value"]
+                yield f"{op.method.lower()} {op.route} {status} {name}", kind, example["value"]
     for name, example in named["Unauthorized"]["content"]["application/json"]["examples"].items():
         yield f"401 {name}", "errors", example["value"]
 

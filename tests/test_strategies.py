@@ -180,6 +180,12 @@ def test_bad_arguments_fail_clearly(make: Any, message: str) -> None:
         make()
 
 
+@pytest.mark.parametrize("make", [orders, order_batches], ids=["orders", "order_batches"])
+def test_an_unknown_constraint_is_a_type_error(make: Any) -> None:
+    with pytest.raises(TypeError, match=r"unexpected keyword argument 'country'"):
+        make(country=["NL"])
+
+
 def test_a_strategy_drawing_bad_ids_fails_when_drawn() -> None:
     strategy = orders(order_ids=st.just(""))
     with pytest.raises(InvalidArgument, match="order_ids"):

@@ -379,6 +379,12 @@ def test_responses_tolerate_unknown_fields_but_not_wrong_known_ones(order: dict[
             True,
         ),
         ({"page_size": "201"}, "order-list-query", False),
+        ({"page_size": "100.0"}, "order-list-query", True),
+        ({"page_size": "1.00"}, "order-list-query", True),
+        ({"page_size": "1.5"}, "order-list-query", False),
+        ({"page_size": "0"}, "order-list-query", False),
+        ({"page_size": "-1"}, "order-list-query", False),
+        ({"page_size": "1e2"}, "order-list-query", False),
         ({"order_created_at_min": "2023-02-30"}, "order-list-query", False),
         ({"pagesize": "20"}, "order-list-query", False),
     ],
@@ -415,6 +421,30 @@ def test_batch_limits(order: dict[str, Any]) -> None:
     assert validate(batch[:100]).ok
     (empty,) = validate([], "order-batch").errors
     assert empty.rule == "minItems"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"created_at": "2026-10-01T10:00:01.204551+00:00", "modified_at": "2026-10-01T10:00:01Z"},
+        {"customer_details": {"phone": "+31612345678"}},
+        {"customer_details": {"phone_number": "+31612345678"}},
+        {"payment_details": {"total_price": {"value": 20.5}}},
+        {"order_details": {"order_items": [{"name": "Stoneware bowl", "unit_price": {}}]}},
+    ],
+)
+def test_patch_accepts_what_either_part_of_the_document_sends(body: dict[str, Any]) -> None:
+    assert validate(body, "order-update").violations == []
+
+
+def test_patch_refuses_both_phone_names_and_checks_the_read_only_types() -> None:
+    (twice,) = validate(
+        {"customer_details": {"phone": "+31612345678", "phone_number": "+31612345678"}},
+        "order-update",
+    ).errors
+    assert (twice.rule, twice.pointer) == ("patch-phone-twice", "/customer_details/phone")
+    (stamp,) = validate({"created_at": "yesterday"}, "order-update").errors
+    assert (stamp.rule, stamp.pointer) == ("format", "/created_at")
 
 
 def test_patch_body_rules(order: dict[str, Any]) -> None:

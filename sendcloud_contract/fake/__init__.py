@@ -9,16 +9,20 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from sendcloud_contract.fake._errors import Refusal
 from sendcloud_contract.fake.asgi import SendcloudASGI, asgi_app
 from sendcloud_contract.fake.core import (
     BASE_URL,
     Account,
+    Exchange,
     FakeSendcloud,
+    ListenerError,
     ManualClock,
     RateLimit,
     Reply,
     SeedError,
 )
+from sendcloud_contract.fake.store import OrderStore
 
 if TYPE_CHECKING:
     from sendcloud_contract.fake.respx import mock_sendcloud, mount, respx_router
@@ -26,9 +30,13 @@ if TYPE_CHECKING:
 __all__ = [
     "BASE_URL",
     "Account",
+    "Exchange",
     "FakeSendcloud",
+    "ListenerError",
     "ManualClock",
+    "OrderStore",
     "RateLimit",
+    "Refusal",
     "Reply",
     "SeedError",
     "SendcloudASGI",

@@ -1,7 +1,8 @@
 """Who is calling: Basic credentials or a Bearer token, and the optional partner id.
 
-Checked before anything else, so an unauthenticated request learns nothing
-about routes, faults or stored orders.
+Credentials are checked before anything else, even routing, so an
+unauthenticated request learns nothing about routes, faults or stored orders.
+The partner id is a header of ``POST /orders`` only, as Sendcloud declares it.
 """
 
 from __future__ import annotations
@@ -11,12 +12,9 @@ import binascii
 import hmac
 import uuid
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 from sendcloud_contract.fake._errors import Refusal, refuse
-
-if TYPE_CHECKING:
-    from sendcloud_contract.fake.core import Account
+from sendcloud_contract.fake.models import Account
 
 __all__ = ["authenticate", "check_partner"]
 

@@ -6,6 +6,7 @@ error value, so the answer's shape is decided here once.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from typing import Any
@@ -40,6 +41,7 @@ _SERVER_ERRORS = {
 # Sendcloud's own wording where its documentation shows it; the validator's message otherwise.
 _SENDCLOUD_DETAILS = {"required": "Field required"}
 _INDEX = re.compile(r"^/data/attributes/\[([0-9]+)\]")
+_log = logging.getLogger("sendcloud_contract.fake")
 
 
 class SeedError(ValueError):
@@ -140,7 +142,13 @@ def contract_errors(
     its Sendcloud pointer (or what ``pointer`` makes of the RFC 6901 one).
     Warnings never block an order, as on Sendcloud.
     """
-    report = validate(payload, kind)
+    try:
+        report = validate(payload, kind)
+    except (ValueError, OverflowError, RecursionError) as problem:
+        # A value the validator cannot weigh (an offset of 24 h, a 5,000-digit number) is
+        # the client's mistake: a 400 naming it, never a 500.
+        _log.warning("the validator failed on a %s body: %s", kind, problem)
+        return [invalid(f"Invalid value: {problem}", "/data/attributes")]
     errors = []
     for violation in report.errors:
         if pointer is not None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from sendcloud_contract.fake._errors import ITEM_NOT_FOUND, refuse
+from sendcloud_contract.ids import integration_id
 from sendcloud_contract.rules import parse_date_time
 
 __all__ = ["State", "StoredOrder", "integration_of", "merge_order", "stored"]
@@ -39,11 +40,19 @@ class StoredOrder:
     def key(self) -> tuple[str, int]:
         return (self.order_id, self.integration)
 
-    def moment(self, name: str) -> datetime | None:
-        """An ``order_details`` date-time in UTC, or None when absent or not RFC 3339."""
+    def instant(self, name: str) -> int | None:
+        """An ``order_details`` date-time as microseconds since 1970 UTC, or None.
+
+        None when absent or not RFC 3339 (year 0000 included). Computed without
+        converting to UTC, which fails for 9999-12-31T23:59:59-01:00 and
+        0001-01-01T00:00:00+01:00: their UTC instant is outside Python's years.
+        """
         text = self.document["order_details"].get(name)
         moment = parse_date_time(text) if isinstance(text, str) else None
-        return moment.astimezone(timezone.utc) if moment else None
+        if moment is None:
+            return None
+        local = moment.replace(tzinfo=None) - _NAIVE_EPOCH
+        return (local - (moment.utcoffset() or timedelta(0))) // timedelta(microseconds=1)
 
     def returned(self) -> dict[str, Any]:
         """The order as GET answers it: Sendcloud's id as a digit string, timestamps first."""
@@ -74,30 +83,53 @@ class State:
     by_key: dict[tuple[str, int], int] = field(default_factory=dict)
 
 
+_NAIVE_EPOCH = datetime(1970, 1, 1)
+
+
 def _timestamp(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")
 
 
 def stored(order: Mapping[str, Any]) -> dict[str, Any]:
-    """What is kept of a sent order: read-only fields are Sendcloud's to set."""
-    return {
+    """What is kept of a sent order: read-only fields are Sendcloud's to set.
+
+    The integration id is kept as the integer it names (``2.0`` is stored as ``2``).
+    """
+    kept = {
         k: copy.deepcopy(v)
         for k, v in order.items()
         if k not in ("id", "created_at", "modified_at")
     }
+    integration = integration_of(kept)
+    if integration is not None:
+        kept["order_details"]["integration"]["id"] = integration
+    return kept
 
 
 def integration_of(order: Any) -> int | None:
+    """The integration an order (or a PATCH body) names, however its id is spelled."""
     if not isinstance(order, dict):
         return None
     details = order.get("order_details")
     integration = details.get("integration") if isinstance(details, dict) else None
-    value = integration.get("id") if isinstance(integration, dict) else None
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return integration_id(integration.get("id")) if isinstance(integration, dict) else None
 
 
 def merge_order(document: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    """A PATCH applied: a merge patch, except that order items are matched by name."""
+    """A PATCH applied: a merge patch, except that order items are matched by name.
+
+    The PATCH part of Sendcloud's document calls the customer's phone ``phone``,
+    the POST part ``phone_number``: both change the stored ``phone_number``.
+    Read-only ``created_at``/``modified_at``, sent back as GET returned them, are ignored.
+    """
+    customer = changes.get("customer_details")
+    if isinstance(customer, dict) and "phone" in customer:
+        renamed = {("phone_number" if k == "phone" else k): v for k, v in customer.items()}
+        changes = {**changes, "customer_details": renamed}
+    return stored(_merged(document, changes))
+
+
+def _merged(document: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     details = changes.get("order_details")
     if isinstance(details, dict) and "order_items" in details:
         items = _merge_items(document["order_details"]["order_items"], details["order_items"])

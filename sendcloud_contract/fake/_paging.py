@@ -12,7 +12,7 @@ import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -20,6 +20,8 @@ import orjson
 
 from sendcloud_contract.fake._errors import refuse
 from sendcloud_contract.fake._orders import StoredOrder
+from sendcloud_contract.ids import digit_id
+from sendcloud_contract.schemas import schema
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
@@ -52,7 +54,8 @@ _DATE_FILTERS = {
     "order_updated_at_min": ("order_updated_at", "min"),
     "order_updated_at_max": ("order_updated_at", "max"),
 }
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH_DAY = date(1970, 1, 1)
+_MICROSECONDS_PER_DAY = 86_400 * 1_000_000
 
 
 # --------------------------------------------------------------------------- filters
@@ -63,7 +66,7 @@ def filters(params: Mapping[str, str], integrations: Sequence[int]) -> list[Chec
     checks: list[Check] = []
     tokens = [t.strip() for t in params.get("integration", "").split(",") if t.strip()]
     for token in tokens:
-        if not (token.isascii() and token.isdigit()) or int(token) not in integrations:
+        if digit_id(token, max(integrations, default=0)) not in integrations:
             raise refuse(
                 400,
                 "invalid_choice",
@@ -72,7 +75,7 @@ def filters(params: Mapping[str, str], integrations: Sequence[int]) -> list[Chec
                 parameter="integration",
             )
     if tokens:
-        wanted = {int(t) for t in tokens}
+        wanted = {digit_id(t, max(integrations, default=0)) for t in tokens}
         checks.append(lambda o: o.integration in wanted)
     for name in ("order_number", "order_id", "status"):
         if params.get(name):
@@ -110,12 +113,17 @@ def _text_check(name: str, expected: str) -> Check:
 
 
 def _date_check(field_name: str, how: str, day: date) -> Check:
+    """Compare the UTC day of a stored date-time, counted in days since 1970 (any year works)."""
+    wanted = (day - _EPOCH_DAY).days
+
     def check(order: StoredOrder) -> bool:
-        moment = order.moment(field_name)
-        if moment is None:
+        instant = order.instant(field_name)
+        if instant is None:
             return False
-        value = moment.date()
-        return value == day if how == "eq" else value >= day if how == "min" else value <= day
+        value = instant // _MICROSECONDS_PER_DAY
+        return (
+            value == wanted if how == "eq" else value >= wanted if how == "min" else value <= wanted
+        )
 
     return check
 
@@ -146,8 +154,7 @@ def _sort_value(order: StoredOrder, name: str) -> Any:
         return str(order.document["order_number"])
     if name == "pk":
         return order.pk
-    moment = order.moment(name)
-    return None if moment is None else (moment - _EPOCH) // timedelta(microseconds=1)
+    return order.instant(name)
 
 
 def _compare(spec: SortSpec, a: SortKey, b: SortKey) -> int:
@@ -173,7 +180,8 @@ def _key_fits(spec: SortSpec, key: Any) -> bool:
             if not isinstance(value, str):
                 return False
         elif value is None:
-            if name != "order_updated_at":
+            # A date-time that is absent or not RFC 3339 (year 0000) sorts as null.
+            if name not in ("order_created_at", "order_updated_at"):
                 return False
         elif isinstance(value, bool) or not isinstance(value, int):
             return False
@@ -184,10 +192,29 @@ def _key_fits(spec: SortSpec, key: Any) -> bool:
 
 
 def page_size(text: str | None) -> int:
-    """Like Sendcloud's cursor pagination: above 200 is 200, nonsense is the default."""
-    if text is None or not (text.isascii() and text.isdigit()) or int(text) < 1:
+    """The page size asked for: what the ``order-list-query`` schema accepts, or a 400.
+
+    The document types it as a number from 1 to 200, so ``150`` and ``150.0`` (what
+    generated clients send) are 150; 0, -1, 201 or ``ten`` are refused, as the
+    validator refuses them. Absent, it is the default 100.
+    """
+    if text is None:
         return DEFAULT_PAGE_SIZE
-    return min(int(text), MAX_PAGE_SIZE)
+    if not _page_size_pattern().fullmatch(text):
+        raise refuse(
+            400,
+            "invalid",
+            f"Ensure page_size is a whole number from 1 to {MAX_PAGE_SIZE}; got {text[:20]!r}.",
+            title="Invalid",
+            parameter="page_size",
+        )
+    return int(text.partition(".")[0])
+
+
+@functools.cache
+def _page_size_pattern() -> re.Pattern[str]:
+    """The schema's own pattern, so the fake and the validator accept the same values."""
+    return re.compile(schema("order-list-query")["properties"]["page_size"]["pattern"])
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """The fake as a plain ASGI application, for uvicorn, httpx.ASGITransport or any ASGI server.
 
 No web framework: the core already routes, so this only reads the request,
-calls :meth:`FakeSendcloud.handle` and writes the reply. It needs asyncio (as
+calls :meth:`FakeSendcloud.handle` and writes the reply. It passes the path as
+the client sent it, percent-escapes and all, as the respx adapter does. It needs asyncio (as
 uvicorn and httpx's ASGI transport use by default).
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+from urllib.parse import quote
 
 from sendcloud_contract.fake.core import ROOT, FakeSendcloud
 
@@ -97,8 +99,19 @@ def _url(scope: Scope, headers: list[tuple[str, str]]) -> str:
         server = scope.get("server")
         host = f"{server[0]}:{server[1]}" if server else "localhost"
     query = scope.get("query_string", b"").decode("latin-1")
-    url = f"{scope.get('scheme', 'http')}://{host}{scope.get('path', '/')}"
+    url = f"{scope.get('scheme', 'http')}://{host}{_raw_path(scope)}"
     return f"{url}?{query}" if query else url
+
+
+def _raw_path(scope: Scope) -> str:
+    """The path as the client wrote it (percent-escapes kept), as respx hands it to the core.
+
+    The core decodes it once, so both adapters route ``/orders/%31`` alike.
+    """
+    raw = scope.get("raw_path")
+    if isinstance(raw, bytes):
+        return raw.split(b"?", 1)[0].decode("latin-1")
+    return quote(scope.get("path", "/"), safe="/:@!$&'()*+,;=-._~")
 
 
 async def _stall(seconds: float, receive: Receive) -> bool:

@@ -17,12 +17,10 @@ from collections.abc import Sequence
 from types import FrameType
 from typing import Any
 
+from sendcloud_contract._exit import EXIT_OK, EXIT_USAGE
 from sendcloud_contract.fake.core import PUBLIC_KEY, SECRET_KEY, Account, FakeSendcloud, SeedError
 
 __all__ = ["add_arguments", "run"]
-
-EXIT_OK = 0
-EXIT_USAGE = 2
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

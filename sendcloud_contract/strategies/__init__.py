@@ -18,12 +18,13 @@ from sendcloud_contract.strategies._data import WEIGHT_UNITS as WEIGHT_UNITS
 from sendcloud_contract.strategies._edge import edge_case_batches, edge_case_orders
 from sendcloud_contract.strategies._invalid import ExpectedViolation, invalid_orders
 from sendcloud_contract.strategies._orders import MAX_BATCH as MAX_BATCH
-from sendcloud_contract.strategies._orders import order_batches, orders
+from sendcloud_contract.strategies._orders import OrderConstraints, order_batches, orders
 from sendcloud_contract.strategies._updates import order_updates
 
 __all__ = [
     "SUPPORTED_COUNTRIES",
     "ExpectedViolation",
+    "OrderConstraints",
     "edge_case_batches",
     "edge_case_orders",
     "invalid_orders",

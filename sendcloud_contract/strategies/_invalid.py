@@ -35,7 +35,8 @@ Path = tuple[str | int, ...]
 class ExpectedViolation:
     """What a validator must report for a payload from :func:`invalid_orders`.
 
-    ``kind`` is the payload's kind ("order" or "order-batch"); ``pointer`` is an RFC 6901
+    ``kind`` is the payload's kind ("order" or "order-batch"; "order-update" for a PATCH body
+    breaking ``patch-phone-twice``); ``pointer`` is an RFC 6901
     pointer (for a missing member: the object that misses it; for an unknown member: the
     member itself); ``rule`` is the JSON Schema keyword or the domain rule id.
     """
@@ -273,6 +274,7 @@ _SCHEMA_FAMILIES = (
 _DOMAIN_FAMILIES = (
     "integer-id", "request-id-digits", "unknown-country-code", "unknown-currency-code",
     "state-province-required", "duplicate-order-key", "batch-too-large", "empty-batch",
+    "patch-phone-twice",
 )  # fmt: skip
 _WARNING_FAMILIES = (
     "item-total-exceeds-unit-price", "mixed-currencies", "updated-before-created",
@@ -397,6 +399,12 @@ def _invalid(draw: DrawFn, families: tuple[str, ...]) -> tuple[Any, ExpectedViol
         return batch, ExpectedViolation("order-batch", "", "batch-too-large", why)
     if family == "empty-batch":
         return [], ExpectedViolation("order-batch", "", "minItems", "an empty batch")
+    if family == "patch-phone-twice":
+        phone = draw(st.sampled_from(("+31612345678", "+4915112345678", "+14155550198")))
+        other = draw(st.sampled_from((phone, "+441632960961")))
+        body = {"customer_details": {"phone": phone, "phone_number": other}}
+        why = "a PATCH body naming the phone both as phone and phone_number"
+        return body, ExpectedViolation("order-update", "/customer_details/phone", family, why)
     if family == "duplicate-order-key":
         batch = draw(order_batches(min_size=2, max_size=5))
         later = draw(st.integers(1, len(batch) - 1))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -22,11 +22,34 @@ from sendcloud_contract.strategies._data import (
 from sendcloud_contract.strategies._schema import _enum
 from sendcloud_contract.strategies._source import _SEEDS, _Drawn, _Seeded
 
+if TYPE_CHECKING:
+    # Typing only (PEP 692 keyword types); typing.Unpack needs Python 3.11.
+    from typing_extensions import Unpack
+
 MAX_BATCH = MAX_ORDERS_PER_BATCH
 """Sendcloud accepts at most this many orders per POST /orders request."""
 
 IntegrationIds = Sequence[int] | SearchStrategy[int] | None
 OrderIds = Sequence[str] | SearchStrategy[str] | None
+
+
+class OrderConstraints(TypedDict, total=False):
+    """The keywords :func:`orders` and :func:`order_batches` both take; all optional.
+
+    Defaults: any integration and order id, the default EU destinations, every
+    currency, ``international``/``with_service_point``/``with_ship_with`` None
+    (sometimes), ``min_items=1``, ``max_items=5``.
+    """
+
+    integration_ids: IntegrationIds
+    order_ids: OrderIds
+    countries: Sequence[str] | None
+    currencies: Sequence[str] | None
+    international: bool | None
+    with_service_point: bool | None
+    with_ship_with: bool | None
+    min_items: int
+    max_items: int
 
 
 def _as_strategy(
@@ -50,16 +73,16 @@ def _is_order_id(value: Any) -> bool:
     return isinstance(value, str) and len(value) >= 1
 
 
-def _config(
-    *,
-    countries: Sequence[str] | None,
-    currencies: Sequence[str] | None,
-    international: bool | None,
-    with_service_point: bool | None,
-    with_ship_with: bool | None,
-    min_items: int,
-    max_items: int,
-) -> _Config:
+def _config(function: str, constraints: OrderConstraints) -> _Config:
+    """The checked constraints; an unknown keyword is a ``TypeError``, as for any function."""
+    unknown = [name for name in constraints if name not in OrderConstraints.__annotations__]
+    if unknown:
+        raise TypeError(f"{function}() got an unexpected keyword argument {unknown[0]!r}")
+    countries = constraints.get("countries")
+    currencies = constraints.get("currencies")
+    international = constraints.get("international")
+    min_items = constraints.get("min_items", 1)
+    max_items = constraints.get("max_items", 5)
     if isinstance(countries, str):
         countries = [countries]
     destinations: tuple[_Country, ...] | None = None
@@ -100,8 +123,8 @@ def _config(
         destinations=destinations,
         currencies=chosen,
         customs="always" if international else "auto",
-        service_point=with_service_point,
-        ship_with=with_ship_with,
+        service_point=constraints.get("with_service_point"),
+        ship_with=constraints.get("with_ship_with"),
         min_items=min_items,
         max_items=max_items,
     )
@@ -143,36 +166,18 @@ def _orders(
     return _build_order(_Drawn(draw), cfg, order_id, integration)
 
 
-def orders(
-    *,
-    integration_ids: IntegrationIds = None,
-    order_ids: OrderIds = None,
-    countries: Sequence[str] | None = None,
-    currencies: Sequence[str] | None = None,
-    international: bool | None = None,
-    with_service_point: bool | None = None,
-    with_ship_with: bool | None = None,
-    min_items: int = 1,
-    max_items: int = 5,
-) -> SearchStrategy[Order]:
+def orders(**constraints: Unpack[OrderConstraints]) -> SearchStrategy[Order]:
     """Orders (POST /orders items) that the contract and every domain rule accept.
 
     ``countries`` limits the destination (and then always gives a shipping address);
     ``international=True`` ships outside the EU unless ``countries`` says otherwise, and always
     adds customs details, HS codes and countries of origin; ``international=False`` keeps orders
     inside the EU. ``with_service_point``/``with_ship_with``: True always, False never, None
-    sometimes.
+    sometimes. The keywords are those of :class:`OrderConstraints`.
     """
-    cfg = _config(
-        countries=countries,
-        currencies=currencies,
-        international=international,
-        with_service_point=with_service_point,
-        with_ship_with=with_ship_with,
-        min_items=min_items,
-        max_items=max_items,
-    )
-    return _orders(cfg, _order_id_strategy(order_ids), _integration_strategy(integration_ids))
+    cfg = _config("orders", constraints)
+    order_ids = _order_id_strategy(constraints.get("order_ids"))
+    return _orders(cfg, order_ids, _integration_strategy(constraints.get("integration_ids")))
 
 
 FULL_ORDERS_PER_BATCH = 5
@@ -231,21 +236,12 @@ def _batches(
 def order_batches(
     min_size: int = 1,
     max_size: int = MAX_BATCH,
-    *,
-    integration_ids: IntegrationIds = None,
-    order_ids: OrderIds = None,
-    countries: Sequence[str] | None = None,
-    currencies: Sequence[str] | None = None,
-    international: bool | None = None,
-    with_service_point: bool | None = None,
-    with_ship_with: bool | None = None,
-    min_items: int = 1,
-    max_items: int = 5,
+    **constraints: Unpack[OrderConstraints],
 ) -> SearchStrategy[list[Order]]:
     """Batches for POST /orders whose (order_id, integration id) keys are all distinct.
 
-    Takes the constraints of :func:`orders`. Custom ``order_ids``/``integration_ids`` must
-    offer at least ``min_size`` distinct keys.
+    Takes the constraints of :func:`orders` (:class:`OrderConstraints`). Custom
+    ``order_ids``/``integration_ids`` must offer at least ``min_size`` distinct keys.
     """
     for name, value in (("min_size", min_size), ("max_size", max_size)):
         if not isinstance(value, int) or isinstance(value, bool):
@@ -255,6 +251,8 @@ def order_batches(
             f"need 1 <= min_size <= max_size <= {MAX_BATCH}; "
             f"got min_size={min_size}, max_size={max_size}"
         )
+    order_ids = constraints.get("order_ids")
+    integration_ids = constraints.get("integration_ids")
     _order_id_strategy(order_ids)
     _integration_strategy(integration_ids)
     if isinstance(order_ids, Sequence) and isinstance(integration_ids, Sequence):
@@ -264,13 +262,5 @@ def order_batches(
                 f"order_ids x integration_ids give {distinct} distinct keys, "
                 f"fewer than min_size={min_size}"
             )
-    cfg = _config(
-        countries=countries,
-        currencies=currencies,
-        international=international,
-        with_service_point=with_service_point,
-        with_ship_with=with_ship_with,
-        min_items=min_items,
-        max_items=max_items,
-    )
+    cfg = _config("order_batches", constraints)
     return _batches(cfg, _keys(min_size, max_size, order_ids, integration_ids))

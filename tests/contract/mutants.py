@@ -2,18 +2,35 @@
 
 The contract suite is worth what it catches: each variant here breaks one of
 Sendcloud's documented behaviours, and the tests hold that the suite notices,
-naming the law. They override the fake's own steps, so they follow it.
+naming the law. Each is an :class:`OrderStore` with one step overridden, put
+in a real :class:`FakeSendcloud` by :func:`fake_with`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from sendcloud_contract.fake import FakeSendcloud, Reply
+from sendcloud_contract.fake import FakeSendcloud, OrderStore
 from sendcloud_contract.fake._errors import order_index
 from sendcloud_contract.fake._orders import State
 from sendcloud_contract.rules import MAX_ORDERS_PER_BATCH
+
+Page = tuple[list[dict[str, Any]], list[Any]]
+
+
+def fake_with(store: type[OrderStore]) -> Callable[..., FakeSendcloud]:
+    """A factory of real fakes whose orders live in ``store``."""
+
+    def build(**options: Any) -> FakeSendcloud:
+        fake = FakeSendcloud(**options)
+        fake.store = store(
+            clock=options.get("clock"), visibility_delay=options.get("visibility_delay", 0)
+        )
+        return fake
+
+    build.__name__ = store.__name__
+    return build
 
 
 class _ByOrderIdOnly(dict[Any, int]):
@@ -35,7 +52,7 @@ class _ByOrderIdOnly(dict[Any, int]):
         return super().pop(key[0], *default)
 
 
-class UpsertByOrderIdAlone(FakeSendcloud):
+class UpsertByOrderIdAlone(OrderStore):
     """Matches upserts on order_id alone, as if the integration did not count."""
 
     @property
@@ -48,7 +65,7 @@ class UpsertByOrderIdAlone(FakeSendcloud):
         self.__state = state
 
 
-class PartialBatchCommit(FakeSendcloud):
+class PartialBatchCommit(OrderStore):
     """Stores the valid orders of a batch even when another one is refused."""
 
     def _upsert(self, account: Any, batch: list[Any], errors: list[Any], *, seeding: bool) -> Any:
@@ -60,21 +77,21 @@ class PartialBatchCommit(FakeSendcloud):
         return super()._upsert(account, batch, errors, seeding=seeding)
 
 
-class PatchReplacesItems(FakeSendcloud):
+class PatchReplacesItems(OrderStore):
     """PATCH keeps only the items it names, dropping the others."""
 
-    def _update(self, account: Any, pk: int, patch: Any) -> Reply:
-        reply = super()._update(account, pk, patch)
+    def update(self, account: Any, pk: int, patch: Any) -> dict[str, Any]:
+        summary = super().update(account, pk, patch)
         details = patch.get("order_details") if isinstance(patch, dict) else None
         items = details.get("order_items") if isinstance(details, dict) else None
-        if reply.status == 200 and items:
+        if items:
             named = {item.get("name") for item in items}
             document = self._state.orders[pk].document["order_details"]
             document["order_items"] = [i for i in document["order_items"] if i["name"] in named]
-        return reply
+        return summary
 
 
-class ExplicitIdIgnored(FakeSendcloud):
+class ExplicitIdIgnored(OrderStore):
     """Upserts by (order_id, integration) even when the order names its id."""
 
     def _plan(self, account: Any, batch: list[Any]) -> Any:
@@ -85,52 +102,43 @@ def _without_id(order: Any) -> Any:
     return {k: v for k, v in order.items() if k != "id"} if isinstance(order, dict) else order
 
 
-class DeletedStillListed(FakeSendcloud):
+class DeletedStillListed(OrderStore):
     """Deleted orders are gone for retrieve, PATCH and DELETE, but lists still show them."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
         self.tombstones: dict[int, Any] = {}
 
-    def handle(self, method: str, url: str, *args: Any, **kwargs: Any) -> Reply:
-        before = dict(self._state.orders)
-        reply = super().handle(method, url, *args, **kwargs)
-        if method.upper() == "DELETE" and reply.status == 204:
-            gone = {pk: o for pk, o in before.items() if pk not in self._state.orders}
-            self.tombstones.update(gone)
-        return reply
+    def delete(self, account: Any, pk: int) -> None:
+        order = self._state.orders.get(pk)
+        super().delete(account, pk)
+        self.tombstones[pk] = order
 
-    def _list(self, account: Any, query: list[tuple[str, str]], page_url: str) -> Reply:
+    def list_orders(self, account: Any, params: Mapping[str, str]) -> Page:
         live = self._state.orders
         self._state.orders = {**self.tombstones, **live}
         try:
-            return super()._list(account, query, page_url)
+            return super().list_orders(account, params)
         finally:
             self._state.orders = live
 
 
-class PageBoundaryOffByOne(FakeSendcloud):
+class PageBoundaryOffByOne(OrderStore):
     """Every page after the first starts one order too late."""
 
-    def _list(self, account: Any, query: list[tuple[str, str]], page_url: str) -> Reply:
-        reply = super()._list(account, query, page_url)
-        if any(name == "cursor" for name, _ in query):
-            return Reply(reply.status, {"data": reply.body["data"][1:]}, reply.headers)
-        return reply
+    def list_orders(self, account: Any, params: Mapping[str, str]) -> Page:
+        data, links = super().list_orders(account, params)
+        return (data[1:], links) if params.get("cursor") else (data, links)
 
 
-class CaseSensitiveFilters(FakeSendcloud):
+class CaseSensitiveFilters(OrderStore):
     """order_id, order_number and status filters match only the exact spelling."""
 
-    def _list(self, account: Any, query: list[tuple[str, str]], page_url: str) -> Reply:
-        reply = super()._list(account, query, page_url)
-        wanted = {k: v for k, v in query if k in ("order_id", "order_number", "status")}
-        data = [
-            order
-            for order in reply.body["data"]
-            if all(_text(order, k) == v for k, v in wanted.items())
-        ]
-        return Reply(reply.status, {"data": data}, reply.headers)
+    def list_orders(self, account: Any, params: Mapping[str, str]) -> Page:
+        data, links = super().list_orders(account, params)
+        wanted = {k: v for k, v in params.items() if k in ("order_id", "order_number", "status")}
+        exact = [o for o in data if all(_text(o, k) == v for k, v in wanted.items())]
+        return exact, links
 
 
 def _text(order: dict[str, Any], name: str) -> Any:
@@ -139,18 +147,17 @@ def _text(order: dict[str, Any], name: str) -> Any:
     return order.get(name)
 
 
-class BatchLimitOffByOne(FakeSendcloud):
+class BatchLimitOffByOne(OrderStore):
     """Accepts 101 orders in one batch."""
 
-    def _create(self, account: Any, batch: Any) -> Reply:
+    def create(self, account: Any, batch: Any) -> list[dict[str, Any]]:
         if isinstance(batch, list) and len(batch) == MAX_ORDERS_PER_BATCH + 1:
-            head = super()._create(account, batch[:MAX_ORDERS_PER_BATCH])
-            tail = super()._create(account, batch[MAX_ORDERS_PER_BATCH:])
-            return Reply(201, {"data": head.body["data"] + tail.body["data"]})
-        return super()._create(account, batch)
+            head = super().create(account, batch[:MAX_ORDERS_PER_BATCH])
+            return head + super().create(account, batch[MAX_ORDERS_PER_BATCH:])
+        return super().create(account, batch)
 
 
-class ModifiedAtNeverMoves(FakeSendcloud):
+class ModifiedAtNeverMoves(OrderStore):
     """Stores every change but leaves modified_at at the time of creation."""
 
     def _replace(self, order: Any, document: dict[str, Any], now: Any) -> None:
@@ -159,7 +166,7 @@ class ModifiedAtNeverMoves(FakeSendcloud):
         order.modified_at = kept
 
 
-class OrderIdChangeableThroughId(FakeSendcloud):
+class OrderIdChangeableThroughId(OrderStore):
     """Lets an order sent with its id take a new order_id."""
 
     def _plan(self, account: Any, batch: list[Any]) -> Any:
@@ -167,7 +174,7 @@ class OrderIdChangeableThroughId(FakeSendcloud):
         return [e for e in errors if "cannot be changed" not in e.get("detail", "")], targets
 
 
-MUTANTS: dict[type[FakeSendcloud], str] = {
+MUTANTS: dict[type[OrderStore], str] = {
     UpsertByOrderIdAlone: "identity",
     PartialBatchCommit: "atomicity",
     PatchReplacesItems: "patch",
@@ -179,7 +186,3 @@ MUTANTS: dict[type[FakeSendcloud], str] = {
     ModifiedAtNeverMoves: "timestamps",
     OrderIdChangeableThroughId: "identity",
 }
-
-
-def names() -> Iterator[str]:
-    return (mutant.__name__ for mutant in MUTANTS)

@@ -16,7 +16,7 @@ from sendcloud_contract.contract import (
     sendcloud_account,
 )
 from sendcloud_contract.fake import ManualClock
-from tests.contract.conftest import http_fake, serving
+from tests.contract.loopback import http_fake, serving
 from tests.contract.mutants import PartialBatchCommit
 
 QUICK = RunSettings(max_examples=8, shrink=False)

@@ -7,16 +7,16 @@ import re
 import pytest
 
 from sendcloud_contract.contract import FakeTarget, RunSettings, Status, run
-from sendcloud_contract.fake import FakeSendcloud
-from tests.contract.mutants import MUTANTS, PartialBatchCommit
+from sendcloud_contract.fake import OrderStore
+from tests.contract.mutants import MUTANTS, PartialBatchCommit, fake_with
 
 # Detection at the default examples and steps; shrinking is tested once, below.
 FIND = RunSettings(shrink=False)
 
 
 @pytest.mark.parametrize(("mutant", "law"), MUTANTS.items(), ids=[m.__name__ for m in MUTANTS])
-def test_each_broken_variant_fails_the_law_it_breaks(mutant: type[FakeSendcloud], law: str) -> None:
-    verdicts = run(FakeTarget(factory=mutant), FIND)
+def test_each_broken_variant_fails_the_law_it_breaks(mutant: type[OrderStore], law: str) -> None:
+    verdicts = run(FakeTarget(factory=fake_with(mutant)), FIND)
     broken = verdicts.broken
     assert broken is not None, f"{mutant.__name__} passed every law"
     assert broken.law == law, broken.message
@@ -32,7 +32,7 @@ def test_the_real_fake_keeps_every_law_through_respx() -> None:
 
 
 def test_a_failure_shrinks_to_a_few_calls_written_as_curl_lines() -> None:
-    verdicts = run(FakeTarget(factory=PartialBatchCommit))
+    verdicts = run(FakeTarget(factory=fake_with(PartialBatchCommit)))
     broken = verdicts.broken
     assert broken is not None
     assert broken.law == "atomicity"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import unittest
 
 import pytest
@@ -9,8 +10,8 @@ import pytest
 from sendcloud_contract import contract
 from sendcloud_contract.cli import main
 from sendcloud_contract.contract import LAWS, FakeTarget, RunSettings
-from tests.contract.conftest import PUBLIC, SECRET, http_fake, serving
-from tests.contract.mutants import PartialBatchCommit
+from tests.contract.loopback import PUBLIC, SECRET, http_fake, serving
+from tests.contract.mutants import PartialBatchCommit, fake_with
 
 
 def test_verify_without_base_url_checks_the_fake_in_process(
@@ -108,7 +109,7 @@ def test_the_testcase_fails_with_the_rendered_verdicts_on_a_broken_target() -> N
         settings = RunSettings(max_examples=10, shrink=False)
 
         def target(self) -> FakeTarget:
-            return FakeTarget(factory=PartialBatchCommit)
+            return FakeTarget(factory=fake_with(PartialBatchCommit))
 
     result = unittest.TestResult()
     _Broken("test_upsert_contract").run(result)
@@ -123,3 +124,21 @@ def test_the_testcase_passes_on_the_fake() -> None:
     result = unittest.TestResult()
     Quick("test_upsert_contract").run(result)
     assert result.wasSuccessful(), result.failures
+
+
+@pytest.mark.parametrize(("missing", "extra"), [("httpx", "fake"), ("hypothesis", "strategies")])
+def test_verify_without_an_extra_names_it(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    missing: str,
+    extra: str,
+) -> None:
+    for name in [n for n in sys.modules if n.startswith("sendcloud_contract.contract")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, missing, None)
+    with pytest.raises(SystemExit) as exited:
+        main(["verify", "--max-examples", "1"])
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert f"needs {missing}: pip install 'sendcloud-contract[{extra}]'" in err
+    assert "Traceback" not in err

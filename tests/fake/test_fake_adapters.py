@@ -18,8 +18,7 @@ from sendcloud_contract.fake import (
     mount,
     respx_router,
 )
-
-from .conftest import ALICE, make_order
+from tests.fake.helpers import ALICE, make_order
 
 AUTH = (ALICE.public_key, ALICE.secret_key)
 

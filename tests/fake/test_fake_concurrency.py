@@ -9,8 +9,7 @@ from typing import Any
 import httpx
 
 from sendcloud_contract.fake import BASE_URL, FakeSendcloud, asgi_app, mock_sendcloud
-
-from .conftest import ALICE, make_order
+from tests.fake.helpers import ALICE, make_order
 
 AUTH = (ALICE.public_key, ALICE.secret_key)
 WORKERS = 16

@@ -1,8 +1,8 @@
 """Every answer the fake gives, success and error, validates against the response schemas.
 
-The conftest's event hook validates each response as it arrives; this module
+The tests' event hook validates each response as it arrives; this module
 drives one request to every (method, route, status) the fake can produce and
-checks that the hook saw each one with the kind the contract prescribes.
+checks that the hook saw each one with the kind the operations table prescribes.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ import httpx
 import pytest
 
 from sendcloud_contract.fake import RateLimit
-
-from .conftest import Api, Seen, contract_hook, make_order
+from tests.fake.helpers import Api, Seen, contract_hook, kind_for, make_order
 
 RICH: dict[str, Any] = make_order(
     "rich-1",
@@ -49,34 +48,20 @@ RICH["payment_details"]["discount_granted"] = {"value": "3.99", "currency": "EUR
 RICH["order_details"]["tags"] = ["october_campaign"]
 RICH["order_details"]["notes"] = "leave at the door"
 
+EVERY_STATUS = {
+    ("POST", "/orders"): (201, 400, 401, 413, 429, 503),
+    ("GET", "/orders"): (200, 400, 401, 404, 429, 502),
+    ("GET", "/orders/{id}"): (200, 404, 500),
+    ("PATCH", "/orders/{id}"): (200, 400, 404),
+    ("DELETE", "/orders/{id}"): (204, 404, 401),
+    ("PUT", "/orders"): (405,),
+    ("POST", "/orders/{id}"): (405,),
+    ("GET", "other"): (404,),
+}
 EVERY_ANSWER = {
-    ("POST", "/orders", 201, "order-batch-response"),
-    ("POST", "/orders", 400, "errors"),
-    ("POST", "/orders", 401, "errors"),
-    ("POST", "/orders", 413, "errors"),
-    ("POST", "/orders", 415, "errors"),
-    ("POST", "/orders", 429, "errors"),
-    ("POST", "/orders", 503, "errors"),
-    ("GET", "/orders", 200, "order-list-response"),
-    ("GET", "/orders", 400, "errors"),
-    ("GET", "/orders", 401, "errors"),
-    ("GET", "/orders", 404, "errors"),
-    ("GET", "/orders", 429, "errors"),
-    ("GET", "/orders", 502, "errors"),
-    ("GET", "/orders/{id}", 200, "order-response"),
-    ("GET", "/orders/{id}", 400, "errors"),
-    ("GET", "/orders/{id}", 404, "errors"),
-    ("GET", "/orders/{id}", 500, "errors"),
-    ("PATCH", "/orders/{id}", 200, "order-update-response"),
-    ("PATCH", "/orders/{id}", 400, "errors"),
-    ("PATCH", "/orders/{id}", 404, "errors"),
-    ("PATCH", "/orders/{id}", 415, "errors"),
-    ("DELETE", "/orders/{id}", 204, None),
-    ("DELETE", "/orders/{id}", 404, "errors"),
-    ("DELETE", "/orders/{id}", 401, "errors"),
-    ("PUT", "/orders", 405, "errors"),
-    ("POST", "/orders/{id}", 405, "errors"),
-    ("GET", "other", 404, "errors"),
+    (method, route, status, kind_for(method, route, status))
+    for (method, route), statuses in EVERY_STATUS.items()
+    for status in statuses
 }
 
 
@@ -134,3 +119,18 @@ def test_the_contract_hook_rejects_an_answer_that_breaks_the_schema() -> None:
 
     with pytest.raises(AssertionError, match="order-response answer breaks the contract"):
         contract_hook(Seen())(broken)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [("POST", "/orders", 415), ("GET", "/orders/5", 400), ("DELETE", "/orders/5", 413)],
+)
+def test_the_contract_hook_rejects_a_status_the_document_does_not_declare(
+    method: str, path: str, status: int
+) -> None:
+    request = httpx.Request(method, f"https://panel.sendcloud.sc/api/v3{path}")
+    answer = httpx.Response(status, json={"errors": [{"status": str(status), "code": "invalid"}]})
+    answer.request = request
+
+    with pytest.raises(AssertionError, match="which the document does not declare"):
+        contract_hook(Seen())(answer)

@@ -18,8 +18,7 @@ from sendcloud_contract.fake import (
     Reply,
     SeedError,
 )
-
-from .conftest import ALICE, BOB, START, make_order
+from tests.fake.helpers import ALICE, BOB, START, make_order
 
 URL = BASE_URL + "/orders"
 

@@ -11,9 +11,9 @@ import httpx
 import pytest
 import respx
 
+from sendcloud_contract import validate
 from sendcloud_contract.fake import ManualClock, RateLimit
-
-from .conftest import ALICE, BOB, START, Api, make_order
+from tests.fake.helpers import ALICE, BOB, START, Api, make_order
 
 
 def errors_of(response: httpx.Response) -> list[dict[str, Any]]:
@@ -711,13 +711,24 @@ def test_a_previous_page_emptied_between_requests_links_forward(api: Api) -> Non
 
 @pytest.mark.parametrize(
     ("page_size", "expected"),
-    [(None, 100), ("1", 1), ("200", 200), ("500", 200), ("0", 100), ("ten", 100)],
+    [(None, 100), ("1", 1), ("200", 200), ("100.0", 100), ("1.0", 1), ("150.00", 150)],
 )
 def test_page_size(api: Api, page_size: str | None, expected: int) -> None:
+    """Whole numbers from 1 to 200, also as generated clients write them (``100.0``)."""
     api.fake.seed([make_order(f"o{n}") for n in range(201)], account=ALICE)
 
     params = {} if page_size is None else {"page_size": page_size}
     assert len(ids_of(api.alice.get("/orders", params=params))) == expected
+
+
+@pytest.mark.parametrize("page_size", ["0", "-1", "201", "500", "ten", "1.5", "", "9" * 5000])
+def test_a_page_size_outside_the_documented_range_is_400(api: Api, page_size: str) -> None:
+    """The fake refuses what the order-list-query schema refuses."""
+    response = api.alice.get("/orders", params={"page_size": page_size})
+
+    assert response.status_code == 400
+    assert errors_of(response)[0]["source"] == {"parameter": "page_size"}
+    assert validate({"page_size": page_size}, "order-list-query").ok is False
 
 
 @pytest.mark.parametrize(
@@ -804,13 +815,40 @@ def test_bearer_token_authenticates_and_a_wrong_one_does_not(api: Api) -> None:
     assert garbled.get("/orders").status_code == 401
 
 
-def test_partner_id_must_be_a_uuid(api: Api) -> None:
-    valid = api.alice.get("/orders", headers={"Sendcloud-Partner-Id": str(uuid.uuid4())})
-    invalid = api.alice.get("/orders", headers={"Sendcloud-Partner-Id": "partner-42"})
+def test_partner_id_on_post_must_be_a_uuid(api: Api) -> None:
+    valid = api.alice.post(
+        "/orders", json=[make_order("p")], headers={"Sendcloud-Partner-Id": str(uuid.uuid4())}
+    )
+    invalid = api.alice.post(
+        "/orders", json=[make_order("q")], headers={"Sendcloud-Partner-Id": "partner-42"}
+    )
 
-    assert valid.status_code == 200
+    assert valid.status_code == 201
     assert invalid.status_code == 400
     assert errors_of(invalid)[0]["source"] == {"header": "Sendcloud-Partner-Id"}
+    assert [o["order_id"] for o in api.fake.orders()] == ["p"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", "/orders", None),
+        ("GET", "/orders/1", None),
+        ("PATCH", "/orders/1", {"order_number": "x"}),
+        ("DELETE", "/orders/1", None),
+    ],
+)
+def test_partner_id_is_a_header_of_post_orders_only(
+    api: Api, method: str, path: str, body: Any
+) -> None:
+    """Sendcloud declares the header on POST /orders alone; elsewhere it means nothing."""
+    api.create(make_order("a"))
+
+    response = api.alice.request(
+        method, path, json=body, headers={"Sendcloud-Partner-Id": "partner-42"}
+    )
+
+    assert response.status_code in (200, 204)
 
 
 def test_accounts_are_isolated(api: Api) -> None:
@@ -837,19 +875,24 @@ def test_malformed_json_is_a_400(api: Api, body: bytes) -> None:
     response = api.alice.post("/orders", content=body, headers={"Content-Type": "application/json"})
 
     assert response.status_code == 400
-    assert errors_of(response)[0]["code"] == "parse_error"
+    [error] = errors_of(response)
+    assert error["code"] == "invalid"
+    assert error["detail"].startswith("JSON parse error")
 
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
-def test_wrong_content_type_is_415(api: Api, content_type: str | None) -> None:
+def test_a_body_that_is_not_json_is_a_400(api: Api, content_type: str | None) -> None:
+    """The document declares no 415: a missing or non-JSON body is a bad request."""
     headers = {"Content-Type": content_type} if content_type else {}
     [first] = api.create(make_order("a"))
 
     posted = api.alice.post("/orders", content=b"[]", headers=headers)
     patched = api.alice.patch(f"/orders/{first}", content=b"{}", headers=headers)
+    empty = api.alice.post("/orders")
 
-    assert posted.status_code == patched.status_code == 415
-    assert errors_of(posted)[0]["code"] == "unsupported_media_type"
+    assert posted.status_code == patched.status_code == empty.status_code == 400
+    assert errors_of(posted)[0]["code"] == "invalid"
+    assert errors_of(empty)[0]["code"] == "invalid"
 
 
 def test_huge_body_is_413(api: Api) -> None:
@@ -872,6 +915,36 @@ def test_unknown_route_is_404(api: Api, path: str) -> None:
 
     assert response.status_code == 404
     assert errors_of(response)[0]["code"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    "path", ["/shipments", "/orders/abc", "/orders/99999999999999999999", "/orders/" + "9" * 5000]
+)
+def test_an_unauthenticated_caller_learns_nothing_about_routes(api: Api, path: str) -> None:
+    response = api.anonymous.get(path)
+
+    assert response.status_code == 401
+    assert errors_of(response)[0]["code"] == "authentication_failed"
+
+
+@pytest.mark.parametrize(
+    ("path", "found"),
+    [
+        ("/orders/%31", True),
+        ("/%6frders/1", True),
+        ("/orders/%2531", False),
+        ("/orders/1%2Fitems", False),
+    ],
+)
+def test_both_adapters_decode_a_path_once(api: Api, path: str, found: bool) -> None:
+    api.create(make_order("a"))
+    url = httpx.URL(api.base_url + path)
+
+    response = api.alice.get(url)
+
+    assert response.status_code == (200 if found else 404)
+    if found:
+        assert response.json()["data"]["id"] == "1"
 
 
 @pytest.mark.parametrize("path", ["/api/v2/orders", "/api/v3x/orders", "/orders"])

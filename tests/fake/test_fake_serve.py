@@ -19,10 +19,8 @@ import pytest
 
 from sendcloud_contract.fake import RateLimit
 from sendcloud_contract.fake.server import add_arguments, build_fake, main, run
-
-from .conftest import make_order
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.fake.helpers import make_order
+from tests.helpers import ROOT
 
 
 def parse(*argv: str) -> argparse.Namespace:

@@ -12,11 +12,10 @@ import sys
 from typing import IO
 from urllib.parse import urlsplit
 
+from sendcloud_contract._exit import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from sendcloud_contract.cli import _positive_int
 
 __all__ = ["add_arguments", "run"]
-
-EXIT_OK, EXIT_BROKEN, EXIT_USAGE = 0, 1, 2
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -151,4 +150,4 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     progress.close()
     sys.stdout.write(verdicts.render())
-    return EXIT_OK if verdicts.ok else EXIT_BROKEN
+    return EXIT_OK if verdicts.ok else EXIT_INVALID

@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import uvicorn
 
 from sendcloud_contract.contract import HttpTarget
-from sendcloud_contract.fake import Account, FakeSendcloud, asgi_app
+from sendcloud_contract.fake import Account, FakeSendcloud, OrderStore, asgi_app
 
 PUBLIC, SECRET = "http-public-key", "http-secret-key"
 
@@ -41,6 +41,10 @@ def serving(fake: FakeSendcloud) -> Iterator[HttpTarget]:
     assert not thread.is_alive(), "the loopback server did not stop"
 
 
-def http_fake(cls: type[FakeSendcloud] = FakeSendcloud) -> FakeSendcloud:
-    """A fake whose account owns 7 and 8, and another account owning 9."""
-    return cls([Account(PUBLIC, SECRET, (7, 8)), Account("someone-else", "their-secret", (9,))])
+def http_fake(store: type[OrderStore] = OrderStore) -> FakeSendcloud:
+    """A fake whose account owns 7 and 8, another account owning 9; orders in ``store``."""
+    fake = FakeSendcloud(
+        [Account(PUBLIC, SECRET, (7, 8)), Account("someone-else", "their-secret", (9,))]
+    )
+    fake.store = store()
+    return fake

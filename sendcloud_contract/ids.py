@@ -1,0 +1,38 @@
+"""What counts as an id: one notion for the validator's rules and the fake.
+
+JSON has one number type, so an integration id written ``2``, ``2.0`` or
+``2e0`` is the integration 2 (JSON Schema's ``integer`` accepts all three).
+Digit strings (order ids in a path, query values) are read only when short
+enough to be an id, so a 5,000-digit string is "no such id", never a crash
+in Python's int conversion.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+__all__ = ["digit_id", "integration_id"]
+
+
+def integration_id(value: Any) -> int | None:
+    """The integration a JSON ``integration.id`` names, or None when it names none.
+
+    An integral number (``2``, ``2.0``, ``1e30``) is that integer; booleans,
+    fractions, non-finite numbers and everything else name no integration.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    return None
+
+
+def digit_id(text: str, maximum: int) -> int | None:
+    """The integer an ASCII digit string spells, or None past ``maximum`` or not digits."""
+    if not (text.isascii() and text.isdigit()) or len(text.lstrip("0")) > len(str(maximum)):
+        return None
+    number = int(text)
+    return number if number <= maximum else None

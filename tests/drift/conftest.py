@@ -1,0 +1,56 @@
+"""Fixtures for drift's tests: the contract as an OpenAPI document, edited one change at a time."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from sendcloud_contract.drift import DriftProblem, DriftReport, check_drift, contract_openapi
+
+Check = Callable[..., DriftReport]
+
+
+@pytest.fixture
+def document() -> dict[str, Any]:
+    """The contract as an OpenAPI 3.1 document: drift finds nothing in it until a test edits it."""
+    return contract_openapi()
+
+
+@pytest.fixture
+def no_deviations(tmp_path: Path) -> Path:
+    path = tmp_path / "no-deviations.yaml"
+    path.write_text("deviations: []\n", encoding="utf-8")
+    return path
+
+
+def write(tmp_path: Path, document: dict[str, Any], name: str = "openapi.json") -> Path:
+    path = tmp_path / name
+    if name.endswith(".json"):
+        path.write_text(json.dumps(document), encoding="utf-8")
+    else:
+        path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def check(tmp_path: Path, no_deviations: Path) -> Check:
+    """Drift of an edited document against the contract, without any deviations."""
+
+    def run(document: dict[str, Any], *, name: str = "openapi.json") -> DriftReport:
+        result = check_drift(
+            str(write(tmp_path, document, name)), deviations_path=str(no_deviations)
+        )
+        assert not isinstance(result, DriftProblem), str(result)
+        return result
+
+    return run
+
+
+def schemas_of(document: dict[str, Any]) -> dict[str, Any]:
+    found: dict[str, Any] = document["components"]["schemas"]
+    return found
