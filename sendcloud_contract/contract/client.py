@@ -27,8 +27,13 @@ __all__ = ["ContractClient", "Exchange", "TargetUnreachable"]
 _THROTTLE_RETRIES = 3
 
 
-class TargetUnreachable(Exception):
-    """The target could not be reached or did not answer: no verdict is possible."""
+class TargetUnreachable(BaseException):
+    """The target could not be reached or did not answer: no verdict is possible.
+
+    A ``BaseException``, not an ``Exception``, on purpose: Hypothesis treats an
+    ``Exception`` as a failure to shrink, and would replay the run again and again
+    against a server that is gone; this ends the run at once.
+    """
 
 
 @dataclass(frozen=True)

@@ -153,7 +153,8 @@ def queries(draw: st.DrawFn, known: Sequence[dict[str, Any]], integrations: Sequ
     if sort:
         params.append(("sort", ",".join(("-" if d else "") + f for f, d in sort)))
     size = draw(st.sampled_from(PAGE_SIZES))
-    params.append(("page_size", str(size)))
+    # The document types page_size as a number, so generated clients send 100.0.
+    params.append(("page_size", draw(st.sampled_from((str(size), f"{size}.0")))))
     return Query(tuple(params), _all(checks), tuple(sort) if sort else DEFAULT_SORT, size)
 
 

@@ -60,8 +60,8 @@ class RunContext:
     last_log: list[Exchange] = field(default_factory=list)
     on_example: Callable[[int, str | None], None] = lambda count, failing: None
     failing: str | None = None
-    steps: int = 0
     """The law the first failing example broke: the examples after it shrink that failure."""
+    steps: int = 0
 
 
 def _document(order: dict[str, Any]) -> dict[str, Any]:
