@@ -412,7 +412,12 @@ class ContractMachine(RuleBasedStateMachine):
             for _ in range(data.draw(st.integers(0 if upserts else 1, 2), label="valid new orders"))
         ]
         batch = [self.draw_order(data, key) for key in [*upserts, *new]]
-        mistakes = [m for m in _MISTAKES if m != "foreign-integration" or self.foreign()]
+        # An integer id names an order of this run only: never someone else's order 1.
+        mistakes = [
+            m
+            for m in _MISTAKES
+            if (m != "foreign-integration" or self.foreign()) and (m != "integer-id" or upserts)
+        ]
         mistake = data.draw(st.sampled_from(mistakes), label="mistake")
         bad_key = self.fresh_key()
         bad = self.mistaken(
@@ -440,7 +445,8 @@ class ContractMachine(RuleBasedStateMachine):
         elif mistake == "zero-quantity":
             order["order_details"]["order_items"][0]["quantity"] = 0
         elif mistake == "integer-id":
-            order["id"] = existing.pk if existing else 1
+            assert existing is not None, "an integer id is drawn only beside an upsert"
+            order["id"] = existing.pk
         else:
             order["order_details"]["integration"] = {"id": self.foreign()}
         return order

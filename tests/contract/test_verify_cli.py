@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 import unittest
 
@@ -142,3 +143,24 @@ def test_verify_without_an_extra_names_it(
     err = capsys.readouterr().err
     assert f"needs {missing}: pip install 'sendcloud-contract[{extra}]'" in err
     assert "Traceback" not in err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_line_shows_on_a_terminal_only() -> None:
+    from sendcloud_contract.verify import _Progress
+
+    terminal = _Terminal()
+    progress = _Progress(terminal, 30)
+    progress(3, None)
+    assert "example 3 of 30" in terminal.getvalue()
+    progress(41, "identity")
+    assert "example 41 shrinking a failure of identity" in terminal.getvalue()
+    progress.close()
+    assert terminal.getvalue().endswith("\r")
+    piped = io.StringIO()
+    _Progress(piped, 30)(1, None)
+    assert piped.getvalue() == ""
