@@ -19,6 +19,9 @@ demo: $(STAMP)
 	@echo "== invalid payloads (exit status 1 expected: each file shows why)"
 	$(BIN)/sendcloud-contract validate examples/invalid; test $$? -eq 1
 	@echo
+	@echo "== recorded traffic: VCR.py cassettes, HAR and the JSON recording form, per interaction"
+	$(BIN)/sendcloud-contract validate --verbose tests/data/recordings/valid
+	@echo
 	@echo "== the stateful fake of the Orders API, in process (examples/fake_roundtrip.py)"
 	$(BIN)/python examples/fake_roundtrip.py
 	@echo

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from sendcloud_contract.assertions import ContractViolation
-from sendcloud_contract.report import Report, Severity, Violation
+from sendcloud_contract.report import (
+    InteractionPlace,
+    RecordingSummary,
+    Report,
+    Severity,
+    Violation,
+)
 from sendcloud_contract.rules import RULES, Rule
 from sendcloud_contract.schemas import KINDS, Kind, schema
 from sendcloud_contract.validation import detect_kind, validate, validate_file
@@ -14,7 +20,9 @@ __all__ = [
     "KINDS",
     "RULES",
     "ContractViolation",
+    "InteractionPlace",
     "Kind",
+    "RecordingSummary",
     "Report",
     "Rule",
     "Severity",

@@ -12,11 +12,17 @@ from typing import IO
 from sendcloud_contract import __version__
 from sendcloud_contract._exit import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from sendcloud_contract.loading import DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, load_bytes
+from sendcloud_contract.operations import API_ROOT
+from sendcloud_contract.recordings import (
+    RECORDING,
+    RECORDING_SUFFIXES,
+    validate_loaded,
+    validate_path,
+)
 from sendcloud_contract.report import Report
 from sendcloud_contract.schemas import KINDS
-from sendcloud_contract.validation import validate_documents, validate_file
 
-PAYLOAD_SUFFIXES = (".json", ".jsonl", ".ndjson", ".yaml", ".yml")
+PAYLOAD_SUFFIXES = (".json", ".jsonl", ".ndjson", ".yaml", ".yml", *RECORDING_SUFFIXES)
 PROGRESS_THRESHOLD = 200
 PARALLEL_THRESHOLD = 1000
 # Packages of the optional extras, by the extra that installs them.
@@ -59,10 +65,22 @@ def _add_validate(subparsers: argparse._SubParsersAction[argparse.ArgumentParser
         "paths",
         nargs="+",
         metavar="PATH",
-        help="files, directories (searched recursively for *.json, *.jsonl, *.yaml, *.yml) "
-        "or - for standard input",
+        help="files, directories (searched recursively for *.json, *.jsonl, *.yaml, *.yml, "
+        "*.har) or - for standard input",
     )
-    parser.add_argument("--kind", default="auto", choices=("auto", *KINDS), help="payload shape")
+    parser.add_argument(
+        "--kind",
+        default="auto",
+        choices=("auto", *KINDS, RECORDING),
+        help="payload shape; 'recording' reads every file as recorded traffic (VCR.py "
+        "cassette, HAR, or the project's JSON recording form)",
+    )
+    parser.add_argument(
+        "--api-root",
+        default=API_ROOT,
+        metavar="PATH",
+        help=f"URL path of the Orders API in recordings (default {API_ROOT}; any host)",
+    )
     parser.add_argument(
         "--format",
         dest="output_format",
@@ -137,18 +155,20 @@ def _limits(args: argparse.Namespace) -> tuple[int, int]:
 
 
 def _check_one(job: tuple[str, argparse.Namespace]) -> Report:
+    """One file's report; recordings are recognised here and checked per interaction."""
     path, args = job
     options = {
         "allow_unknown_fields": args.allow_unknown_fields,
         "warnings_as_errors": args.warnings_as_errors,
+        "root": args.api_root,
     }
     max_bytes, max_depth = _limits(args)
     if path == "-":
         documents = load_bytes(
             sys.stdin.buffer.read(), fmt=args.stdin_format, max_bytes=max_bytes, max_depth=max_depth
         )
-        return validate_documents(documents, args.kind, path="<stdin>", **options)
-    return validate_file(path, args.kind, max_bytes=max_bytes, max_depth=max_depth, **options)
+        return validate_loaded(documents, args.kind, path="<stdin>", **options)
+    return validate_path(path, args.kind, max_bytes=max_bytes, max_depth=max_depth, **options)
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:

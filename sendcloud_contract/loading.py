@@ -169,11 +169,15 @@ def load_bytes(
     fmt: Format = "json",
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_depth: int = DEFAULT_MAX_DEPTH,
+    cassette_tags: bool = False,
 ) -> list[Document]:
     """Parse a payload into its documents; problems are returned, never raised.
 
     One JSON or YAML document gives one :class:`Document` (``index`` ``None``); JSON
     Lines gives one per non-blank line; a YAML stream one per ``---`` document.
+    ``cassette_tags`` reads the tags VCR.py writes into YAML cassettes: ``!!binary``
+    as ``bytes`` (bad base64 is a problem) and ``!!python/str``/``!!python/unicode``
+    as their text. No other tag is constructed, so nothing in a cassette runs.
     """
     if max_depth < 1:
         raise ValueError(f"max_depth must be at least 1, not {max_depth}")
@@ -187,7 +191,7 @@ def load_bytes(
     if fmt == "jsonl":
         return _load_jsonl(data, max_depth=max_depth, byte_base=bom)
     if fmt == "yaml":
-        return _load_yaml(data, max_depth=max_depth, byte_base=bom)
+        return _load_yaml(data, max_depth=max_depth, byte_base=bom, cassette_tags=cassette_tags)
     raise ValueError(f"unknown format {fmt!r}; expected 'json', 'jsonl' or 'yaml'")
 
 
@@ -801,6 +805,7 @@ def _load_jsonl(data: bytes, *, max_depth: int, byte_base: int) -> list[Document
 _TAG = "tag:yaml.org,2002:"
 _REFUSED_TAGS = ("binary", "set", "omap", "pairs")
 _PLAIN_TAGS = (_TAG + "str", _TAG + "merge", _TAG + "value")
+_CASSETTE_TAGS = (_TAG + "binary", _TAG + "python/str", _TAG + "python/unicode")
 _NO_EQUIVALENT_HINT = (
     "Remove the tag: payloads hold only strings, numbers, booleans, null, sequences and mappings."
 )
@@ -887,10 +892,13 @@ class _YamlComposer:
     sees every key of every mapping for the duplicate check.
     """
 
-    def __init__(self, text: str, data: bytes, *, max_depth: int) -> None:
+    def __init__(
+        self, text: str, data: bytes, *, max_depth: int, cassette_tags: bool = False
+    ) -> None:
         self.text = text
         self.data = data
         self.max_depth = max_depth
+        self.cassette_tags = cassette_tags
         self.loader_class = _yaml_loader()
         self._reset()
 
@@ -1007,6 +1015,8 @@ class _YamlComposer:
         tag = node.tag
         if tag in _PLAIN_TAGS:
             return node.value
+        if self.cassette_tags and tag in _CASSETTE_TAGS:
+            return self._cassette_scalar(node, pointer)
         constructor = self.loader_class.yaml_constructors.get(tag)
         if constructor is None:
             message = f"the tag {_short_tag(tag)} has no JSON equivalent"
@@ -1029,6 +1039,20 @@ class _YamlComposer:
             message = f"{node.value!r} is not a finite number"
             self._add("load.non-finite-number", message, node.start_mark, pointer)
         return value
+
+    def _cassette_scalar(self, node: Any, pointer: str | None) -> Any:
+        if node.tag != _TAG + "binary":
+            return node.value
+        import base64
+        import binascii
+
+        try:
+            return base64.b64decode("".join(str(node.value).split()), validate=True)
+        except (binascii.Error, ValueError):
+            message = "the !!binary value is not valid base64"
+            hint = "Re-record the cassette, or write the body as a plain string."
+            self._add("load.syntax", message, node.start_mark, pointer, hint, fatal=False)
+            return None
 
     def _check_collection_tag(self, event: Any, is_mapping: bool, pointer: str | None) -> None:
         if event.tag in (None, "!", _TAG + ("map" if is_mapping else "seq")):
@@ -1208,10 +1232,13 @@ def _mark_position(mark: Any) -> tuple[int | None, int | None]:
     return mark.line + 1, mark.column + 1
 
 
-def _load_yaml(data: bytes, *, max_depth: int, byte_base: int) -> list[Document]:
+def _load_yaml(
+    data: bytes, *, max_depth: int, byte_base: int, cassette_tags: bool = False
+) -> list[Document]:
     if _is_blank(data):
         return [_empty("the input is empty" if not data else "the input holds only whitespace")]
     text = _decode(data, first_line=1, byte_base=byte_base)
     if isinstance(text, LoadProblem):
         return [_fatal(text)]
-    return _YamlComposer(text, data, max_depth=max_depth).documents()
+    composer = _YamlComposer(text, data, max_depth=max_depth, cassette_tags=cassette_tags)
+    return composer.documents()

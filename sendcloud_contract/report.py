@@ -5,8 +5,16 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Literal
 
-__all__ = ["Report", "Severity", "Violation", "install_assertion"]
+__all__ = [
+    "InteractionPlace",
+    "RecordingSummary",
+    "Report",
+    "Severity",
+    "Violation",
+    "install_assertion",
+]
 
 
 class Severity(str, enum.Enum):
@@ -18,6 +26,57 @@ class Severity(str, enum.Enum):
 
 
 @dataclass(frozen=True)
+class InteractionPlace:
+    """Which recorded interaction a violation is in, and on which side of it.
+
+    ``index`` is 0-based, like a document's; ``path`` is the URL path without
+    query or host (hosts and query strings may carry credentials); ``side`` is
+    ``None`` for a problem of the interaction as a whole.
+    """
+
+    index: int
+    method: str
+    path: str
+    side: Literal["request", "response"] | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {"index": self.index, "method": self.method, "path": self.path, "side": self.side}
+
+    def __str__(self) -> str:
+        text = f"interaction {self.index + 1} {self.method} {self.path}"
+        return f"{text} {self.side}" if self.side else text
+
+
+@dataclass(frozen=True)
+class RecordingSummary:
+    """What a recording held: its format and how many interactions were checked."""
+
+    format: str
+    interactions: int
+    checked: int
+
+    @property
+    def ignored(self) -> int:
+        """Interactions with routes outside the Orders API, counted and left alone."""
+        return self.interactions - self.checked
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "format": self.format,
+            "interactions": self.interactions,
+            "checked": self.checked,
+            "ignored": self.ignored,
+        }
+
+    def __str__(self) -> str:
+        return (
+            f"{self.interactions} interaction{'s' if self.interactions != 1 else ''}: "
+            f"{self.checked} Orders API, {self.ignored} on other "
+            f"route{'s' if self.ignored != 1 else ''} ignored"
+        )
+
+
+@dataclass(frozen=True)
 class Violation:
     """One thing wrong with a document, at one place in it.
 
@@ -25,6 +84,8 @@ class Violation:
     names the same place the way Sendcloud's 400 answers do
     (``/data/attributes/[0]/order_details``), or is ``None`` for response kinds.
     ``rule`` is the JSON Schema keyword or the id of a domain or loading rule.
+    In a recording, ``interaction`` names the interaction and side, and
+    ``pointer`` points into that side's body (or query).
     """
 
     pointer: str
@@ -36,6 +97,17 @@ class Violation:
     line: int | None = None
     column: int | None = None
     document: int | None = None
+    interaction: InteractionPlace | None = None
+
+    @property
+    def place(self) -> str:
+        """The pointer with the document or interaction it is in, as reports print it."""
+        pointer = self.pointer or "/"
+        if self.interaction is not None:
+            return f"{self.interaction} {pointer}"
+        if self.document is not None:
+            return f"document {self.document + 1} {pointer}"
+        return pointer
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -48,6 +120,7 @@ class Violation:
             "line": self.line,
             "column": self.column,
             "document": self.document,
+            "interaction": None if self.interaction is None else self.interaction.as_dict(),
         }
 
 
@@ -59,6 +132,7 @@ class Report:
     violations: list[Violation] = field(default_factory=list)
     path: str | None = None
     kind_reason: str | None = None
+    recording: RecordingSummary | None = None
 
     @property
     def errors(self) -> list[Violation]:

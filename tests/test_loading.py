@@ -834,3 +834,27 @@ def _pointers(value: object, prefix: str = "") -> list[str]:
         for position, element in enumerate(value):
             found += _pointers(element, f"{prefix}/{position}")
     return found
+
+
+def test_cassette_tags_read_binary_and_python_strings() -> None:
+    text = b"a: !!binary aGVsbG8=\nb: !!python/unicode caf\xc3\xa9\nc: !!python/str x\n"
+    (document,) = load_bytes(text, fmt="yaml", cassette_tags=True)
+    assert (document.value, document.problems) == ({"a": b"hello", "b": "café", "c": "x"}, [])
+    (plain,) = load_bytes(text, fmt="yaml")
+    assert plain.fatal
+
+
+def test_cassette_tags_flag_bad_base64_without_losing_the_rest() -> None:
+    (document,) = load_bytes(b"a: !!binary '%%%'\nb: 1\n", fmt="yaml", cassette_tags=True)
+    assert not document.fatal
+    assert document.value == {"a": None, "b": 1}
+    assert [(p.rule, p.line, p.column, p.pointer) for p in document.problems] == [
+        ("load.syntax", 1, 4, "/a")
+    ]
+
+
+def test_cassette_tags_still_refuse_python_objects() -> None:
+    text = b"a: !!python/object/apply:os.system ['echo ran']\n"
+    (document,) = load_bytes(text, fmt="yaml", cassette_tags=True)
+    assert document.fatal
+    assert "!!python/object/apply:os.system" in document.problems[0].message

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from sendcloud_contract import Report, Severity, Violation
+from sendcloud_contract import InteractionPlace, RecordingSummary, Report, Severity, Violation
 from sendcloud_contract.reporting import FORMATS, summarize
 from sendcloud_contract.reporting.text import render_report, render_text
 
@@ -143,3 +143,20 @@ def test_github_workflow_commands_are_escaped() -> None:
 @pytest.mark.parametrize("name", sorted(FORMATS))
 def test_every_format_renders_an_empty_run(name: str) -> None:
     assert FORMATS[name]([], False)
+
+
+def test_a_violation_in_a_recording_names_its_interaction() -> None:
+    place = InteractionPlace(2, "PATCH", "/api/v3/orders/5", "response")
+    violation = Violation("/data/id", "expected integer", "type", interaction=place)
+    assert violation.place == "interaction 3 PATCH /api/v3/orders/5 response /data/id"
+    assert violation.as_dict()["interaction"] == {
+        "index": 2,
+        "method": "PATCH",
+        "path": "/api/v3/orders/5",
+        "side": "response",
+    }
+    assert Violation("", "m", "r", document=1).place == "document 2 /"
+    assert (
+        str(RecordingSummary("har", 3, 1))
+        == "3 interactions: 1 Orders API, 2 on other routes ignored"
+    )

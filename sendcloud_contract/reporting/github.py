@@ -35,7 +35,7 @@ def render_github(reports: Sequence[Report], color: bool = False) -> str:
     lines = []
     for report in reports:
         for v in report.violations:
-            message = f"{v.pointer or '/'}: {v.message}"
+            message = f"{v.place}: {v.message}"
             if v.hint:
                 message += f" (hint: {v.hint})"
             lines.append(

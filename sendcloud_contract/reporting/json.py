@@ -10,17 +10,21 @@ from sendcloud_contract.report import Report
 from sendcloud_contract.reporting.summary import summarize
 
 
+def _file(report: Report) -> dict[str, object]:
+    entry: dict[str, object] = {
+        "path": report.path,
+        "kind": report.kind,
+        "valid": report.ok,
+        "violations": [v.as_dict() for v in report.violations],
+    }
+    if report.recording is not None:
+        entry["recording"] = report.recording.as_dict()
+    return entry
+
+
 def render_json(reports: Sequence[Report], color: bool = False) -> str:
     document = {
-        "files": [
-            {
-                "path": r.path,
-                "kind": r.kind,
-                "valid": r.ok,
-                "violations": [v.as_dict() for v in r.violations],
-            }
-            for r in reports
-        ],
+        "files": [_file(r) for r in reports],
         "summary": summarize(reports).as_dict(),
     }
     return orjson.dumps(document, option=orjson.OPT_INDENT_2).decode() + "\n"

@@ -14,7 +14,7 @@ def _describe(report: Report) -> str:
         where = f"{report.path or '<payload>'}"
         if v.line is not None:
             where += f":{v.line}:{v.column}"
-        lines.append(f"{where} {v.severity.value} {v.pointer or '/'}: {v.message} [{v.rule}]")
+        lines.append(f"{where} {v.severity.value} {v.place}: {v.message} [{v.rule}]")
         if v.hint:
             lines.append(f"    hint: {v.hint}")
     return "\n".join(lines)
@@ -44,7 +44,7 @@ def render_junit(reports: Sequence[Report], color: bool = False) -> str:
             failure = ET.SubElement(
                 case,
                 "failure",
-                message=f"{len(report.errors)} error(s): {first.pointer or '/'}: {first.message}",
+                message=f"{len(report.errors)} error(s): {first.place}: {first.message}",
                 type="ContractViolation",
             )
             failure.text = _describe(report)

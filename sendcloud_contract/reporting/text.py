@@ -33,11 +33,8 @@ def _place(report: Report, violation: Violation) -> str:
 def _violation_lines(report: Report, violation: Violation, color: bool) -> list[str]:
     code = _RED if violation.severity is Severity.ERROR else _YELLOW
     label = _paint(f"{violation.severity.value:<7}", code, color)
-    pointer = violation.pointer or "/"
-    if violation.document is not None:
-        pointer = f"document {violation.document + 1} {pointer}"
     lines = [
-        f"  {_place(report, violation)}: {label} {pointer}: {violation.message} "
+        f"  {_place(report, violation)}: {label} {violation.place}: {violation.message} "
         + _paint(f"[{violation.rule}]", _DIM, color)
     ]
     if violation.hint:
@@ -55,6 +52,8 @@ def render_report(report: Report, *, color: bool = False, verbose: bool = False)
     kind = report.kind
     if report.kind_reason:
         kind += f", auto: {report.kind_reason}"
+    if report.recording:
+        kind += f"; {report.recording}"
     if report.ok and not report.violations:
         return f"{_paint('ok', _GREEN, color)}       {name} ({kind})" if verbose else ""
     verdict = (
