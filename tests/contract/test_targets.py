@@ -55,7 +55,8 @@ def test_without_retries_asynchronous_saving_looks_like_a_lost_order() -> None:
     hasty = FakeTarget(options={"visibility_delay": 2}, read_retries=0)
     verdicts = run(hasty, QUICK)
     assert verdicts.broken is not None
-    assert "answers 404" in verdicts.broken.message or "leaves out" in verdicts.broken.message
+    message = verdicts.broken.message
+    assert "404" in message or "leaves out" in message, message
 
 
 def _paced(clock: ManualClock) -> Pacer:
