@@ -277,14 +277,9 @@ def cli_rows(files: int) -> list[Row]:
         return rows
 
 
-def strategy_rows(seconds: float) -> list[Row]:
-    sys.path.insert(0, str(HERE))
-    try:
-        import strategies_bench
-    except ImportError:
-        return [("strategies", "benchmarks/strategies_bench.py is missing", "", "")]
+def _table_rows(measured: list[dict[str, str]]) -> list[Row]:
     rows: list[Row] = []
-    for row in strategies_bench.measure(seconds):
+    for row in measured:
         rows.append(
             (
                 str(row.get("name", "")),
@@ -303,6 +298,22 @@ def plugin_rows() -> list[Row]:
     return plugin_bench.rows()
 
 
+def strategy_rows(seconds: float) -> list[Row]:
+    sys.path.insert(0, str(HERE))
+    try:
+        import strategies_bench
+    except ImportError:
+        return [("strategies", "benchmarks/strategies_bench.py is missing", "", "")]
+    return _table_rows(strategies_bench.measure(seconds))
+
+
+def contract_rows() -> list[Row]:
+    sys.path.insert(0, str(HERE))
+    import contract_bench
+
+    return _table_rows(contract_bench.measure())
+
+
 def print_table(rows: list[Row]) -> None:
     header: Row = ("measurement", "sendcloud-contract", "peer", "ratio")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
@@ -318,7 +329,10 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=5000, help="files for the CLI measurement")
     parser.add_argument("--strategy-seconds", type=float, default=10.0)
     parser.add_argument(
-        "--skip", nargs="*", default=[], choices=["library", "cli", "strategies", "plugin"]
+        "--skip",
+        nargs="*",
+        default=[],
+        choices=["library", "cli", "strategies", "plugin", "contract"],
     )
     args = parser.parse_args()
     rows: list[Row] = []
@@ -330,6 +344,8 @@ def main() -> None:
         rows += strategy_rows(args.strategy_seconds)
     if "plugin" not in args.skip:
         rows += plugin_rows()
+    if "contract" not in args.skip:
+        rows += contract_rows()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
     print_table(rows)
 

@@ -516,6 +516,13 @@ def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
         "compare the shipped schemas with Sendcloud's published OpenAPI document",
         chosen=chosen,
     )
+    _add_delegated(
+        subparsers,
+        "verify",
+        "sendcloud_contract.verify",
+        "check a target's upsert semantics with generated orders (the contract suite)",
+        chosen=chosen,
+    )
     return parser
 
 
