@@ -522,6 +522,56 @@ def _check_items(
     return currency
 
 
+def _clean_items(items: list[Any], international: bool, currency: str) -> bool:
+    """True when :func:`_check_items` would find nothing and keep ``currency``: the common case,
+    proved with exact types and no pointers built. False only sends the items to the full check.
+    """
+    countries = country_codes()
+    try:
+        for item in items:
+            if type(item) is not dict:
+                return False
+            get = item.get
+            origin = get("country_of_origin")
+            if origin is None:
+                if international:
+                    return False
+            elif type(origin) is not str or origin not in countries:
+                return False
+            unit, total, quantity = get("unit_price"), get("total_price"), get("quantity")
+            if (
+                type(unit) is not dict
+                or type(total) is not dict
+                or type(quantity) is not int
+                or unit.get("currency") != currency
+                or total.get("currency") != currency
+            ):
+                return False
+            unit_value: Any = unit.get("value")
+            total_value: Any = total.get("value")
+            if type(unit_value) not in _NUMBERS or type(total_value) not in _NUMBERS:
+                return False
+            if not total_value <= unit_value * quantity + 0.005:
+                return False
+            if get("image_url") and not get("product_id"):
+                return False
+            ean = get("ean")
+            if ean and not (type(ean) is str and gtin_is_valid(ean)):
+                return False
+            hs_code = get("hs_code")
+            if hs_code is None:
+                if international:
+                    return False
+            elif not (type(hs_code) is str and hs_code.isdigit() and 6 <= len(hs_code) <= 10):
+                return False
+    except OverflowError:  # a number too large for a float: the full check compares it exactly
+        return False
+    return True
+
+
+_NUMBERS = (int, float)
+
+
 def _exceeds(total: float, unit: float, quantity: int) -> bool:
     """``total > unit x quantity`` by more than half a cent, exactly for any size of number.
 
@@ -606,7 +656,9 @@ def _check_order(order: Any, base: str, out: Found) -> None:
                     )
     currency = _payment_currency(order)
     items = details.get("order_items") if isinstance(details, dict) else None
-    if isinstance(items, list):
+    if isinstance(items, list) and (
+        currency is None or not _clean_items(items, international, currency)
+    ):
         currency = _check_items(items, base, international, currency, out)
     if currency is None:  # prices may mix currencies, or use unknown ones: look closer
         found: Found = []
