@@ -92,6 +92,18 @@ def add_options(parser: pytest.Parser) -> None:
         default=None,
         help="write the contract coverage as an HTML page to DIR/index.html",
     )
+    group.addoption(
+        "--sendcloud-record",
+        metavar="DIR",
+        default=None,
+        help="write what each test sent to the fake (and its answers) as a recording in DIR",
+    )
+    parser.addini(
+        "sendcloud_record",
+        "folder (relative to the rootdir) for a recording of each test that used a fake",
+        type="string",
+        default="",
+    )
     parser.addini(
         "sendcloud_payloads",
         "globs of payload files to collect as test items (relative to the rootdir)",
