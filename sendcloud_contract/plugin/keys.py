@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-__all__ = ["CURRENT_TEST", "PAYLOAD_FILES", "RECORD", "RECORDER", "REQUEST_CHECKS"]
+__all__ = ["CASSETTES", "CURRENT_TEST", "PAYLOAD_FILES", "RECORD", "RECORDER", "REQUEST_CHECKS"]
 
 # The record, the recorder and the request checks are typed where they are made (record.py,
 # recording.py, request_check.py): naming their types here would make this module import them.
@@ -17,3 +17,4 @@ PAYLOAD_FILES = pytest.StashKey[frozenset[Path]]()
 CURRENT_TEST = pytest.StashKey["pytest.Item | None"]()
 REQUEST_CHECKS = pytest.StashKey[list[Any]]()
 RECORDER = pytest.StashKey[Any]()
+CASSETTES = pytest.StashKey[bool]()
