@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from sendcloud_contract.cli import main
 from sendcloud_contract.plugin.recording import recording_name
 from sendcloud_contract.recordings import validate_path
 
@@ -44,7 +45,7 @@ def _files(folder: Path) -> list[str]:
 
 
 def test_each_test_that_sent_requests_leaves_a_recording_that_validates(
-    pytester: pytest.Pytester, run: Run
+    pytester: pytest.Pytester, run: Run, capsys: pytest.CaptureFixture[str]
 ) -> None:
     pytester.makepyfile(test_sent=MODULE)
 
@@ -60,6 +61,9 @@ def test_each_test_that_sent_requests_leaves_a_recording_that_validates(
         text = path.read_text(encoding="utf-8")
         assert "fake-secret-key" not in text
         assert '"Basic REDACTED"' in text
+    capsys.readouterr()
+    assert main(["validate", str(folder)]) == 0
+    assert "2 files: 2 valid, 0 invalid" in capsys.readouterr().out
     respx_entries = json.loads((folder / "test_sent.py_test_respx.json").read_text())
     assert [(e["request"]["method"], e["response"]["status"]) for e in respx_entries] == [
         ("POST", 201),
