@@ -1,5 +1,5 @@
 """The pytest plugin (entry point ``sendcloud``): fixtures, marker, options, payload
-items, the summary line and contract coverage.
+items, cassette checks, the summary line and contract coverage.
 
 Its parts live in :mod:`sendcloud_contract.plugin`; this module is what pytest
 registers. Disable it with ``-p no:sendcloud``.
@@ -23,7 +23,13 @@ from sendcloud_contract.plugin.fixtures import (
     sendcloud_settings,
     sendcloud_validator,
 )
-from sendcloud_contract.plugin.keys import CURRENT_TEST, PAYLOAD_FILES, RECORD, REQUEST_CHECKS
+from sendcloud_contract.plugin.keys import (
+    CASSETTES,
+    CURRENT_TEST,
+    PAYLOAD_FILES,
+    RECORD,
+    REQUEST_CHECKS,
+)
 from sendcloud_contract.plugin.options import MARKER_HELP, add_options
 
 if TYPE_CHECKING:
@@ -37,6 +43,7 @@ __all__ = [
     "pytest_runtest_call",
     "pytest_runtest_makereport",
     "pytest_runtest_protocol",
+    "pytest_runtest_teardown",
     "pytest_sessionfinish",
     "pytest_terminal_summary",
     "pytest_testnodedown",
@@ -60,6 +67,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", MARKER_HELP)
     config.stash[PAYLOAD_FILES] = frozenset()
+    config.stash[CASSETTES] = bool(
+        config.getoption("sendcloud_cassettes") or config.getini("sendcloud_cassettes")
+    )
     if config.getoption("sendcloud_payloads") or config.getini("sendcloud_payloads"):
         from sendcloud_contract.plugin.collection import outside, payload_paths
 
@@ -122,11 +132,26 @@ def pytest_runtest_call(item: pytest.Item) -> Any:
     return outcome
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """With ``--sendcloud-cassettes``, check the test's cassettes once its fixtures are torn
+    down (VCR.py writes a cassette then)."""
+    if not item.config.stash.get(CASSETTES, False):
+        return (yield)
+    from sendcloud_contract.plugin.cassettes import cassette_paths, check_cassettes
+
+    paths = cassette_paths(item)
+    outcome = yield
+    check_cassettes(item, paths)
+    return outcome
+
+
 def _is_contract_violation(error: BaseException) -> bool:
     from sendcloud_contract.assertions import ContractViolation
+    from sendcloud_contract.plugin.cassettes import CassetteViolation
     from sendcloud_contract.plugin.request_check import RequestViolation
 
-    return isinstance(error, (ContractViolation, RequestViolation))
+    return isinstance(error, (ContractViolation, RequestViolation, CassetteViolation))
 
 
 def _violation_text(item: pytest.Item, excinfo: pytest.ExceptionInfo[BaseException]) -> str:

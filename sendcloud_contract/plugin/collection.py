@@ -1,7 +1,8 @@
 """Payload files as test items: ``--sendcloud-payloads PATH...`` and the ini globs.
 
 Each file the CLI would check is one item named after the file (a JSON Lines
-file too: its report names the line of each violation). A file whose name
+file too: its report names the line of each violation; a recording, a cassette
+or HAR file, is checked per interaction, as ``validate`` does). A file whose name
 matches the invalid pattern (``*.invalid.*``) passes only when it is rejected.
 """
 
@@ -10,13 +11,17 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from sendcloud_contract.plugin.options import resolve
 from sendcloud_contract.plugin.record import record_of
+
+if TYPE_CHECKING:
+    from sendcloud_contract.report import Report
 
 __all__ = ["PayloadFile", "PayloadItem", "payload_paths"]
 
@@ -71,16 +76,17 @@ class PayloadItem(pytest.Item):
         from sendcloud_contract.validation import validate_documents
 
         settings = resolve(self.config, self, {})
-        rules = configured(self, settings, None).rules
-        documents = load_path(self.path)
-        shown = self.config.invocation_params.dir
-        name = os.path.relpath(self.path, shown)
-        report = finish(
-            validate_documents(documents, path=name),
-            [(d.value, d.index) for d in documents if not d.fatal],
-            rules,
-            strict=settings.strict,
-        )
+        name = os.path.relpath(self.path, self.config.invocation_params.dir)
+        report = _recording_report(self.path, name, settings.strict)
+        if report is None:
+            rules = configured(self, settings, None).rules
+            documents = load_path(self.path)
+            report = finish(
+                validate_documents(documents, path=name),
+                [(d.value, d.index) for d in documents if not d.fatal],
+                rules,
+                strict=settings.strict,
+            )
         record_of(self.config).payload_checked(report)
         if self._must_be_rejected():
             if report.ok:
@@ -98,6 +104,17 @@ class PayloadItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, 0, f"sendcloud payload {self.path.name}"
+
+
+def _recording_report(path: Path, name: str, strict: bool) -> Report | None:
+    """The report on a recording (a cassette, a HAR file, the own form), checked per
+    interaction; None for a payload file."""
+    from sendcloud_contract.recordings import RECORDING, RECORDING_FORMATS, validate_path
+
+    report = validate_path(path, warnings_as_errors=strict)
+    if report.kind != RECORDING and report.kind not in RECORDING_FORMATS:
+        return None
+    return replace(report, path=name)
 
 
 class PayloadFailure(Exception):

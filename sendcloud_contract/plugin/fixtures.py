@@ -67,14 +67,20 @@ def _request_check(node: pytest.Item, settings: Settings) -> RequestCheck:
 def _fake_maker(
     node: pytest.Item, settings: Settings, check: RequestCheck
 ) -> Callable[[], FakeSendcloud]:
-    """Fresh fakes prepared by the conftest's hook, each watched by ``check``."""
+    """Fresh fakes prepared by the conftest's hook, each watched by ``check`` (and by the
+    test's recorder under ``--sendcloud-record``)."""
     from sendcloud_contract.fake import Account, FakeSendcloud
     from sendcloud_contract.fake.core import PUBLIC_KEY, SECRET_KEY
+    from sendcloud_contract.plugin.recording import recorder_for
+
+    recorder = recorder_for(node)
 
     def make() -> FakeSendcloud:
         fake = FakeSendcloud([Account(PUBLIC_KEY, SECRET_KEY, settings.integrations)])
         check.rules = configured(node, settings, fake).rules
         fake.add_listener(check)
+        if recorder is not None:
+            fake.add_listener(recorder)
         return fake
 
     return make

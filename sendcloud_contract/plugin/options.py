@@ -92,6 +92,31 @@ def add_options(parser: pytest.Parser) -> None:
         default=None,
         help="write the contract coverage as an HTML page to DIR/index.html",
     )
+    group.addoption(
+        "--sendcloud-record",
+        metavar="DIR",
+        default=None,
+        help="write what each test sent to the fake (and its answers) as a recording in DIR",
+    )
+    group.addoption(
+        "--sendcloud-cassettes",
+        action="store_true",
+        default=False,
+        help="after each test that used a pytest-recording cassette, check it against the "
+        "contract (an error in teardown when it breaks it)",
+    )
+    parser.addini(
+        "sendcloud_cassettes",
+        "check the cassettes pytest-recording tests use against the contract",
+        type="bool",
+        default=False,
+    )
+    parser.addini(
+        "sendcloud_record",
+        "folder (relative to the rootdir) for a recording of each test that used a fake",
+        type="string",
+        default="",
+    )
     parser.addini(
         "sendcloud_payloads",
         "globs of payload files to collect as test items (relative to the rootdir)",

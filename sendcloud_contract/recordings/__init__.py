@@ -17,6 +17,7 @@ from sendcloud_contract.recordings.formats import RECORDING_FORMATS, RecordingFo
 
 if TYPE_CHECKING:
     from sendcloud_contract.recordings.interaction import Body, Interaction, Problem
+    from sendcloud_contract.recordings.recorder import Recorder
     from sendcloud_contract.recordings.simple import as_simple
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "Body",
     "Interaction",
     "Problem",
+    "Recorder",
     "RecordingFormat",
     "as_simple",
     "detect",
@@ -38,8 +40,8 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """The interaction types and the writer, imported when first asked for (``validate``
-    runs without them)."""
+    """The interaction types, the writer and the recorder, imported when first asked for
+    (``validate`` runs without them)."""
     if name in ("Body", "Interaction", "Problem"):
         from sendcloud_contract.recordings import interaction
 
@@ -48,4 +50,8 @@ def __getattr__(name: str) -> Any:
         from sendcloud_contract.recordings.simple import as_simple
 
         return as_simple
+    if name == "Recorder":
+        from sendcloud_contract.recordings.recorder import Recorder
+
+        return Recorder
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

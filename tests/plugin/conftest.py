@@ -1,5 +1,6 @@
 """The plugin is disabled in the project's own session; these tests load it explicitly
-into pytester sessions (in process, or in a subprocess where xdist needs one)."""
+into pytester sessions (in process, or in a subprocess where xdist or pytest-recording
+needs one)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ import pytest
 from tests.fake.helpers import make_order
 
 Run = Callable[..., pytest.RunResult]
-LOAD = ("-p", "sendcloud", "-p", "no:randomly", "-p", "no:cacheprovider")
+# pytest-recording is left out unless a test asks for it (RECORDING): its import
+# warns when vcrpy is already imported in this process.
+LOAD = ("-p", "sendcloud", "-p", "no:randomly", "-p", "no:cacheprovider", "-p", "no:recording")
 
 
 def order(order_id: Any = "WEB-1", **fields: Any) -> dict[str, Any]:
