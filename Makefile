@@ -34,6 +34,9 @@ demo: $(STAMP)
 	$(BIN)/python examples/openapi/write_drifted.py build/demo-openapi/drifted.yaml
 	$(BIN)/sendcloud-contract drift --deviations examples/openapi/deviations.yaml build/demo-openapi/drifted.yaml; test $$? -eq 1
 	@echo
+	@echo "== the upsert contract suite: generated orders replayed against the fake, law by law"
+	$(BIN)/sendcloud-contract verify --max-examples 10
+	@echo
 	@echo "== the pytest plugin: examples/pytest_demo's tests, and examples/valid as payload items"
 	$(BIN)/python -m pytest -c /dev/null --rootdir . -p sendcloud \
 		-p no:randomly -p no:cacheprovider -v examples/pytest_demo --sendcloud-payloads examples/valid \
