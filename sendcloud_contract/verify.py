@@ -9,11 +9,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import IO
+from typing import IO, TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from sendcloud_contract._exit import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from sendcloud_contract.cli import _positive_int
+
+if TYPE_CHECKING:
+    from sendcloud_contract.contract import Target
 
 __all__ = ["add_arguments", "run"]
 
@@ -64,7 +67,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _target(args: argparse.Namespace) -> object:
+def _target(args: argparse.Namespace) -> Target:
     from sendcloud_contract.contract import FakeTarget, HttpTarget, Pacer
 
     integrations = args.integration or []
@@ -119,7 +122,7 @@ class _Progress:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sendcloud_contract.contract import RunSettings, Target, TargetUnreachable
+    from sendcloud_contract.contract import RunSettings, TargetUnreachable
     from sendcloud_contract.contract import run as run_suite
 
     try:
@@ -127,7 +130,6 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         sys.stderr.write(f"sendcloud-contract: error: {error}\n")
         return EXIT_USAGE
-    assert isinstance(target, Target)
     defaults = RunSettings()
     settings = RunSettings(
         max_examples=args.max_examples or defaults.max_examples,

@@ -99,15 +99,13 @@ class FakeTarget(Target):
         return self.factory(accounts=accounts, **self.options)
 
     @contextmanager
-    def _example(self) -> Iterator[object]:
+    def example(self) -> Iterator[object]:
+        """Entered around each example: a fresh fake, routed through respx."""
         from sendcloud_contract.fake import respx_router
 
         self.current = self.fresh()
         with respx_router(self.current, base_url=self.base_url):
             yield self.current
-
-    def example(self) -> AbstractContextManager[object]:
-        return self._example()
 
 
 def sendcloud_account(env: Mapping[str, str] | None = None) -> HttpTarget:

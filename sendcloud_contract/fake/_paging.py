@@ -65,8 +65,11 @@ def filters(params: Mapping[str, str], integrations: Sequence[int]) -> list[Chec
     """The list query's filters; an unknown integration or a malformed date is refused."""
     checks: list[Check] = []
     tokens = [t.strip() for t in params.get("integration", "").split(",") if t.strip()]
+    largest = max(integrations, default=0)
+    wanted: set[int] = set()
     for token in tokens:
-        if digit_id(token, max(integrations, default=0)) not in integrations:
+        found = digit_id(token, largest)
+        if found is None or found not in integrations:
             raise refuse(
                 400,
                 "invalid_choice",
@@ -74,8 +77,8 @@ def filters(params: Mapping[str, str], integrations: Sequence[int]) -> list[Chec
                 title="Invalid Choice",
                 parameter="integration",
             )
+        wanted.add(found)
     if tokens:
-        wanted = {digit_id(t, max(integrations, default=0)) for t in tokens}
         checks.append(lambda o: o.integration in wanted)
     for name in ("order_number", "order_id", "status"):
         if params.get(name):
