@@ -13,15 +13,12 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 
 from sendcloud_contract.plugin.options import resolve
 from sendcloud_contract.plugin.record import record_of
-
-if TYPE_CHECKING:
-    from sendcloud_contract.report import Report
 
 __all__ = ["PayloadFile", "PayloadItem", "payload_paths"]
 
@@ -72,17 +69,22 @@ class PayloadItem(pytest.Item):
         from sendcloud_contract.loading import load_path
         from sendcloud_contract.plugin.checking import finish
         from sendcloud_contract.plugin.fixtures import configured
+        from sendcloud_contract.recordings import RECORDING, RECORDING_FORMATS, validate_path
         from sendcloud_contract.reporting.text import render_report
-        from sendcloud_contract.validation import validate_documents
 
         settings = resolve(self.config, self, {})
         name = os.path.relpath(self.path, self.config.invocation_params.dir)
-        report = _recording_report(self.path, name, settings.strict)
-        if report is None:
+        # One read and one check, as ``validate`` does: a recording's report per
+        # interaction, else the payload report.
+        report = replace(validate_path(self.path), path=name)
+        if report.kind == RECORDING or report.kind in RECORDING_FORMATS:
+            report = report.promote_warnings() if settings.strict else report
+        else:
             rules = configured(self, settings, None).rules
-            documents = load_path(self.path)
+            # The conftest's rules need the values; the file is read again only for them.
+            documents = load_path(self.path) if rules else []
             report = finish(
-                validate_documents(documents, path=name),
+                report,
                 [(d.value, d.index) for d in documents if not d.fatal],
                 rules,
                 strict=settings.strict,
@@ -104,17 +106,6 @@ class PayloadItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, 0, f"sendcloud payload {self.path.name}"
-
-
-def _recording_report(path: Path, name: str, strict: bool) -> Report | None:
-    """The report on a recording (a cassette, a HAR file, the own form), checked per
-    interaction; None for a payload file."""
-    from sendcloud_contract.recordings import RECORDING, RECORDING_FORMATS, validate_path
-
-    report = validate_path(path, warnings_as_errors=strict)
-    if report.kind != RECORDING and report.kind not in RECORDING_FORMATS:
-        return None
-    return replace(report, path=name)
 
 
 class PayloadFailure(Exception):

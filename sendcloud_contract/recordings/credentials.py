@@ -14,9 +14,10 @@ from urllib.parse import urlsplit
 from sendcloud_contract.recordings.interaction import Interaction, Problem
 from sendcloud_contract.report import Severity
 
-__all__ = ["credential_problems"]
+__all__ = ["CREDENTIAL_HEADERS", "credential_problems"]
 
-_CREDENTIAL_HEADERS = ("authorization", "proxy-authorization")
+CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization"})
+"""The headers whose value is a credential, lower-cased."""
 _PLACEHOLDER_WORDS = ("redacted", "filtered", "dummy", "placeholder", "removed", "hidden", "xxx")
 _PLACEHOLDER_MARKS = ("*", "<", "{", "$", "…")
 _HINT = (
@@ -59,7 +60,7 @@ def credential_problems(interaction: Interaction) -> list[Problem]:
     found: list[Problem] = []
     places = interaction.request_header_places
     for index, (name, value) in enumerate(interaction.request_headers):
-        if name.lower() in _CREDENTIAL_HEADERS:
+        if name.lower() in CREDENTIAL_HEADERS:
             kind = _kind_of(value)
             if kind:
                 at = places[index] if index < len(places) else interaction.url_at

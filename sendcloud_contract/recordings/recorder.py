@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import orjson
 
+from sendcloud_contract.recordings.credentials import CREDENTIAL_HEADERS
 from sendcloud_contract.recordings.interaction import Body, Headers, Interaction
 from sendcloud_contract.recordings.simple import as_simple
 
@@ -23,13 +24,12 @@ if TYPE_CHECKING:
 __all__ = ["REDACTED", "Recorder", "redacted"]
 
 REDACTED = "REDACTED"
-_CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization"})
 
 
 def redacted(headers: Headers) -> Headers:
     """``headers`` with every credential replaced by its scheme and ``REDACTED``."""
     return tuple(
-        (name, _mask(value) if name.lower() in _CREDENTIAL_HEADERS else value)
+        (name, _mask(value) if name.lower() in CREDENTIAL_HEADERS else value)
         for name, value in headers
     )
 

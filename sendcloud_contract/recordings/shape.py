@@ -16,7 +16,7 @@ _SHAPE_HINT = "Re-record the interaction, or fix the recording by hand to the fo
 
 def child(at: str, *names: str | int) -> str:
     """The pointer of a member below ``at``."""
-    return at + "".join("/" + pointers.escape(str(name)) for name in names)
+    return at + pointers.to_pointer(names)
 
 
 class Shape:
