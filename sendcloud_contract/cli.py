@@ -15,6 +15,7 @@ from sendcloud_contract.loading import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_DEPTH,
     PAYLOAD_SUFFIXES,
+    SYMLINK_LOOP,
     load_stream,
     payload_files,
 )
@@ -216,7 +217,7 @@ def _link_problem(path: str) -> str:
         os.stat(path)
     except OSError as error:
         if error.errno == errno.ELOOP:
-            return "a loop of symbolic links (a link that leads back to itself)"
+            return SYMLINK_LOOP
     return "a symbolic link to nothing"
 
 

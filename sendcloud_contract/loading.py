@@ -47,6 +47,7 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "DEFAULT_MAX_DEPTH",
     "PAYLOAD_SUFFIXES",
+    "SYMLINK_LOOP",
     "Document",
     "Format",
     "LoadProblem",
@@ -64,6 +65,8 @@ Format = Literal["json", "jsonl", "yaml"]
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_DEPTH = 64
+# How a path whose symbolic links lead back to themselves is described, wherever it is met.
+SYMLINK_LOOP = "a loop of symbolic links (a link that leads back to itself)"
 
 _BOM = b"\xef\xbb\xbf"
 _JSON_WHITESPACE = b" \t\r\n"
@@ -342,7 +345,7 @@ def _not_regular(name: str, mode: int) -> Document:
 def _unreadable(name: str, error: OSError) -> Document:
     reason = error.strerror or str(error)
     if error.errno == errno.ELOOP:
-        reason = "a loop of symbolic links (a link that leads back to itself)"
+        reason = SYMLINK_LOOP
         hint = "Point the link at a file, or remove it."
     elif isinstance(error, FileNotFoundError):
         hint = "Check the path: no file exists there."

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-__all__ = ["escape", "split", "to_pointer"]
+__all__ = ["MISSING", "escape", "resolve", "split", "to_pointer"]
+
+MISSING: Any = object()
+"""What :func:`resolve` answers when nothing is at the pointer (``None`` is a JSON value)."""
 
 
 def escape(token: str | int) -> str:
@@ -21,3 +25,16 @@ def split(pointer: str) -> list[str]:
     if not pointer:
         return []
     return [token.replace("~1", "/").replace("~0", "~") for token in pointer[1:].split("/")]
+
+
+def resolve(document: Any, pointer: str) -> Any:
+    """The value at ``pointer`` in a parsed document, or :data:`MISSING` when nothing is there."""
+    value = document
+    for token in split(pointer):
+        if isinstance(value, dict) and token in value:
+            value = value[token]
+        elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+            value = value[int(token)]
+        else:
+            return MISSING
+    return value

@@ -407,7 +407,10 @@ def _validate_value(value: Any, kind: Kind, *, allow_unknown_fields: bool) -> li
     try:
         valid = validator.is_valid(value)
     except ValueError as error:
-        return _not_json(value, kind, str(error))
+        # the engine refused something the walk accepts: say what it said
+        message = f"the value cannot be checked as JSON: {error}"
+        refused: json_form.Problem = ([], message, json_form.DEFAULT_HINT)
+        return _not_json(kind, json_form.problems(value) or [refused])
     if not valid:
         found = _Mapper(kind, allow_unknown_fields).violations(validator.iter_errors(value))
     found.extend(
@@ -417,11 +420,8 @@ def _validate_value(value: Any, kind: Kind, *, allow_unknown_fields: bool) -> li
     return found
 
 
-def _not_json(value: Any, kind: Kind, reason: str = "") -> list[Violation]:
+def _not_json(kind: Kind, found: list[json_form.Problem]) -> list[Violation]:
     """Violations for Python values that have no JSON form (a datetime, a set, an int key)."""
-    found = json_form.problems(value)
-    if not found:  # the engine refused something the walk accepts: say what it said
-        found = [([], f"the value cannot be checked as JSON: {reason}", json_form.DEFAULT_HINT)]
     return [
         Violation(
             pointer=pointers.to_pointer(path),
@@ -451,8 +451,9 @@ def validate(
 ) -> Report:
     """Check an already-parsed payload against the contract and the domain rules."""
     resolved, reason = _resolve_kind(kind, payload)
-    if json_form.problems(payload):
-        violations = _not_json(payload, resolved)
+    not_json = json_form.problems(payload)
+    if not_json:
+        violations = _not_json(resolved, not_json)
     else:
         violations = _validate_value(payload, resolved, allow_unknown_fields=allow_unknown_fields)
     report = Report(kind=resolved, violations=violations, kind_reason=reason)

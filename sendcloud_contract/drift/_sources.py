@@ -102,14 +102,9 @@ class OpenApi:
 
     def at(self, origin: Origin) -> Any:
         """The value at a pointer of the document; ``SchemaError`` when nothing is there."""
-        node: Any = self.value
-        for token in pointers.split(origin.pointer):
-            if isinstance(node, dict) and token in node:
-                node = node[token]
-            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                node = node[int(token)]
-            else:
-                raise SchemaError(f"nothing at {origin.pointer} in the document", origin)
+        node = pointers.resolve(self.value, origin.pointer)
+        if node is pointers.MISSING:
+            raise SchemaError(f"nothing at {origin.pointer} in the document", origin)
         return node
 
     def follow(self, value: Any, origin: Origin) -> tuple[Any, Origin]:

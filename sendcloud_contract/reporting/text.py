@@ -41,14 +41,9 @@ def _value_at(document: Any, pointer: str) -> str | None:
     """The JSON text of the value at ``pointer``, shortened; None when nothing is there."""
     import orjson
 
-    value = document
-    for token in pointers.split(pointer):
-        if isinstance(value, dict) and token in value:
-            value = value[token]
-        elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
-            value = value[int(token)]
-        else:
-            return None
+    value = pointers.resolve(document, pointer)
+    if value is pointers.MISSING:
+        return None
     try:
         text = orjson.dumps(value).decode()
     except TypeError:
