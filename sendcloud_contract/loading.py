@@ -124,7 +124,7 @@ class Document:
     multi-document YAML stream, ``None`` for single-document input.
     """
 
-    __slots__ = ("_build_positions", "_positions", "fatal", "index", "problems", "value")
+    __slots__ = ("_locator", "fatal", "index", "problems", "value")
 
     def __init__(
         self,
@@ -138,8 +138,7 @@ class Document:
         self.problems: list[LoadProblem] = [] if problems is None else problems
         self.fatal = fatal
         self.index = index
-        self._positions: dict[str, tuple[int, int]] | None = None
-        self._build_positions: Callable[[], dict[str, tuple[int, int]]] | None = None
+        self._locator: Callable[[str], tuple[int, int] | None] | None = None
 
     def __repr__(self) -> str:
         return (
@@ -151,16 +150,27 @@ class Document:
         """(line, column), 1-based, in the file, of the value at an RFC 6901 pointer.
 
         For a member that does not exist, the closest existing ancestor's position.
-        The position map is built on the first call (for JSON a second, pure-Python
-        parse), so loading valid documents never pays for it.
+        Positions are found on the first call (for clean JSON only along the pointer's
+        way), so loading valid documents never pays for them.
         """
-        if self._positions is None:
-            if self._build_positions is None:
-                return None
-            self._positions = self._build_positions()
-            self._build_positions = None
-        if pointer and not pointer.startswith("/"):
+        if self._locator is None or (pointer and not pointer.startswith("/")):
             return None
+        return self._locator(pointer)
+
+
+class _Positions:
+    """A locator over a position map that a parse recorded, built on the first call."""
+
+    __slots__ = ("_build", "_positions")
+
+    def __init__(self, build: Callable[[], dict[str, tuple[int, int]]]) -> None:
+        self._build: Callable[[], dict[str, tuple[int, int]]] | None = build
+        self._positions: dict[str, tuple[int, int]] = {}
+
+    def __call__(self, pointer: str) -> tuple[int, int] | None:
+        if self._build is not None:
+            self._positions = self._build()
+            self._build = None
         positions = self._positions
         while pointer not in positions:
             if not pointer:
@@ -451,7 +461,7 @@ def _load_json(
             document.value = value
         return document
     document = Document(value, index=index)
-    document._build_positions = functools.partial(_json_positions, data, first_line, max_depth)
+    document._locator = _JsonLocator(data, first_line)
     return document
 
 
@@ -496,70 +506,109 @@ def _load_json_slowly(
     scan.run()
     value = None if scan.fatal else scan.value
     document = Document(value, scan.problems, fatal=scan.fatal, index=index)
-    document._build_positions = scan.positions
+    document._locator = _Positions(scan.positions)
     return document
 
 
-def _json_positions(data: bytes, first_line: int, max_depth: int) -> dict[str, tuple[int, int]]:
-    """Where each value of a document orjson has parsed starts, by pointer.
+class _JsonLocator:
+    """Where values of a valid JSON text start, found on demand.
 
-    The text is known to be valid JSON, so one regex pass over its strings and
-    punctuation replaces the scanner's character-by-character parse: scalars need no
-    token, a value starts at the first non-blank character after ``:``, ``,`` or ``[``.
-    ``max_depth`` is unused: a clean document is never deeper.
+    Only the containers on the way to an asked-for pointer are read: their members
+    are stepped over one by one, each skipped with the C scanner of :mod:`json` (numbers
+    kept as text, so any length is fine), and what was passed is remembered, so the
+    next pointer resumes where the last one stopped. An invalid document costs the
+    one or two places its violations name, not a second parse of the whole text.
     """
-    text = data.decode("utf-8")
-    offsets: dict[str, int] = {"": _skip(text, 0)}
-    # Each open container: its pointer, whether it is an object, and its element count
-    # (for an object: -1 while a member name is awaited).
-    open_pointers: list[str] = []
-    objects: list[bool] = []
-    counts: list[int] = []
-    key = ""
-    for token in _PUNCTUATION.finditer(text):
-        raw = token.group()
-        char = raw[0]
-        if char == '"':
-            if objects and objects[-1] and counts[-1] < 0:  # a member name
-                key = json.loads(raw) if "\\" in raw else raw[1:-1]
-                counts[-1] = 0
-        elif char == ":":
-            offsets[f"{open_pointers[-1]}/{pointers.escape(key)}"] = _skip(text, token.end())
-        elif char == ",":
-            if objects[-1]:
-                counts[-1] = -1
-            else:
-                counts[-1] += 1
-                offsets[f"{open_pointers[-1]}/{counts[-1]}"] = _skip(text, token.end())
-        elif char in "{[":
-            if not open_pointers:
-                pointer = ""
-            elif objects[-1]:
-                pointer = f"{open_pointers[-1]}/{pointers.escape(key)}"
-            else:
-                pointer = f"{open_pointers[-1]}/{counts[-1]}"
-            open_pointers.append(pointer)
-            objects.append(char == "{")
-            counts.append(-1 if char == "{" else 0)
-            if char == "[":
-                start = _skip(text, token.end())
-                if text[start] != "]":
-                    offsets[f"{pointer}/0"] = start
+
+    __slots__ = ("_data", "_first_line", "_offsets", "_progress", "_text")
+
+    def __init__(self, data: bytes, first_line: int) -> None:
+        self._data = data
+        self._first_line = first_line
+        self._text = ""
+        self._offsets: dict[str, int] = {}
+        # Per container entered: (offset of its next member name or element, or of a
+        # value still to be stepped over; elements passed; whether a value is pending).
+        self._progress: dict[str, tuple[int, int, bool] | None] = {}
+
+    def __call__(self, pointer: str) -> tuple[int, int] | None:
+        if not self._offsets:
+            self._text = self._data.decode("utf-8")
+            self._offsets[""] = _skip(self._text, 0)
+        offset = self._offset(pointer)
+        while offset is None:
+            if not pointer:
+                return None
+            pointer = pointer[: pointer.rindex("/")]
+            offset = self._offset(pointer)
+        text = self._text
+        return self._first_line + text.count("\n", 0, offset), offset - text.rfind("\n", 0, offset)
+
+    def _offset(self, pointer: str) -> int | None:
+        found = self._offsets.get(pointer)
+        if found is not None or not pointer:
+            return found
+        parent = pointer[: pointer.rindex("/")]
+        start = self._offset(parent)
+        if start is None:
+            return None
+        return self._step_to(parent, start, pointer)
+
+    def _step_to(self, parent: str, start: int, wanted: str) -> int | None:
+        """Step through the container at ``start`` until ``wanted`` (one of its members)."""
+        text = self._text
+        is_object = text[start] == "{"
+        if parent in self._progress:
+            state = self._progress[parent]
+            if state is None:  # read to its end before
+                return None
+            pos, count, pending = state
+        elif is_object or text[start] == "[":
+            pos, count, pending = _skip(text, start + 1), 0, False
         else:
-            open_pointers.pop()
-            objects.pop()
-            counts.pop()
-    newlines = [match.start() for match in _NEWLINE.finditer(text)]
-    positions: dict[str, tuple[int, int]] = {}
-    for pointer, offset in offsets.items():
-        before = bisect.bisect_left(newlines, offset)
-        line_start = newlines[before - 1] + 1 if before else 0
-        positions[pointer] = (first_line + before, offset - line_start + 1)
-    return positions
+            return None  # a scalar has no members
+        offsets = self._offsets
+        while True:
+            if pending:
+                pos = _SKIP_VALUE(text, pos)[1]
+                if text[pos] in _BLANKS:
+                    pos = _skip(text, pos)
+                if text[pos] != ",":
+                    self._progress[parent] = None
+                    return None
+                pos += 1
+                if text[pos] in _BLANKS:
+                    pos = _skip(text, pos)
+            elif text[pos] in "]}":
+                self._progress[parent] = None
+                return None
+            if is_object:
+                key, pos = _SCAN_STRING(text, pos + 1)
+                if text[pos] in _BLANKS:
+                    pos = _skip(text, pos)
+                pos += 1  # the colon
+                if text[pos] in _BLANKS:
+                    pos = _skip(text, pos)
+                child = f"{parent}/{pointers.escape(key)}"
+            else:
+                child = f"{parent}/{count}"
+            offsets[child] = pos
+            count += 1
+            pending = True
+            if child == wanted:
+                self._progress[parent] = (pos, count, pending)
+                return pos
 
 
-# Strings and the punctuation that gives a valid JSON text its structure.
-_PUNCTUATION = _lazy.pattern(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]:,]')
+_BLANKS = " \t\n\r"
+# The C scanner of the json module, reading numbers as their text: it steps over one value.
+# Clean documents nest at most 255 deep (orjson dumps no deeper), far from its recursion
+# limit. (JSONDecoder sets scan_once in __init__, and json.decoder re-exports the C
+# scanstring; the type stubs leave both out.)
+_SKIP_VALUE: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder(
+    parse_int=str, parse_float=str
+).scan_once  # type: ignore[attr-defined]
+_SCAN_STRING: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 
 
 _WHITESPACE = _lazy.pattern(r"[ \t\n\r]+")
@@ -1216,7 +1265,7 @@ class _YamlComposer:
             self.fatal = self.stopped = True
         document = Document(None if self.fatal else root, self.problems, fatal=self.fatal)
         positions = self.positions
-        document._build_positions = lambda: positions
+        document._locator = _Positions(lambda: positions)
         return document
 
     # events to values

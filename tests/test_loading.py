@@ -392,13 +392,17 @@ def test_locate_rejects_a_pointer_without_a_leading_slash() -> None:
     assert one(b'{"a": 1}').locate("a") is None
 
 
-def test_locate_is_built_lazily_once() -> None:
-    document = one(b'{"a": {"b": 1}}')
+def test_locate_reads_only_what_a_pointer_needs() -> None:
+    # A clean document is read along the way to the pointer: members after it stay
+    # unread, however broken they would be to a parser that went on.
+    from sendcloud_contract.loading import _JsonLocator
 
-    assert document._positions is None
-    assert document.locate("/a/b") == (1, 13)
-    assert document._positions is not None
-    assert document.locate("/a") == (1, 7)
+    locate = _JsonLocator(b'{"a": {"b": 1}, "c": [2, 3], "rest": oops}', 1)
+
+    assert locate("/a/b") == (1, 13)
+    assert locate("/c/1") == (1, 26)
+    assert locate("/a") == (1, 7)
+    assert locate("/c/7") == (1, 22)
 
 
 def test_locate_on_a_document_with_duplicates_points_at_the_winning_member() -> None:
@@ -875,14 +879,22 @@ def test_valid_json_loads_as_json_does_and_locates_everything(
 def test_positions_of_a_clean_document_are_the_scanners(
     value: object, indent: int | None, separators: tuple[str, str]
 ) -> None:
-    # Clean documents are located by a quick pass over their punctuation; invalid ones by
-    # the scanner. Both must put every value at the same line and column.
-    from sendcloud_contract.loading import _json_positions, _JsonScan
+    # Clean documents are located by stepping along each pointer's way; invalid ones by
+    # the scanner. Both must put every value, and every missing member's closest
+    # ancestor, at the same line and column, whatever order the pointers come in.
+    from sendcloud_contract.loading import _JsonLocator, _JsonScan
 
     text = " " + json.dumps(value, indent=indent, separators=separators, ensure_ascii=False)
     scan = _JsonScan(text, DEFAULT_MAX_DEPTH, 3)
     scan.run()
-    assert _json_positions(text.encode(), 3, DEFAULT_MAX_DEPTH) == scan.positions()
+    expected = scan.positions()
+    for order in (list(expected), list(reversed(expected))):
+        locate = _JsonLocator(text.encode(), 3)
+        for pointer in order:
+            assert locate(pointer) == expected[pointer]
+            for absent in (pointer + "/missing", pointer + "/99"):
+                if absent not in expected:
+                    assert locate(absent) == expected[pointer]
 
 
 @given(json_values, st.data())
