@@ -7,9 +7,9 @@ at the spot.
 
 Valid JSON is the hot path and stays close to ``orjson.loads``: orjson parses, and two
 byte counts over the input and over ``orjson.dumps(value)`` prove that no key was
-dropped and that nothing nests too deep. Only when one of those checks fails, or
-when someone asks where a value is (:meth:`Document.locate`), does the pure-Python
-scanner below run a second, position-tracking parse.
+dropped and that nothing nests too deep. Only when one of those checks fails does the
+pure-Python scanner below run a second, position-tracking parse; asking where a value
+of a clean document is (:meth:`Document.locate`) reads only the way to it.
 
 YAML goes through the parser's event stream with a small composer of our own, so that
 depth, alias expansion, duplicate keys and non-JSON values are caught while composing.
