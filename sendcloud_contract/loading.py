@@ -311,19 +311,22 @@ def _read(descriptor: int, size: int, max_bytes: int) -> bytes:
     The first read asks for the reported size and one byte more (a buffered file object
     or a 10 MiB buffer per small file costs more than parsing it); a file that grew
     meanwhile, or that reports no size (files under /proc), is read on in 1 MiB steps.
+    A first read that returns the whole reported size and no more is the end: the
+    usual case costs one read, not a second one that returns nothing.
     """
     limit = max_bytes + 1
     request = min(size + 1, limit) if size else min(1 << 20, limit)
     chunks: list[bytes] = []
     received = 0
     while received < limit:
-        chunk = os.read(descriptor, min(request, limit - received))
-        if not chunk:
-            break
+        wanted = min(request, limit - received)
+        chunk = os.read(descriptor, wanted)
         chunks.append(chunk)
         received += len(chunk)
+        if not chunk or (size and received >= size and len(chunk) < wanted):
+            break  # the end, or all the file's size and less than asked for: no need to ask again
         request = 1 << 20
-    return b"".join(chunks)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 # ---------------------------------------------------------------------------

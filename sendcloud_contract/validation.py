@@ -497,7 +497,8 @@ def validate_documents(
     kinds: list[str] = []
     reasons: list[str] = []
     for document in documents:
-        violations.extend(_load_violation(p, document.index) for p in document.problems)
+        if document.problems:
+            violations.extend(_load_violation(p, document.index) for p in document.problems)
         if document.fatal:
             continue
         resolved, reason = _resolve_kind(kind, document.value)
@@ -505,10 +506,11 @@ def validate_documents(
         if reason:
             reasons.append(reason)
         found = _validate_value(document.value, resolved, allow_unknown_fields=allow_unknown_fields)
-        violations.extend(sorted((_located(v, document) for v in found), key=_position))
-    distinct = sorted(set(kinds))
+        if found:
+            violations.extend(sorted((_located(v, document) for v in found), key=_position))
+    distinct = set(kinds)
     if len(distinct) == 1:
-        report_kind = distinct[0]
+        report_kind = kinds[0]
     elif distinct:
         report_kind = "mixed"
     else:

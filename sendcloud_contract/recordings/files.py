@@ -165,7 +165,7 @@ def validate_path(
             allow_unknown_fields=allow_unknown_fields,
             warnings_as_errors=warnings_as_errors,
         )
-    documents, expected = _load_recording(name, data, kind == RECORDING, max_depth)
+    documents, expected = _load_recording(name, fmt, data, kind == RECORDING, max_depth)
     return validate_loaded(
         documents,
         RECORDING if kind == RECORDING or expected is not None else AUTO,
@@ -189,17 +189,18 @@ def read_recording(
     data = _read(name, max_bytes)
     if data is None:
         return []
-    (document, *rest), _ = _load_recording(name, data, True, DEFAULT_MAX_DEPTH)
+    fmt = detect_format(name) or "json"
+    (document, *rest), _ = _load_recording(name, fmt, data, True, DEFAULT_MAX_DEPTH)
     detected = None if rest or document.fatal else detect(document.value)
     return [] if detected is None else read(detected[0], document.value)[0]
 
 
 def _load_recording(
-    name: str, data: bytes, forced: bool, max_depth: int
+    name: str, fmt: Format, data: bytes, forced: bool, max_depth: int
 ) -> tuple[list[Document], RecordingFormat | None]:
     """The file's documents, and the recording format its name or first bytes announce."""
-    expected: RecordingFormat | None = "har" if name.lower().endswith(".har") else None
-    if detect_format(name) == "yaml":
+    expected: RecordingFormat | None = "har" if name[-4:].lower() == ".har" else None
+    if fmt == "yaml":
         if _CASSETTE_LINE.search(data):
             expected = "vcr-cassette"
         tags = forced or expected is not None
