@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from sendcloud_contract.schemas import Kind
@@ -33,14 +32,14 @@ Method = Literal["GET", "POST", "PATCH", "DELETE"]
 Route = Literal["/orders", "/orders/{id}"]
 
 
-@dataclass(frozen=True)
-class Operation:
+class Operation(NamedTuple):
     """One documented operation: its name, route, request shape and answers.
 
     ``responses`` maps each status Sendcloud declares for the operation to
     the kind of its body (``None``: no body). ``401`` is answered by every
     operation although the document declares it for none; it is listed here
-    because it is real.
+    because it is real. A named tuple, not a dataclass: defining one costs every
+    start-up of the CLI less.
     """
 
     name: str
@@ -129,8 +128,7 @@ def operation(method: str, route: str) -> Operation:
         raise KeyError(f"the Orders API has no operation {method.upper()} {route}") from None
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """A path matched to its route: the template, and the order id for item routes."""
 
     route: Route
