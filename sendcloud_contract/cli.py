@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import errno
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO
@@ -409,10 +410,23 @@ def _run_validate(args: argparse.Namespace) -> int:
 
 
 def _refuse_output_onto_input(output: str, paths: list[str]) -> None:
-    if not os.path.exists(output):
+    """Refuse to write the report over one of the files it is about (links included).
+
+    A device or a pipe (``/dev/null``, ``/dev/stdout``) is never a payload file, so
+    only a regular file's identity is compared, with one ``stat`` per payload.
+    """
+    try:
+        target = os.stat(output)
+    except OSError:
+        return  # nothing there yet; writing it says what is wrong, if anything
+    if not stat.S_ISREG(target.st_mode):
         return
     for path in paths:
-        if path != "-" and os.path.samefile(path, output):
+        try:
+            found = os.stat(path) if path != "-" else None
+        except OSError:
+            continue
+        if found is not None and (found.st_ino, found.st_dev) == (target.st_ino, target.st_dev):
             raise UsageError(
                 f"--output {output} is one of the payloads to check; choose another file"
             )

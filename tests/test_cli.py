@@ -552,7 +552,10 @@ def test_output_onto_an_input_file_is_refused(
     payload = tmp_path / "orders.json"
     shutil.copy(EXAMPLES / "valid" / "basic-order.json", payload)
     before = payload.read_bytes()
-    for target in (payload, tmp_path / "." / "orders.json"):
+    (tmp_path / "elsewhere").mkdir()
+    hard_link = tmp_path / "elsewhere" / "report.txt"  # no payload itself: a second name
+    hard_link.hardlink_to(payload)
+    for target in (payload, tmp_path / "." / "orders.json", hard_link):
         status, _, err = run(capsys, "validate", "--output", str(target), str(tmp_path))
         assert status == 2
         assert "is one of the payloads to check" in err
