@@ -195,8 +195,9 @@ def payload_files(
     found: list[str] = []
     for parent, folders, files in os.walk(folder, onerror=onerror):
         folders[:] = [name for name in folders if not name.startswith(".")]
+        prefix = parent if parent.endswith(os.sep) else parent + os.sep  # os.path.join's result
         found.extend(
-            os.path.join(parent, name)
+            prefix + name
             for name in files
             if not name.startswith(".") and name.lower().endswith(PAYLOAD_SUFFIXES)
         )

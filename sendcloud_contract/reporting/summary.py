@@ -28,13 +28,21 @@ class Summary(NamedTuple):
 
 
 def summarize(reports: Sequence[Report]) -> Summary:
-    valid = sum(1 for r in reports if r.ok)
+    valid = errors = warnings = 0
+    for report in reports:
+        if not report.violations:  # most files of a run: nothing to count
+            valid += 1
+            continue
+        found = len(report.errors)
+        errors += found
+        warnings += len(report.violations) - found
+        valid += not found
     return Summary(
         files=len(reports),
         valid=valid,
         invalid=len(reports) - valid,
-        errors=sum(len(r.errors) for r in reports),
-        warnings=sum(len(r.warnings) for r in reports),
+        errors=errors,
+        warnings=warnings,
     )
 
 

@@ -76,14 +76,16 @@ def render_report(
     report: Report, *, color: bool = False, verbose: bool = False, document: Any = _NO_DOCUMENT
 ) -> str:
     """One payload's verdict and its violations; with ``document``, the value at each pointer."""
+    if not report.violations and not verbose:
+        return ""  # a quiet run prints only what is wrong
     name = visible(report.path or "<payload>")
     kind = report.kind
     if report.kind_reason:
         kind += f", auto: {report.kind_reason}"
     if report.recording:
         kind += f"; {report.recording}"
-    if report.ok and not report.violations:
-        return f"{_paint('ok', _GREEN, color)}       {name} ({kind})" if verbose else ""
+    if not report.violations:
+        return f"{_paint('ok', _GREEN, color)}       {name} ({kind})"
     verdict = (
         _paint("valid", _GREEN, color) if report.ok else _paint("INVALID", _RED + _BOLD, color)
     )
