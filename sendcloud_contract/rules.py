@@ -7,9 +7,11 @@ type somewhere is the schema's finding, never a crash here.
 
 from __future__ import annotations
 
+import decimal
 import functools
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -469,11 +471,11 @@ def _check_items(
             or (isinstance(total, dict) and total.get("currency", currency) != currency)
         ):
             currency = None
-        if isinstance(unit, dict) and isinstance(total, dict) and isinstance(quantity, int):
+        if isinstance(unit, dict) and isinstance(total, dict) and isinstance(quantity, _COUNTS):
             unit_value, total_value = unit.get("value"), total.get("value")
             if (
-                isinstance(unit_value, (int, float))
-                and isinstance(total_value, (int, float))
+                isinstance(unit_value, _JSON_NUMBERS)
+                and isinstance(total_value, _JSON_NUMBERS)
                 and _exceeds(total_value, unit_value, quantity)
                 and unit.get("currency") == total.get("currency")
             ):
@@ -572,12 +574,20 @@ def _clean_items(items: list[Any], international: bool, currency: str) -> bool:
 _NUMBERS = (int, float)
 
 
-def _exceeds(total: float, unit: float, quantity: int) -> bool:
+_JSON_NUMBERS = (int, float, Decimal)
+"""What a JSON number is in Python: a finite ``Decimal`` is the number it holds."""
+_COUNTS = (int, Decimal)
+
+
+def _exceeds(total: float | Decimal, unit: float | Decimal, quantity: int | Decimal) -> bool:
     """``total > unit x quantity`` by more than half a cent, exactly for any size of number.
 
     Floats are compared as floats (the common case); numbers too large for a float
-    (a 401-digit quantity) are compared as exact fractions instead of overflowing.
+    (a 401-digit quantity) are compared as exact fractions instead of overflowing, and a
+    ``Decimal`` anywhere is compared in exact decimal arithmetic.
     """
+    if isinstance(total, Decimal) or isinstance(unit, Decimal) or isinstance(quantity, Decimal):
+        return _exceeds_decimal(Decimal(total), Decimal(unit), Decimal(quantity))
     try:
         return total > unit * quantity + 0.005
     except OverflowError:
@@ -586,17 +596,48 @@ def _exceeds(total: float, unit: float, quantity: int) -> bool:
         return Fraction(total) > Fraction(unit) * quantity + Fraction(1, 200)
 
 
-def _number(value: float) -> str:
+_HALF_CENT = Decimal("0.005")
+
+
+def _exceeds_decimal(total: Decimal, unit: Decimal, quantity: Decimal) -> bool:
+    """``total - unit x quantity > 0.005`` decided by bounds rounded down and up.
+
+    An exponent may be huge (``1E+999999999``), so no exact fraction is built; the bounds
+    are refined until they agree, which they do as soon as the precision covers the
+    digits the numbers were written with.
+    """
+    if not (total.is_finite() and unit.is_finite() and quantity.is_finite()):
+        return False  # no JSON number: the not-json finding names it
+    precision = 32
+    while True:
+        floor, ceiling = (
+            decimal.Context(
+                prec=precision, rounding=rounding, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN
+            )
+            for rounding in (decimal.ROUND_FLOOR, decimal.ROUND_CEILING)
+        )
+        low = floor.subtract(floor.subtract(total, ceiling.multiply(unit, quantity)), _HALF_CENT)
+        if low > 0:
+            return True
+        high = ceiling.subtract(ceiling.subtract(total, floor.multiply(unit, quantity)), _HALF_CENT)
+        if high <= 0:
+            return False
+        precision *= 4
+
+
+def _number(value: float | Decimal) -> str:
     """A number as a message shows it; integers too long to read are summarised."""
     if isinstance(value, int) and value.bit_length() > 128:
         return f"(an integer of {len(str(abs(value))):,} digits)"
     return str(value)
 
 
-def _product(unit: float, quantity: int) -> str:
+def _product(unit: float | Decimal, quantity: int | Decimal) -> str:
     try:
+        if isinstance(unit, Decimal) or isinstance(quantity, Decimal):
+            return f" = {round(Decimal(unit) * Decimal(quantity), 2)}"
         return f" = {round(unit * quantity, 2)}"
-    except OverflowError:
+    except ArithmeticError:  # too large for a float, or for the message's decimal precision
         return ""
 
 
