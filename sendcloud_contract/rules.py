@@ -707,6 +707,160 @@ def _check_order(order: Any, base: str, out: Found) -> None:
         out[currency_findings_at:currency_findings_at] = found
 
 
+def _maybe_unknown_country(code: Any) -> bool:
+    """False only when :func:`_check_country` surely reports nothing for ``code``."""
+    return isinstance(code, str) and len(code) == 2 and code not in country_codes()
+
+
+def _clean_state(address: dict[str, Any], country: str, shipping: bool) -> bool:
+    """True when :func:`_check_address` would find nothing about the state of an address
+    whose country is known."""
+    state = address.get("state_province_code")
+    if not state:
+        return not (shipping and country in STATE_REQUIRED_COUNTRIES)
+    prefix, dash, local = state.partition("-")
+    if dash and prefix != country:
+        return False
+    known = subdivision_codes(country)
+    return not known or (local if dash else state) in known
+
+
+def _clean_order(order: dict[str, Any], countries: frozenset[str]) -> bool:
+    """True when :func:`_check_order` would find nothing (see :func:`clean`)."""
+    if "id" in order:
+        request_id = order["id"]
+        if not (request_id.isascii() and request_id.isdigit()):
+            return False
+    international = False
+    shipping = order.get("shipping_address")
+    if shipping is not None:
+        country = shipping["country_code"]
+        if country not in countries or not _clean_state(shipping, country, True):
+            return False
+        international = country not in EU_COUNTRIES
+    billing = order.get("billing_address")
+    if billing is not None:
+        country = billing["country_code"]
+        if country not in countries or not _clean_state(billing, country, False):
+            return False
+    details = order["order_details"]
+    created, updated = details["order_created_at"], details.get("order_updated_at")
+    if (
+        updated is not None
+        and not (created[-1] == updated[-1] == "Z" and updated[:19] > created[:19])
+        and _updated_before_created(created, updated)
+    ):
+        return False
+    customs = order.get("customs_details")
+    if customs:
+        for entries in (customs.get("tax_numbers") or {}).values():
+            for entry in entries:
+                if _maybe_unknown_country(entry.get("country_code")):
+                    return False
+    elif international:
+        return False
+    payment = order["payment_details"]
+    currency = payment["total_price"]["currency"]
+    if currency not in currency_codes():
+        return False
+    for key, price in payment.items():
+        if key in _PAYMENT_PRICES and price is not None and price.get("currency") != currency:
+            return False
+    for item in details["order_items"]:
+        get = item.get
+        origin, hs_code = get("country_of_origin"), get("hs_code")
+        if international and (origin is None or hs_code is None):
+            return False
+        if origin is not None and origin not in countries:
+            return False
+        if hs_code is not None and not (hs_code.isdigit() and 6 <= len(hs_code) <= 10):
+            digits = hs_code.replace(".", "").replace(" ", "")
+            if not (digits.isdigit() and 6 <= len(digits) <= 10):
+                return False
+        total = item["total_price"]
+        if total["currency"] != currency:
+            return False
+        unit = get("unit_price")
+        if unit is not None:
+            quantity, unit_value, total_value = item["quantity"], unit["value"], total["value"]
+            if (
+                unit["currency"] != currency
+                or type(quantity) is not int
+                or type(unit_value) not in _NUMBERS
+                or type(total_value) not in _NUMBERS
+                or not total_value <= unit_value * quantity + 0.005
+            ):
+                return False
+        if "image_url" in item and not get("product_id"):
+            return False
+        if "ean" in item:
+            ean = item["ean"]
+            if ean and not gtin_is_valid(ean):
+                return False
+    return True
+
+
+def _clean_batch(batch: Any) -> bool:
+    if type(batch) is not list:
+        return False
+    countries = country_codes()
+    keys = set()
+    for order in batch:
+        if not _clean_order(order, countries):
+            return False
+        integration: Any = order["order_details"]["integration"]["id"]
+        if type(integration) is not int:
+            integration = integration_id(integration)
+        keys.add((order["order_id"], integration))
+    return len(keys) == len(batch)
+
+
+def _clean_update(update: Any) -> bool:
+    if type(update) is not dict:
+        return False
+    if "id" in update:
+        request_id = update["id"]
+        if not (type(request_id) is str and request_id.isascii() and request_id.isdigit()):
+            return False
+    customer = update.get("customer_details")
+    if customer and "phone" in customer and "phone_number" in customer:
+        return False
+    for key in ("shipping_address", "billing_address"):
+        address = update.get(key)
+        if address and _maybe_unknown_country(address.get("country_code")):
+            return False
+    details = update.get("order_details")
+    items = details.get("order_items") if details else None
+    return not items or not any(
+        _maybe_unknown_country(item.get("country_of_origin")) for item in items
+    )
+
+
+_CLEAN: dict[str, Callable[[Any], bool]] = {
+    "order-batch": _clean_batch,
+    "order": lambda order: _clean_order(order, country_codes()),
+    "order-update": _clean_update,
+    "order-list-query": lambda query: True,
+}
+
+
+def clean(kind: str, value: Any) -> bool:
+    """True only when :func:`check` would find nothing for a value that passed the contract.
+
+    The common case proved with direct indexing and no pointers or messages built, relying
+    on what the contract already holds (required members, types, formats); anything else (a
+    rare field, a number that is not an int or float) answers False, which proves nothing and
+    sends the value to :func:`check`.
+    """
+    prove = _CLEAN.get(kind)
+    if prove is None:
+        return False
+    try:
+        return prove(value)
+    except (KeyError, TypeError, AttributeError, IndexError, ValueError, OverflowError):
+        return False
+
+
 def _check_batch(batch: Any, out: Found) -> None:
     if not isinstance(batch, list):
         return

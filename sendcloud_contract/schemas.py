@@ -131,12 +131,15 @@ def _refuse_retrieval(uri: str) -> Any:
     raise LookupError(f"{uri} is not a shipped schema; sendcloud-contract never fetches schemas")
 
 
+def local_registry(resources: Mapping[str, Any]) -> jsonschema_rs.Registry:
+    """A registry of these resources only; unknown URIs fail instead of being fetched."""
+    return jsonschema_rs.Registry(resources=list(resources.items()), retriever=_refuse_retrieval)
+
+
 @functools.cache
 def registry(open_view: bool) -> jsonschema_rs.Registry:
-    """One registry of the shipped resources; unknown URIs fail instead of being fetched."""
-    return jsonschema_rs.Registry(
-        resources=list(_resources(open_view).items()), retriever=_refuse_retrieval
-    )
+    """One registry of the shipped resources."""
+    return local_registry(_resources(open_view))
 
 
 @functools.cache
