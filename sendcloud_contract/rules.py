@@ -502,16 +502,14 @@ def _check_items(
                 (EAN_CHECK_DIGIT, f"{_item(base, i)}/ean", f"'{ean}' is not a valid EAN/GTIN")
             )
         hs_code = get("hs_code")
-        if hs_code and isinstance(hs_code, str):
-            digits = hs_code.replace(".", "").replace(" ", "")
-            if not (digits.isdigit() and 6 <= len(digits) <= 10):
-                out.append(
-                    (
-                        HS_CODE_SHAPE,
-                        f"{_item(base, i)}/hs_code",
-                        f"'{hs_code}' is not 6 to 10 digits",
-                    )
+        if hs_code and isinstance(hs_code, str) and not _hs_code_shaped(hs_code):
+            out.append(
+                (
+                    HS_CODE_SHAPE,
+                    f"{_item(base, i)}/hs_code",
+                    f"'{hs_code}' is not 6 to 10 digits",
                 )
+            )
         if international and not (hs_code and origin):
             missing = [k for k in ("hs_code", "country_of_origin") if not get(k)]
             out.append(
@@ -712,12 +710,9 @@ def _maybe_unknown_country(code: Any) -> bool:
     return isinstance(code, str) and len(code) == 2 and code not in country_codes()
 
 
-def _clean_state(address: dict[str, Any], country: str, shipping: bool) -> bool:
-    """True when :func:`_check_address` would find nothing about the state of an address
-    whose country is known."""
-    state = address.get("state_province_code")
-    if not state:
-        return not (shipping and country in STATE_REQUIRED_COUNTRIES)
+def _clean_state(state: str, country: str) -> bool:
+    """True when :func:`_check_address` would find nothing about a given state of an address
+    in a known country."""
     prefix, dash, local = state.partition("-")
     if dash and prefix != country:
         return False
@@ -735,62 +730,71 @@ def _clean_order(order: dict[str, Any], countries: frozenset[str]) -> bool:
     shipping = order.get("shipping_address")
     if shipping is not None:
         country = shipping["country_code"]
-        if country not in countries or not _clean_state(shipping, country, True):
+        if country not in countries:
+            return False
+        state = shipping.get("state_province_code")
+        if state:
+            if not _clean_state(state, country):
+                return False
+        elif country in STATE_REQUIRED_COUNTRIES:
             return False
         international = country not in EU_COUNTRIES
     billing = order.get("billing_address")
     if billing is not None:
         country = billing["country_code"]
-        if country not in countries or not _clean_state(billing, country, False):
+        state = billing.get("state_province_code")
+        if country not in countries or (state and not _clean_state(state, country)):
             return False
     details = order["order_details"]
     created, updated = details["order_created_at"], details.get("order_updated_at")
     if (
         updated is not None
-        and not (created[-1] == updated[-1] == "Z" and updated[:19] > created[:19])
+        and not (
+            created[-1] == updated[-1] == "Z"
+            and created[10] == updated[10]
+            and updated[:19] > created[:19]
+        )
         and _updated_before_created(created, updated)
     ):
         return False
     customs = order.get("customs_details")
     if customs:
-        for entries in (customs.get("tax_numbers") or {}).values():
-            for entry in entries:
-                if _maybe_unknown_country(entry.get("country_code")):
-                    return False
+        if "tax_numbers" in customs:
+            for entries in (customs["tax_numbers"] or {}).values():
+                for entry in entries:
+                    if _maybe_unknown_country(entry.get("country_code")):
+                        return False
     elif international:
         return False
+    # One currency for every price; the contract's price currencies are all ISO 4217 codes.
     payment = order["payment_details"]
     currency = payment["total_price"]["currency"]
-    if currency not in currency_codes():
-        return False
-    for key, price in payment.items():
-        if key in _PAYMENT_PRICES and price is not None and price.get("currency") != currency:
+    for price in payment.values():
+        if type(price) is dict and price.get("currency", currency) != currency:
             return False
     for item in details["order_items"]:
         get = item.get
         origin, hs_code = get("country_of_origin"), get("hs_code")
-        if international and (origin is None or hs_code is None):
-            return False
-        if origin is not None and origin not in countries:
-            return False
-        if hs_code is not None and not (hs_code.isdigit() and 6 <= len(hs_code) <= 10):
-            digits = hs_code.replace(".", "").replace(" ", "")
-            if not (digits.isdigit() and 6 <= len(digits) <= 10):
+        if origin is None:
+            if international:
                 return False
-        total = item["total_price"]
+        elif origin not in countries:
+            return False
+        if hs_code is None:
+            if international:
+                return False
+        elif not (hs_code.isdigit() and 6 <= len(hs_code) <= 10) and not _hs_code_shaped(hs_code):
+            return False
+        total, unit = item["total_price"], get("unit_price")
         if total["currency"] != currency:
             return False
-        unit = get("unit_price")
-        if unit is not None:
-            quantity, unit_value, total_value = item["quantity"], unit["value"], total["value"]
-            if (
-                unit["currency"] != currency
-                or type(quantity) is not int
-                or type(unit_value) not in _NUMBERS
-                or type(total_value) not in _NUMBERS
-                or not total_value <= unit_value * quantity + 0.005
-            ):
-                return False
+        # Numbers as the contract types them; a Decimal raises TypeError, and the full check
+        # compares it exactly.
+        if unit is not None and (
+            unit["currency"] != currency
+            or total["value"] > unit["value"] * item["quantity"] + 0.005
+        ):
+            return False
         if "image_url" in item and not get("product_id"):
             return False
         if "ean" in item:
@@ -798,6 +802,12 @@ def _clean_order(order: dict[str, Any], countries: frozenset[str]) -> bool:
             if ean and not gtin_is_valid(ean):
                 return False
     return True
+
+
+def _hs_code_shaped(code: str) -> bool:
+    """What :func:`_check_items` accepts as an HS code: 6 to 10 digits, dots and spaces aside."""
+    digits = code.replace(".", "").replace(" ", "")
+    return digits.isdigit() and 6 <= len(digits) <= 10
 
 
 def _clean_batch(batch: Any) -> bool:
@@ -857,7 +867,7 @@ def clean(kind: str, value: Any) -> bool:
         return False
     try:
         return prove(value)
-    except (KeyError, TypeError, AttributeError, IndexError, ValueError, OverflowError):
+    except (KeyError, TypeError, AttributeError, IndexError, ValueError, ArithmeticError):
         return False
 
 

@@ -25,6 +25,7 @@ from sendcloud_contract.strategies import (
     orders,
 )
 from sendcloud_contract.validation import _detailed
+from tests.helpers import base_order
 
 Order = dict[str, Any]
 
@@ -47,6 +48,13 @@ def _swap_dates(order: Order) -> None:
     created = details["order_created_at"]
     details["order_created_at"] = details.get("order_updated_at", created)
     details["order_updated_at"] = created
+
+
+def _swap_dates_one_lowercase_t(order: Order) -> None:
+    """Swapped, and the earlier stamp written with RFC 3339's lower-case ``t``."""
+    _swap_dates(order)
+    details = order["order_details"]
+    details["order_updated_at"] = details["order_updated_at"].replace("T", "t", 1)
 
 
 def _decimal_prices(node: Any) -> None:
@@ -79,6 +87,7 @@ ORDER_MUTATIONS: dict[str, Callable[[Order], None]] = {
     ),
     "total-raised": _raise_total,
     "dates-swapped": _swap_dates,
+    "dates-swapped-lowercase-t": _swap_dates_one_lowercase_t,
     "bad-ean": lambda order: _items(order)[0].update(ean="4006381333932"),
     "good-ean": lambda order: _items(order)[0].update(ean="4006381333931"),
     "unknown-state": lambda order: _address(order).update(state_province_code="ZZ9"),
@@ -190,3 +199,18 @@ def test_updates_fast_and_full_agree(data: st.DataObject, mutation: str) -> None
 def test_valid_orders_take_the_fast_path(order: Order) -> None:
     assert proof.holds(order, "order")
     assert proof.holds([order], "order-batch")
+
+
+def test_a_lowercase_t_does_not_hide_an_update_before_creation() -> None:
+    order = base_order()
+    order["order_details"].update(
+        order_created_at="2026-10-01T12:00:00Z", order_updated_at="2026-10-01t10:00:00Z"
+    )
+    assert not proof.holds([order], "order-batch")
+    assert [v.rule for v in validate([order]).violations] == ["updated-before-created"]
+
+
+def test_the_contracts_price_currencies_are_iso_4217_codes() -> None:
+    """rules.clean relies on it: a price's currency needs no look-up of its own."""
+    price = schemas.lookup(schemas.BASE_URI + "common.schema.json#/$defs/currency")
+    assert set(price["enum"]) <= rules.currency_codes()
