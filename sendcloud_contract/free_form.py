@@ -23,7 +23,7 @@ from sendcloud_contract import pointers, schemas
 
 __all__ = ["Place", "places"]
 
-# Keywords that only constrain the value they sit on (no subschema below them).
+# The keywords this reading understands; a schema using any other is refused.
 _KNOWN_KEYWORDS = frozenset(
     {
         "$schema",

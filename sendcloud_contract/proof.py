@@ -13,7 +13,6 @@ Anything else proves nothing and takes the detailed path, which reports what it 
 
 from __future__ import annotations
 
-import copy
 import functools
 from typing import Any, cast
 
@@ -70,7 +69,7 @@ def _tighten(node: dict[str, Any], reason: str) -> None:
 
 @functools.cache
 def _tightened() -> dict[str, dict[str, Any]]:
-    resources = copy.deepcopy(dict(schemas.schema_resources()))
+    resources = dict(schemas.schema_resources())  # copies, free to change
     shared = {place for kind in schemas.REQUEST_KINDS for place in free_form.places(kind)}
     for place in sorted(shared):
         uri, _, fragment = place.location.partition("#")

@@ -15,6 +15,7 @@ import decimal
 from collections.abc import Iterator
 from typing import Any
 
+import jsonschema_rs
 import pytest
 from hypothesis import find, settings
 
@@ -240,3 +241,56 @@ def test_deeply_nested_free_form_values_take_the_detailed_path(rich_order: dict[
     order["order_details"]["order_items"][0]["properties"] = {"nested": deep}
     assert not proof.holds(order, "order")
     assert validate(order, "order").violations == []
+
+
+def test_every_kind_of_free_form_place_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    uri = schemas.uri_for("order-list-query")
+    changed = copy.deepcopy(schemas.resource(uri))
+    changed["properties"].update(
+        anything={"description": "no type"},
+        notes={"type": "array"},
+        extra={"type": "object", "additionalProperties": {"type": ["integer", "string"]}},
+    )
+    real = schemas.lookup
+    monkeypatch.setattr(
+        schemas, "lookup", lambda location: changed if location == f"{uri}#" else real(location)
+    )
+    free_form.places.cache_clear()
+    try:
+        found = {
+            (p.location.rsplit("#", 1)[1], p.reason) for p in free_form.places("order-list-query")
+        }
+    finally:
+        free_form.places.cache_clear()
+    assert found == {
+        ("/properties/anything", "untyped"),
+        ("/properties/notes", "array-without-items"),
+        ("/properties/extra/additionalProperties", "number-in-type-list"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("node", "reason", "refused"),
+    [
+        ({"type": "object"}, "open-object", {"a": {"b": {1, 2}}}),
+        ({"type": "array"}, "array-without-items", [float("nan")]),
+        ({"description": "no type"}, "untyped", float("nan")),
+        ({"type": "integer", "minimum": 0}, "integer", -(10**5000)),
+        ({"type": ["integer", "null"]}, "number-in-type-list", 10**5000),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_each_tightening_makes_the_engine_refuse_what_it_let_through(
+    node: dict[str, Any], reason: str, refused: Any
+) -> None:
+    def passes(schema: dict[str, Any]) -> bool:
+        registry = schemas.local_registry({proof._JSON_URI: proof._json_values()})
+        try:
+            return bool(jsonschema_rs.validator_for(schema, registry=registry).is_valid(refused))
+        except ValueError:
+            return False
+
+    assert passes(node)
+    tightened = copy.deepcopy(node)
+    proof._tighten(tightened, reason)
+    assert not passes(tightened)
