@@ -70,15 +70,23 @@ class Place(NamedTuple):
     ]
 
 
-@functools.cache
 def places(kind: schemas.Kind) -> tuple[Place, ...]:
     """Every free-form place reachable from the root of a request kind."""
     if kind not in schemas.REQUEST_KINDS:
         raise ValueError(f"{kind} is a response kind: its objects are open, nothing is closed")
-    found: list[Place] = []
-    root = schemas.uri_for(kind) + "#"
-    _visit(schemas.lookup(root), root, found, ())
-    return tuple(dict.fromkeys(found))
+    return _places_by_kind()[kind]
+
+
+@functools.cache
+def _places_by_kind() -> dict[schemas.Kind, tuple[Place, ...]]:
+    memo: Memo = {}
+    by_kind = {}
+    for kind in schemas.REQUEST_KINDS:
+        found: list[Place] = []
+        root = schemas.uri_for(kind) + "#"
+        _visit(schemas.lookup(root), root, found, (), memo)
+        by_kind[kind] = tuple(dict.fromkeys(found))
+    return by_kind
 
 
 def _resolve(node: Any, location: str, trail: tuple[str, ...]) -> Iterator[tuple[Any, str]]:
@@ -101,7 +109,23 @@ def _resolve(node: Any, location: str, trail: tuple[str, ...]) -> Iterator[tuple
         yield from _resolve(part, f"{location}/allOf/{index}", trail)
 
 
-def _visit(node: Any, location: str, found: list[Place], trail: tuple[str, ...]) -> None:
+Memo = dict[str, tuple[Place, ...]]
+"""The places below each node already visited: shared definitions are read once."""
+
+
+def _visit(
+    node: Any, location: str, found: list[Place], trail: tuple[str, ...], memo: Memo
+) -> None:
+    if location not in memo:
+        below: list[Place] = []
+        _visit_node(node, location, below, trail, memo)
+        memo[location] = tuple(below)
+    found.extend(memo[location])
+
+
+def _visit_node(
+    node: Any, location: str, found: list[Place], trail: tuple[str, ...], memo: Memo
+) -> None:
     parts = list(_resolve(node, location, trail))
     if any(part is True for part, _ in parts):
         found.append(Place(location, "untyped"))
@@ -114,7 +138,7 @@ def _visit(node: Any, location: str, found: list[Place], trail: tuple[str, ...])
         for index, branch in enumerate(part.get(key, ()))
     ]
     for branch, where in branches:  # whichever branch passed, its places are tightened
-        _visit(branch, where, found, trail)
+        _visit(branch, where, found, trail, memo)
     if not any({"type", "enum", "const"} & part.keys() for part, _ in dicts):
         if not branches:
             found.append(Place(location, "untyped"))
@@ -127,13 +151,13 @@ def _visit(node: Any, location: str, found: list[Place], trail: tuple[str, ...])
             found.append(Place(where, "integer"))
     types = {t for part, _ in dicts for t in _types(part)}
     if "object" in types:
-        _visit_object(dicts, location, found, trail)
+        _visit_object(dicts, location, found, trail, memo)
     if "array" in types:
         items = [(part["items"], f"{where}/items") for part, where in dicts if "items" in part]
         if not items:
             found.append(Place(location, "array-without-items"))
         for item, where in items:
-            _visit(item, where, found, trail)
+            _visit(item, where, found, trail, memo)
 
 
 def _visit_object(
@@ -141,6 +165,7 @@ def _visit_object(
     location: str,
     found: list[Place],
     trail: tuple[str, ...],
+    memo: Memo,
 ) -> None:
     if not any(part.get("additionalProperties") is False for part, _ in dicts):
         others = [
@@ -151,10 +176,10 @@ def _visit_object(
         if not others:
             found.append(Place(location, "open-object"))
         for schema, where in others:
-            _visit(schema, where, found, trail)
+            _visit(schema, where, found, trail, memo)
     for part, where in dicts:
         for name, schema in part.get("properties", {}).items():
-            _visit(schema, f"{where}/properties/{pointers.escape(name)}", found, trail)
+            _visit(schema, f"{where}/properties/{pointers.escape(name)}", found, trail, memo)
 
 
 def _types(part: dict[str, Any]) -> list[str]:

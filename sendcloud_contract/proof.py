@@ -96,12 +96,17 @@ def compiled(kind: schemas.Kind) -> jsonschema_rs.Validator:
     )
 
 
-def holds(value: Any, kind: schemas.Kind) -> bool:
+def holds(value: Any, kind: schemas.Kind, *, parsed: bool = False) -> bool:
     """True only when ``value`` has a JSON form, passes the contract and no rule finds
-    anything; False proves nothing."""
+    anything; False proves nothing.
+
+    ``parsed`` says a parser made the value, so its JSON form needs no proof: the contract's
+    own validator serves, and nothing more is compiled.
+    """
     if kind not in schemas.REQUEST_KINDS:
         return False
+    validator = schemas.compiled(kind) if parsed else compiled(kind)
     try:
-        return compiled(kind).is_valid(value) and rules.clean(kind, value)
+        return validator.is_valid(value) and rules.clean(kind, value)
     except ValueError:  # the engine met something with no JSON form
         return False

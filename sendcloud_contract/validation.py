@@ -405,7 +405,7 @@ def _validate_value(
     value: Any, kind: Kind, *, allow_unknown_fields: bool, prove_json: bool = False
 ) -> list[Violation]:
     """Every violation of a value; ``prove_json`` for values that no parser produced."""
-    if proof.holds(value, kind):
+    if proof.holds(value, kind, parsed=not prove_json):
         return []
     return _detailed(value, kind, allow_unknown_fields=allow_unknown_fields, prove_json=prove_json)
 

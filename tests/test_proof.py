@@ -16,11 +16,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import jsonschema_rs
+import orjson
 import pytest
 from hypothesis import find, settings
 
 from sendcloud_contract import free_form, pointers, proof, schemas, validate
+from sendcloud_contract.loading import load_bytes
 from sendcloud_contract.strategies._edge import _every_field
+from sendcloud_contract.validation import validate_documents
 
 Path = tuple[str | int, ...]
 
@@ -225,12 +228,12 @@ def test_a_keyword_the_reading_does_not_know_is_refused(monkeypatch: pytest.Monk
     monkeypatch.setattr(
         schemas, "lookup", lambda location: changed if location == f"{uri}#" else real(location)
     )
-    free_form.places.cache_clear()
+    free_form._places_by_kind.cache_clear()
     try:
         with pytest.raises(ValueError, match=r"\['if'\] are not understood"):
             free_form.places("order-list-query")
     finally:
-        free_form.places.cache_clear()
+        free_form._places_by_kind.cache_clear()
 
 
 def test_deeply_nested_free_form_values_take_the_detailed_path(rich_order: dict[str, Any]) -> None:
@@ -255,13 +258,13 @@ def test_every_kind_of_free_form_place_is_found(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(
         schemas, "lookup", lambda location: changed if location == f"{uri}#" else real(location)
     )
-    free_form.places.cache_clear()
+    free_form._places_by_kind.cache_clear()
     try:
         found = {
             (p.location.rsplit("#", 1)[1], p.reason) for p in free_form.places("order-list-query")
         }
     finally:
-        free_form.places.cache_clear()
+        free_form._places_by_kind.cache_clear()
     assert found == {
         ("/properties/anything", "untyped"),
         ("/properties/notes", "array-without-items"),
@@ -294,3 +297,12 @@ def test_each_tightening_makes_the_engine_refuse_what_it_let_through(
     tightened = copy.deepcopy(node)
     proof._tighten(tightened, reason)
     assert not passes(tightened)
+
+
+def test_parsed_documents_need_no_tightened_validator(rich_order: dict[str, Any]) -> None:
+    proof.compiled.cache_clear()
+    documents = load_bytes(orjson.dumps([rich_order]))
+    assert validate_documents(documents, "order-batch").violations == []
+    assert proof.compiled.cache_info().currsize == 0
+    assert validate([rich_order], "order-batch").violations == []
+    assert proof.compiled.cache_info().currsize == 1
