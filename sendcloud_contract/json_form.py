@@ -3,7 +3,8 @@
 A payload handed to the library was never parsed, so it may hold what no JSON text can:
 sets, bytes, datetimes, ``NaN``, integer keys, a list that contains itself.
 JSON Schema engines skip what no keyword looks at (a free-form object's members) or read
-``NaN`` as ``null``, so these are found here, before the schema runs.
+``NaN`` as ``null``, so these are found here: before the schema for a response, and for a
+request that the one-pass proof (:mod:`proof`) did not clear.
 
 The JSON values are ``dict`` with ``str`` keys, ``list``, ``tuple``, ``str``, ``int``
 (up to Python's 4,300-digit conversion limit), finite ``float``, ``bool`` and ``None``,
