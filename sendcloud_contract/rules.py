@@ -713,6 +713,8 @@ def _maybe_unknown_country(code: Any) -> bool:
 def _clean_state(state: str, country: str) -> bool:
     """True when :func:`_check_address` would find nothing about a given state of an address
     in a known country."""
+    if state in subdivision_codes(country) and "-" not in state:
+        return True  # the common case: a known code without the country prefix
     prefix, dash, local = state.partition("-")
     if dash and prefix != country:
         return False
