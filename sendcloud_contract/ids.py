@@ -10,6 +10,8 @@ in Python's int conversion.
 from __future__ import annotations
 
 import math
+import sys
+from decimal import Decimal
 from typing import Any
 
 __all__ = ["digit_id", "integration_id"]
@@ -18,14 +20,22 @@ __all__ = ["digit_id", "integration_id"]
 def integration_id(value: Any) -> int | None:
     """The integration a JSON ``integration.id`` names, or None when it names none.
 
-    An integral number (``2``, ``2.0``, ``1e30``) is that integer; booleans,
-    fractions, non-finite numbers and everything else name no integration.
+    An integral number (``2``, ``2.0``, ``1e30``, ``Decimal("2")``) is that integer;
+    booleans, fractions, non-finite numbers, a ``Decimal`` with more digits than Python
+    converts to text (``1E+5000``) and everything else name no integration.
     """
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    if (
+        isinstance(value, Decimal)
+        and value.is_finite()
+        and value.adjusted() < sys.get_int_max_str_digits()
+        and value == value.to_integral_value()
+    ):
         return int(value)
     return None
 

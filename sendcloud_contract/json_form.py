@@ -1,14 +1,16 @@
 """Which parts of a Python value have no JSON form, for :func:`validate` on in-memory payloads.
 
 A payload handed to the library was never parsed, so it may hold what no JSON text can:
-sets, bytes, datetimes, ``Decimal``, ``NaN``, integer keys, a list that contains itself.
+sets, bytes, datetimes, ``NaN``, integer keys, a list that contains itself.
 JSON Schema engines skip what no keyword looks at (a free-form object's members) or read
-``NaN`` as ``null``, so these are found here, before the schema runs.
+``NaN`` as ``null``, so these are found here: before the schema for a response, and for a
+request that the one-pass proof (:mod:`proof`) did not clear.
 
 The JSON values are ``dict`` with ``str`` keys, ``list``, ``tuple``, ``str``, ``int``
 (up to Python's 4,300-digit conversion limit), finite ``float``, ``bool`` and ``None``,
-their subclasses, and enum members whose value is one of them. ``Decimal`` is refused:
-its JSON form depends on the encoder (a number for simplejson, a string for Django's).
+their subclasses, enum members whose value is one of them, and a finite ``Decimal``: the
+JSON number it holds, as python-jsonschema (a ``numbers.Number``) and jsonschema-rs read it.
+A ``Decimal`` NaN or infinity is no JSON number, like a float one.
 
 The common case, a clean payload, costs one ``orjson.dumps``; only a payload that fails
 it, or that holds ``null`` (orjson writes ``NaN`` as ``null``), is walked in Python.
@@ -20,6 +22,7 @@ import enum
 import math
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import orjson
@@ -38,8 +41,6 @@ _HINTS = {
     "datetime": "write it as text first, e.g. value.isoformat()",
     "date": "write it as text first, e.g. value.isoformat()",
     "time": "write it as text first, e.g. value.isoformat()",
-    "Decimal": "convert it to what the field expects: float(value) for a number, "
-    "str(value) for a decimal string",
     "set": "send a list instead, e.g. sorted(value)",
     "frozenset": "send a list instead, e.g. sorted(value)",
     "bytes": "decode it to text first, e.g. value.decode()",
@@ -54,10 +55,17 @@ Problem = tuple[Path, str, str]
 """(path to the value, message, hint)."""
 
 
+def _finite_decimal(value: Any) -> int:
+    """orjson's stand-in for a finite ``Decimal`` (its digits do not matter to the proof)."""
+    if isinstance(value, Decimal) and value.is_finite():
+        return 0
+    raise TypeError(f"{type(value).__name__} has no JSON form")
+
+
 def problems(value: Any) -> list[Problem]:
     """Every place in ``value`` that has no JSON form, with why and what to do; [] for JSON."""
     try:
-        dumped = orjson.dumps(value, option=_FAST)
+        dumped = orjson.dumps(value, default=_finite_decimal, option=_FAST)
     except (orjson.JSONEncodeError, TypeError, ValueError, RecursionError):
         return list(_walk(value))
     if _NULL.search(dumped) is None:
@@ -110,6 +118,9 @@ def _walk(root: Any) -> Iterator[Problem]:
         elif isinstance(value, float):
             if not math.isfinite(value):
                 yield path, f"{_NON_FINITE[repr(value)]} is not a JSON number", _NON_FINITE_HINT
+        elif isinstance(value, Decimal):
+            if not value.is_finite():
+                yield path, f"{value!r} is not a JSON number", _NON_FINITE_HINT
         elif isinstance(value, int) and not isinstance(value, bool):
             if value.bit_length() > 64 and not _writable(value):
                 yield (

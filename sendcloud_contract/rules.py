@@ -7,9 +7,11 @@ type somewhere is the schema's finding, never a crash here.
 
 from __future__ import annotations
 
+import decimal
 import functools
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -469,11 +471,11 @@ def _check_items(
             or (isinstance(total, dict) and total.get("currency", currency) != currency)
         ):
             currency = None
-        if isinstance(unit, dict) and isinstance(total, dict) and isinstance(quantity, int):
+        if isinstance(unit, dict) and isinstance(total, dict) and isinstance(quantity, _COUNTS):
             unit_value, total_value = unit.get("value"), total.get("value")
             if (
-                isinstance(unit_value, (int, float))
-                and isinstance(total_value, (int, float))
+                isinstance(unit_value, _JSON_NUMBERS)
+                and isinstance(total_value, _JSON_NUMBERS)
                 and _exceeds(total_value, unit_value, quantity)
                 and unit.get("currency") == total.get("currency")
             ):
@@ -500,16 +502,14 @@ def _check_items(
                 (EAN_CHECK_DIGIT, f"{_item(base, i)}/ean", f"'{ean}' is not a valid EAN/GTIN")
             )
         hs_code = get("hs_code")
-        if hs_code and isinstance(hs_code, str):
-            digits = hs_code.replace(".", "").replace(" ", "")
-            if not (digits.isdigit() and 6 <= len(digits) <= 10):
-                out.append(
-                    (
-                        HS_CODE_SHAPE,
-                        f"{_item(base, i)}/hs_code",
-                        f"'{hs_code}' is not 6 to 10 digits",
-                    )
+        if hs_code and isinstance(hs_code, str) and not _hs_code_shaped(hs_code):
+            out.append(
+                (
+                    HS_CODE_SHAPE,
+                    f"{_item(base, i)}/hs_code",
+                    f"'{hs_code}' is not 6 to 10 digits",
                 )
+            )
         if international and not (hs_code and origin):
             missing = [k for k in ("hs_code", "country_of_origin") if not get(k)]
             out.append(
@@ -572,12 +572,20 @@ def _clean_items(items: list[Any], international: bool, currency: str) -> bool:
 _NUMBERS = (int, float)
 
 
-def _exceeds(total: float, unit: float, quantity: int) -> bool:
+_JSON_NUMBERS = (int, float, Decimal)
+"""What a JSON number is in Python: a finite ``Decimal`` is the number it holds."""
+_COUNTS = (int, Decimal)
+
+
+def _exceeds(total: float | Decimal, unit: float | Decimal, quantity: int | Decimal) -> bool:
     """``total > unit x quantity`` by more than half a cent, exactly for any size of number.
 
     Floats are compared as floats (the common case); numbers too large for a float
-    (a 401-digit quantity) are compared as exact fractions instead of overflowing.
+    (a 401-digit quantity) are compared as exact fractions instead of overflowing, and a
+    ``Decimal`` anywhere is compared in exact decimal arithmetic.
     """
+    if isinstance(total, Decimal) or isinstance(unit, Decimal) or isinstance(quantity, Decimal):
+        return _exceeds_decimal(Decimal(total), Decimal(unit), Decimal(quantity))
     try:
         return total > unit * quantity + 0.005
     except OverflowError:
@@ -586,17 +594,48 @@ def _exceeds(total: float, unit: float, quantity: int) -> bool:
         return Fraction(total) > Fraction(unit) * quantity + Fraction(1, 200)
 
 
-def _number(value: float) -> str:
+_HALF_CENT = Decimal("0.005")
+
+
+def _exceeds_decimal(total: Decimal, unit: Decimal, quantity: Decimal) -> bool:
+    """``total - unit x quantity > 0.005`` decided by bounds rounded down and up.
+
+    An exponent may be huge (``1E+999999999``), so no exact fraction is built; the bounds
+    are refined until they agree, which they do as soon as the precision covers the
+    digits the numbers were written with.
+    """
+    if not (total.is_finite() and unit.is_finite() and quantity.is_finite()):
+        return False  # no JSON number: the not-json finding names it
+    precision = 32
+    while True:
+        floor, ceiling = (
+            decimal.Context(
+                prec=precision, rounding=rounding, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN
+            )
+            for rounding in (decimal.ROUND_FLOOR, decimal.ROUND_CEILING)
+        )
+        low = floor.subtract(floor.subtract(total, ceiling.multiply(unit, quantity)), _HALF_CENT)
+        if low > 0:
+            return True
+        high = ceiling.subtract(ceiling.subtract(total, floor.multiply(unit, quantity)), _HALF_CENT)
+        if high <= 0:
+            return False
+        precision *= 4
+
+
+def _number(value: float | Decimal) -> str:
     """A number as a message shows it; integers too long to read are summarised."""
     if isinstance(value, int) and value.bit_length() > 128:
         return f"(an integer of {len(str(abs(value))):,} digits)"
     return str(value)
 
 
-def _product(unit: float, quantity: int) -> str:
+def _product(unit: float | Decimal, quantity: int | Decimal) -> str:
     try:
+        if isinstance(unit, Decimal) or isinstance(quantity, Decimal):
+            return f" = {round(Decimal(unit) * Decimal(quantity), 2)}"
         return f" = {round(unit * quantity, 2)}"
-    except OverflowError:
+    except ArithmeticError:  # too large for a float, or for the message's decimal precision
         return ""
 
 
@@ -664,6 +703,174 @@ def _check_order(order: Any, base: str, out: Found) -> None:
         found: Found = []
         _check_currencies(order, base, found)
         out[currency_findings_at:currency_findings_at] = found
+
+
+def _maybe_unknown_country(code: Any) -> bool:
+    """False only when :func:`_check_country` surely reports nothing for ``code``."""
+    return isinstance(code, str) and len(code) == 2 and code not in country_codes()
+
+
+def _clean_state(state: str, country: str) -> bool:
+    """True when :func:`_check_address` would find nothing about a given state of an address
+    in a known country."""
+    if state in subdivision_codes(country) and "-" not in state:
+        return True  # the common case: a known code without the country prefix
+    prefix, dash, local = state.partition("-")
+    if dash and prefix != country:
+        return False
+    known = subdivision_codes(country)
+    return not known or (local if dash else state) in known
+
+
+def _clean_order(order: dict[str, Any], countries: frozenset[str]) -> bool:
+    """True when :func:`_check_order` would find nothing (see :func:`clean`)."""
+    if "id" in order:
+        request_id = order["id"]
+        if not (request_id.isascii() and request_id.isdigit()):
+            return False
+    international = False
+    shipping = order.get("shipping_address")
+    if shipping is not None:
+        country = shipping["country_code"]
+        if country not in countries:
+            return False
+        state = shipping.get("state_province_code")
+        if state:
+            if not _clean_state(state, country):
+                return False
+        elif country in STATE_REQUIRED_COUNTRIES:
+            return False
+        international = country not in EU_COUNTRIES
+    billing = order.get("billing_address")
+    if billing is not None:
+        country = billing["country_code"]
+        state = billing.get("state_province_code")
+        if country not in countries or (state and not _clean_state(state, country)):
+            return False
+    details = order["order_details"]
+    created, updated = details["order_created_at"], details.get("order_updated_at")
+    if (
+        updated is not None
+        and not (
+            created[-1] == updated[-1] == "Z"
+            and created[10] == updated[10]
+            and updated[:19] > created[:19]
+        )
+        and _updated_before_created(created, updated)
+    ):
+        return False
+    customs = order.get("customs_details")
+    if customs:
+        if "tax_numbers" in customs:
+            for entries in (customs["tax_numbers"] or {}).values():
+                for entry in entries:
+                    if _maybe_unknown_country(entry.get("country_code")):
+                        return False
+    elif international:
+        return False
+    # One currency for every price; the contract's price currencies are all ISO 4217 codes.
+    payment = order["payment_details"]
+    currency = payment["total_price"]["currency"]
+    for price in payment.values():
+        if type(price) is dict and price.get("currency", currency) != currency:
+            return False
+    for item in details["order_items"]:
+        get = item.get
+        origin, hs_code = get("country_of_origin"), get("hs_code")
+        if origin is None:
+            if international:
+                return False
+        elif origin not in countries:
+            return False
+        if hs_code is None:
+            if international:
+                return False
+        elif not (hs_code.isdigit() and 6 <= len(hs_code) <= 10) and not _hs_code_shaped(hs_code):
+            return False
+        total, unit = item["total_price"], get("unit_price")
+        if total["currency"] != currency:
+            return False
+        # Numbers as the contract types them; a Decimal raises TypeError, and the full check
+        # compares it exactly.
+        if unit is not None and (
+            unit["currency"] != currency
+            or total["value"] > unit["value"] * item["quantity"] + 0.005
+        ):
+            return False
+        if "image_url" in item and not get("product_id"):
+            return False
+        if "ean" in item:
+            ean = item["ean"]
+            if ean and not gtin_is_valid(ean):
+                return False
+    return True
+
+
+def _hs_code_shaped(code: str) -> bool:
+    """What :func:`_check_items` accepts as an HS code: 6 to 10 digits, dots and spaces aside."""
+    digits = code.replace(".", "").replace(" ", "")
+    return digits.isdigit() and 6 <= len(digits) <= 10
+
+
+def _clean_batch(batch: Any) -> bool:
+    if type(batch) is not list:
+        return False
+    countries = country_codes()
+    keys = set()
+    for order in batch:
+        if not _clean_order(order, countries):
+            return False
+        integration: Any = order["order_details"]["integration"]["id"]
+        if type(integration) is not int:
+            integration = integration_id(integration)
+        keys.add((order["order_id"], integration))
+    return len(keys) == len(batch)
+
+
+def _clean_update(update: Any) -> bool:
+    if type(update) is not dict:
+        return False
+    if "id" in update:
+        request_id = update["id"]
+        if not (type(request_id) is str and request_id.isascii() and request_id.isdigit()):
+            return False
+    customer = update.get("customer_details")
+    if customer and "phone" in customer and "phone_number" in customer:
+        return False
+    for key in ("shipping_address", "billing_address"):
+        address = update.get(key)
+        if address and _maybe_unknown_country(address.get("country_code")):
+            return False
+    details = update.get("order_details")
+    items = details.get("order_items") if details else None
+    return not items or not any(
+        _maybe_unknown_country(item.get("country_of_origin")) for item in items
+    )
+
+
+_CLEAN: dict[str, Callable[[Any], bool]] = {
+    "order-batch": _clean_batch,
+    "order": lambda order: _clean_order(order, country_codes()),
+    "order-update": _clean_update,
+    "order-list-query": lambda query: True,
+}
+
+
+def clean(kind: str, value: Any) -> bool:
+    """True only when :func:`check` would find nothing for a value that passed the contract.
+
+    The common case proved with direct indexing and no pointers or messages built, relying
+    on what the contract already holds (required members, types, formats); anything else (a
+    rare field, a number that is not an int or float) answers False, which proves nothing and
+    sends the value to :func:`check`.
+    """
+    prove = _CLEAN.get(kind)
+    if prove is None:
+        return False
+    try:
+        return prove(value)
+    except (KeyError, TypeError, AttributeError, IndexError, ValueError, ArithmeticError):
+        return False
 
 
 def _check_batch(batch: Any, out: Found) -> None:

@@ -96,9 +96,9 @@ def _resources(open_view: bool) -> Mapping[str, dict[str, Any]]:
 
 
 def schema_resources(*, open_view: bool = False) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every schema file as ``($id, document)``, deep-copied so callers may keep them."""
+    """Every schema file as ``($id, document)``, copied so callers may keep them."""
     for uri, document in _resources(open_view).items():
-        yield uri, copy.deepcopy(document)
+        yield uri, orjson.loads(orjson.dumps(document))  # a deep copy, several times faster
 
 
 def resource(uri: str) -> dict[str, Any]:
@@ -131,12 +131,15 @@ def _refuse_retrieval(uri: str) -> Any:
     raise LookupError(f"{uri} is not a shipped schema; sendcloud-contract never fetches schemas")
 
 
+def local_registry(resources: Mapping[str, Any]) -> jsonschema_rs.Registry:
+    """A registry of these resources only; unknown URIs fail instead of being fetched."""
+    return jsonschema_rs.Registry(resources=list(resources.items()), retriever=_refuse_retrieval)
+
+
 @functools.cache
 def registry(open_view: bool) -> jsonschema_rs.Registry:
-    """One registry of the shipped resources; unknown URIs fail instead of being fetched."""
-    return jsonschema_rs.Registry(
-        resources=list(_resources(open_view).items()), retriever=_refuse_retrieval
-    )
+    """One registry of the shipped resources."""
+    return local_registry(_resources(open_view))
 
 
 @functools.cache

@@ -14,7 +14,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from sendcloud_contract import json_form, pointers, rules, schemas
+from sendcloud_contract import json_form, pointers, proof, rules, schemas
 from sendcloud_contract.loading import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_DEPTH,
@@ -401,7 +401,23 @@ def _missing_hint(missing: str, value: Any, known: Iterable[str]) -> str | None:
     return None
 
 
-def _validate_value(value: Any, kind: Kind, *, allow_unknown_fields: bool) -> list[Violation]:
+def _validate_value(
+    value: Any, kind: Kind, *, allow_unknown_fields: bool, prove_json: bool = False
+) -> list[Violation]:
+    """Every violation of a value; ``prove_json`` for values that no parser produced."""
+    if proof.holds(value, kind, parsed=not prove_json):
+        return []
+    return _detailed(value, kind, allow_unknown_fields=allow_unknown_fields, prove_json=prove_json)
+
+
+def _detailed(
+    value: Any, kind: Kind, *, allow_unknown_fields: bool, prove_json: bool
+) -> list[Violation]:
+    """The path that finds and describes every violation; the fast proof only skips it."""
+    if prove_json:
+        not_json = json_form.problems(value)
+        if not_json:
+            return _not_json(kind, not_json)
     validator = schemas.compiled(kind)
     found: list[Violation] = []
     try:
@@ -451,11 +467,9 @@ def validate(
 ) -> Report:
     """Check an already-parsed payload against the contract and the domain rules."""
     resolved, reason = _resolve_kind(kind, payload)
-    not_json = json_form.problems(payload)
-    if not_json:
-        violations = _not_json(resolved, not_json)
-    else:
-        violations = _validate_value(payload, resolved, allow_unknown_fields=allow_unknown_fields)
+    violations = _validate_value(
+        payload, resolved, allow_unknown_fields=allow_unknown_fields, prove_json=True
+    )
     report = Report(kind=resolved, violations=violations, kind_reason=reason)
     return report.promote_warnings() if warnings_as_errors else report
 

@@ -572,7 +572,7 @@ def test_a_very_deep_list_is_not_json_and_no_crash() -> None:
         (datetime.date(2026, 10, 1), "a datetime.date is not a JSON value"),
         (b"gift", "a bytes is not a JSON value"),
         (1j, "a complex is not a JSON value"),
-        (decimal.Decimal("1.5"), "a decimal.Decimal is not a JSON value"),
+        (decimal.Decimal("NaN"), "Decimal('NaN') is not a JSON number"),
         (float("nan"), "NaN is not a JSON number"),
         (float("inf"), "Infinity is not a JSON number"),
         (-float("inf"), "-Infinity is not a JSON number"),
@@ -584,7 +584,7 @@ def test_a_very_deep_list_is_not_json_and_no_crash() -> None:
         "date",
         "bytes",
         "complex",
-        "Decimal",
+        "Decimal-NaN",
         "NaN",
         "inf",
         "-inf",
@@ -608,16 +608,70 @@ def test_non_string_keys_inside_free_form_objects(order: dict[str, Any]) -> None
     ]
 
 
-@pytest.mark.parametrize("value", [float("nan"), float("inf"), decimal.Decimal("14.5")], ids=repr)
-def test_non_finite_and_decimal_prices_are_named_as_what_they_are(
-    order: dict[str, Any], value: Any
-) -> None:
+@pytest.mark.parametrize(
+    "value",
+    [float("nan"), float("inf"), decimal.Decimal("NaN"), decimal.Decimal("-Infinity")],
+    ids=repr,
+)
+def test_non_finite_prices_are_named_as_what_they_are(order: dict[str, Any], value: Any) -> None:
     order["order_details"]["order_items"][0]["unit_price"]["value"] = value
     ((violation,),) = [validate([order]).violations]
     assert violation.rule == "not-json"
     assert violation.pointer == "/0/order_details/order_items/0/unit_price/value"
     assert "None" not in violation.message
     assert violation.hint
+
+
+def test_a_finite_decimal_is_the_json_number_it_holds(order: dict[str, Any]) -> None:
+    item = order["order_details"]["order_items"][0]
+    item["unit_price"]["value"] = decimal.Decimal("14.50")
+    item["total_price"]["value"] = decimal.Decimal("29.00")
+    order["order_details"]["integration"]["id"] = decimal.Decimal("4711")
+    assert validate([order]).violations == []
+    item["properties"] = {"weight": decimal.Decimal("0.450")}
+    assert validate([order]).violations == []
+
+
+@pytest.mark.parametrize(
+    ("unit", "total", "quantity"),
+    [
+        (decimal.Decimal("14.5"), decimal.Decimal("29.006"), 2),
+        (14.5, decimal.Decimal("29.01"), 2),
+        (decimal.Decimal("14.5"), 29.01, 2),
+        (decimal.Decimal("14.5"), 29.01, decimal.Decimal("2")),
+        (decimal.Decimal("1E+999999999"), decimal.Decimal("2.00000001E+999999999"), 2),
+        (decimal.Decimal("-1E-999999999"), decimal.Decimal("0.005"), 1),
+    ],
+    ids=["decimals", "decimal-total", "decimal-unit", "decimal-quantity", "huge", "tiny"],
+)
+def test_decimal_prices_are_compared_exactly(
+    order: dict[str, Any], unit: Any, total: Any, quantity: Any
+) -> None:
+    item = order["order_details"]["order_items"][0]
+    item.update(quantity=quantity)
+    item["unit_price"]["value"] = unit
+    item["total_price"]["value"] = total
+    report = validate([order])
+    assert [(v.pointer, v.rule) for v in report.violations] == [
+        ("/0/order_details/order_items/0/total_price/value", "item-total-exceeds-unit-price")
+    ]
+
+
+def test_decimal_prices_at_the_bound_are_no_finding(order: dict[str, Any]) -> None:
+    item = order["order_details"]["order_items"][0]
+    item["unit_price"]["value"] = decimal.Decimal("14.5")
+    item["total_price"]["value"] = decimal.Decimal("29.005")
+    assert validate([order]).violations == []
+    item["unit_price"]["value"] = decimal.Decimal("1E+999999999")
+    item["total_price"]["value"] = decimal.Decimal("2E+999999999")
+    assert validate([order]).violations == []
+
+
+def test_decimal_integration_ids_are_the_integers_they_hold(order: dict[str, Any]) -> None:
+    twin = copy.deepcopy(order)
+    twin["order_details"]["integration"]["id"] = decimal.Decimal("4711.0")
+    report = validate([order, twin])
+    assert [(v.pointer, v.rule) for v in report.violations] == [("/1", "duplicate-order-key")]
 
 
 def test_json_subclasses_enums_tuples_and_long_integers_are_json(order: dict[str, Any]) -> None:

@@ -1,0 +1,112 @@
+"""The fast proof that a request has no finding at all: one engine pass and a clean-rules check.
+
+It runs a *tightened* copy of the closed request schemas, which accepts a subset of what the
+contract accepts and makes the engine look at every value (see :mod:`free_form`): each
+free-form place is typed down to ``JSON_DEPTH`` levels of JSON, a type list with ``number`` or
+``integer`` is spelt as ``anyOf`` single types, and ``integer`` is also checked as a
+``number``. jsonschema-rs refuses what has no JSON form wherever it checks a type (it raises
+on a set, bytes, a datetime or an integer key, and fails ``NaN`` and over-long integers), so a
+pass proves the contract and the JSON form, and with :func:`rules.clean` the rules' silence.
+Anything else proves nothing and takes the detailed path, which reports what it finds.
+``tests/test_proof.py`` holds the engine to that behaviour at every position of the contract.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, cast
+
+import jsonschema_rs
+
+from sendcloud_contract import free_form, pointers, rules, schemas
+
+__all__ = ["holds"]
+
+JSON_DEPTH = 4
+"""Containers nested deeper than this inside a free-form place take the detailed path."""
+
+_JSON_URI = schemas.BASE_URI + "proof/json-value.schema.json"
+_SCALARS = [{"type": name} for name in ("string", "number", "boolean", "null")]
+
+
+def _json_values() -> dict[str, Any]:
+    """JSON values nested at most ``JSON_DEPTH`` deep, as single types the engine converts."""
+    definitions: dict[str, Any] = {"json-0": {"anyOf": _SCALARS}}
+    for depth in range(1, JSON_DEPTH + 1):
+        inner = {"$ref": f"#/$defs/json-{depth - 1}"}
+        definitions[f"json-{depth}"] = {
+            "anyOf": [
+                *_SCALARS,
+                {"type": "array", "items": inner},
+                {"type": "object", "additionalProperties": inner},
+            ]
+        }
+    return {"$id": _JSON_URI, "$defs": definitions}
+
+
+_ANY_JSON = {"$ref": f"{_JSON_URI}#/$defs/json-{JSON_DEPTH}"}
+_CONVERTED_NUMBER = {"type": "number"}
+"""Beside ``integer``: jsonschema-rs converts a value checked as a number, and refuses an
+integer past Python's 4,300-digit limit there, while ``integer`` alone lets it through."""
+
+
+def _tighten(node: dict[str, Any], reason: str) -> None:
+    if reason == "open-object":
+        node["additionalProperties"] = _ANY_JSON
+    elif reason == "array-without-items":
+        node["items"] = _ANY_JSON
+    elif reason == "untyped":
+        node["allOf"] = [*node.get("allOf", ()), _ANY_JSON]
+    elif reason == "integer":
+        node["allOf"] = [*node.get("allOf", ()), _CONVERTED_NUMBER]
+    else:  # a type list naming number or integer
+        single = [
+            {"type": name, "allOf": [_CONVERTED_NUMBER]} if name == "integer" else {"type": name}
+            for name in node.pop("type")
+        ]
+        node["allOf"] = [*node.get("allOf", ()), {"anyOf": single}]
+
+
+@functools.cache
+def _tightened() -> dict[str, dict[str, Any]]:
+    resources = dict(schemas.schema_resources())  # copies, free to change
+    shared = {place for kind in schemas.REQUEST_KINDS for place in free_form.places(kind)}
+    for place in sorted(shared):
+        uri, _, fragment = place.location.partition("#")
+        node = resources[uri]
+        for token in pointers.split(fragment):
+            node = node[int(token)] if isinstance(node, list) else node[token]
+        _tighten(node, place.reason)
+    resources[_JSON_URI] = _json_values()
+    return resources
+
+
+@functools.cache
+def compiled(kind: schemas.Kind) -> jsonschema_rs.Validator:
+    """The tightened validator of a request kind, formats asserted as in the contract."""
+    registry = schemas.local_registry(_tightened())
+    return cast(
+        jsonschema_rs.Validator,
+        jsonschema_rs.Draft202012Validator(
+            {"$ref": schemas.uri_for(kind)},
+            registry=registry,
+            validate_formats=True,
+            ignore_unknown_formats=False,
+        ),
+    )
+
+
+def holds(value: Any, kind: schemas.Kind, *, parsed: bool = False) -> bool:
+    """True only when ``value`` has a JSON form, passes the contract and no rule finds
+    anything; False proves nothing.
+
+    ``parsed`` says a parser made the value, so its JSON form needs no proof: the contract's
+    own validator serves, and nothing more is compiled.
+    """
+    if kind not in schemas.REQUEST_KINDS:
+        return False
+    validator = schemas.compiled(kind) if parsed else compiled(kind)
+    try:
+        return validator.is_valid(value) and rules.clean(kind, value)
+    except ValueError:  # the engine met something with no JSON form
+        return False

@@ -1,0 +1,308 @@
+"""The fast proof stands on the engine's behaviour: these tests hold it there.
+
+``proof.holds`` says "valid, JSON, no finding" after one pass of jsonschema-rs over a tightened
+copy of the contract. That is only sound while the engine looks at every value of a closed
+request kind. So at every position of a rich valid example (every optional field present),
+and as an extra member of every object, each kind of value without a JSON form is put in;
+the proof must refuse it, and validate() must name it as not-json at its pointer.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import decimal
+from collections.abc import Iterator
+from typing import Any
+
+import jsonschema_rs
+import orjson
+import pytest
+from hypothesis import find, settings
+
+from sendcloud_contract import free_form, pointers, proof, schemas, validate
+from sendcloud_contract.loading import load_bytes
+from sendcloud_contract.strategies._edge import _every_field
+from sendcloud_contract.validation import validate_documents
+
+Path = tuple[str | int, ...]
+
+
+def _looped() -> list[Any]:
+    looped: list[Any] = []
+    looped.append(looped)
+    return looped
+
+
+# (name, a fresh value, where its not-json finding points relative to where it was put)
+WITHOUT_JSON_FORM: list[tuple[str, Any, Path]] = [
+    ("set", lambda: {"gift"}, ()),
+    ("bytes", lambda: b"gift", ()),
+    ("datetime", lambda: datetime.datetime(2026, 10, 1, 10, 0), ()),
+    ("complex", lambda: 1j, ()),
+    ("float-nan", lambda: float("nan"), ()),
+    ("float-inf", lambda: float("inf"), ()),
+    ("decimal-nan", lambda: decimal.Decimal("NaN"), ()),
+    ("int-key", lambda: {1: "one"}, ()),
+    ("object", object, ()),
+    ("looped-list", _looped, (0,)),
+    ("int-5000-digits", lambda: 10**5000, ()),
+]
+
+LIST_QUERY = {
+    "integration": "41,68",
+    "order_number": "5501",
+    "order_id": "WEB-5501",
+    "status": "fulfilled",
+    "order_created_at": "2026-10-01",
+    "order_created_at_min": "2026-09-01",
+    "order_created_at_max": "2026-10-31",
+    "order_updated_at": "2026-10-02",
+    "order_updated_at_min": "2026-09-02",
+    "order_updated_at_max": "2026-10-30",
+    "sort": "-order_created_at,order_number",
+    "page_size": "50",
+    "cursor": "cj0xJnA9MzAw",
+}
+
+
+@pytest.fixture(scope="module")
+def rich_order() -> dict[str, Any]:
+    """An order with every optional field (the smallest one Hypothesis finds)."""
+    found: dict[str, Any] = find(
+        _every_field(), lambda order: True, settings=settings(database=None)
+    )
+    return found
+
+
+def _by_carrier_id(order: dict[str, Any]) -> dict[str, Any]:
+    """The same order with the service point's other alternative, the carrier's own id."""
+    other = copy.deepcopy(order)
+    point = other["service_point_details"]
+    point["carrier_service_point_id"] = point.pop("id")
+    other["order_id"] += "-B"
+    return other
+
+
+@pytest.fixture(scope="module")
+def examples(rich_order: dict[str, Any]) -> dict[str, list[Any]]:
+    """Rich valid examples of each closed request kind; together they hold every field."""
+    by_carrier = _by_carrier_id(rich_order)
+    update = copy.deepcopy(by_carrier)
+    update["customer_details"]["phone"] = update["customer_details"].pop("phone_number")
+    return {
+        "order": [rich_order, by_carrier],
+        "order-batch": [[rich_order, by_carrier]],
+        "order-update": [rich_order, update],
+        "order-list-query": [LIST_QUERY],
+    }
+
+
+def _schema_fields(node: Any, base: str, path: tuple[str, ...], out: set[tuple[str, ...]]) -> None:
+    """Every member path the schema names (``*`` for array elements), through references."""
+    if not isinstance(node, dict):
+        return
+    if "$ref" in node:
+        uri, _, fragment = node["$ref"].partition("#")
+        target = base.rsplit("/", 1)[0] + "/" + uri if uri else base
+        _schema_fields(schemas.lookup(f"{target}#{fragment}"), target, path, out)
+    for branch in node.get("oneOf", ()):
+        _schema_fields(branch, base, path, out)
+    for name, schema in node.get("properties", {}).items():
+        out.add((*path, name))
+        _schema_fields(schema, base, (*path, name), out)
+    if "items" in node:
+        _schema_fields(node["items"], base, (*path, "*"), out)
+
+
+def _fields(value: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    if isinstance(value, dict):
+        for key, member in value.items():
+            yield (*path, key)
+            yield from _fields(member, (*path, key))
+    elif isinstance(value, list):
+        for element in value:
+            yield from _fields(element, (*path, "*"))
+
+
+@pytest.mark.parametrize("kind", schemas.REQUEST_KINDS)
+def test_the_examples_are_valid_and_hold_every_field(
+    examples: dict[str, list[Any]], kind: schemas.Kind
+) -> None:
+    for example in examples[kind]:
+        assert validate(example, kind).violations == []
+        assert proof.holds(example, kind)
+    uri = schemas.uri_for(kind)
+    named: set[tuple[str, ...]] = set()
+    _schema_fields(schemas.resource(uri), uri, (), named)
+    present = {field for example in examples[kind] for field in _fields(example)}
+    if kind == "order-batch":
+        present = {("*", *field) for example in examples[kind][0] for field in _fields(example)}
+    assert named <= present
+
+
+def _positions(value: Any, path: Path = ()) -> Iterator[Path]:
+    """Every member and array element below ``value`` (the value itself included)."""
+    yield path
+    if isinstance(value, dict):
+        for key, member in value.items():
+            yield from _positions(member, (*path, key))
+    elif isinstance(value, list):
+        for index, element in enumerate(value):
+            yield from _positions(element, (*path, index))
+
+
+def _objects(value: Any, path: Path = ()) -> Iterator[tuple[Path, dict[str, Any]]]:
+    if isinstance(value, dict):
+        yield path, value
+        for key, member in value.items():
+            yield from _objects(member, (*path, key))
+    elif isinstance(value, list):
+        for index, element in enumerate(value):
+            yield from _objects(element, (*path, index))
+
+
+def _put(document: Any, path: Path, value: Any) -> Any:
+    """A copy of ``document`` with ``value`` at ``path`` (members added when missing)."""
+    if not path:
+        return value
+    changed = copy.deepcopy(document)
+    holder = changed
+    for step in path[:-1]:
+        holder = holder[step]
+    holder[path[-1]] = value
+    return changed
+
+
+def _assert_refused(document: Any, kind: schemas.Kind, pointer: str) -> None:
+    assert not proof.holds(document, kind), pointer
+    report = validate(document, kind)
+    assert ("not-json", pointer) in [(v.rule, v.pointer) for v in report.violations], pointer
+
+
+def _placements(example: Any) -> Iterator[Path]:
+    """Every position of the example, then a new member of each of its objects."""
+    yield from _positions(example)
+    for path, _ in _objects(example):
+        yield (*path, "zz_extra")
+
+
+@pytest.mark.parametrize("kind", schemas.REQUEST_KINDS)
+@pytest.mark.parametrize(
+    ("name", "make", "below"), WITHOUT_JSON_FORM, ids=[w[0] for w in WITHOUT_JSON_FORM]
+)
+def test_a_value_without_json_form_anywhere_is_refused(
+    examples: dict[str, list[Any]], kind: schemas.Kind, name: str, make: Any, below: Path
+) -> None:
+    for example in examples[kind]:
+        for path in list(_placements(example)):
+            _assert_refused(_put(example, path, make()), kind, pointers.to_pointer(path + below))
+
+
+def test_free_form_places_are_read_from_the_schema_files() -> None:
+    found = {
+        (place.location.rsplit("#", 1)[1], place.reason) for place in free_form.places("order")
+    }
+    assert found == {
+        ("/$defs/order-item/properties/properties", "open-object"),
+        ("/$defs/service-point/oneOf/0/properties/extra_data", "open-object"),
+        ("/$defs/service-point/oneOf/1/properties/extra_data", "open-object"),
+        ("/$defs/ship-with/properties/properties/properties/contract_id", "number-in-type-list"),
+        ("/$defs/order-details/properties/integration/properties/id", "integer"),
+        ("/$defs/order-item/properties/quantity", "integer"),
+        ("/$defs/volume/properties/value", "integer"),
+    }
+    assert free_form.places("order-list-query") == ()
+
+
+def test_free_form_places_refuse_response_kinds() -> None:
+    with pytest.raises(ValueError, match="response kind"):
+        free_form.places("order-response")
+
+
+def test_a_keyword_the_reading_does_not_know_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    uri = schemas.uri_for("order-list-query")
+    changed = copy.deepcopy(schemas.resource(uri))
+    changed["properties"]["cursor"]["if"] = {"minLength": 3}
+    real = schemas.lookup
+    monkeypatch.setattr(
+        schemas, "lookup", lambda location: changed if location == f"{uri}#" else real(location)
+    )
+    free_form._places_by_kind.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"\['if'\] are not understood"):
+            free_form.places("order-list-query")
+    finally:
+        free_form._places_by_kind.cache_clear()
+
+
+def test_deeply_nested_free_form_values_take_the_detailed_path(rich_order: dict[str, Any]) -> None:
+    order = copy.deepcopy(rich_order)
+    deep: dict[str, Any] = {"leaf": "ok"}
+    for _ in range(proof.JSON_DEPTH + 1):
+        deep = {"inner": deep}
+    order["order_details"]["order_items"][0]["properties"] = {"nested": deep}
+    assert not proof.holds(order, "order")
+    assert validate(order, "order").violations == []
+
+
+def test_every_kind_of_free_form_place_is_found(monkeypatch: pytest.MonkeyPatch) -> None:
+    uri = schemas.uri_for("order-list-query")
+    changed = copy.deepcopy(schemas.resource(uri))
+    changed["properties"].update(
+        anything={"description": "no type"},
+        notes={"type": "array"},
+        extra={"type": "object", "additionalProperties": {"type": ["integer", "string"]}},
+    )
+    real = schemas.lookup
+    monkeypatch.setattr(
+        schemas, "lookup", lambda location: changed if location == f"{uri}#" else real(location)
+    )
+    free_form._places_by_kind.cache_clear()
+    try:
+        found = {
+            (p.location.rsplit("#", 1)[1], p.reason) for p in free_form.places("order-list-query")
+        }
+    finally:
+        free_form._places_by_kind.cache_clear()
+    assert found == {
+        ("/properties/anything", "untyped"),
+        ("/properties/notes", "array-without-items"),
+        ("/properties/extra/additionalProperties", "number-in-type-list"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("node", "reason", "refused"),
+    [
+        ({"type": "object"}, "open-object", {"a": {"b": {1, 2}}}),
+        ({"type": "array"}, "array-without-items", [float("nan")]),
+        ({"description": "no type"}, "untyped", float("nan")),
+        ({"type": "integer", "minimum": 0}, "integer", -(10**5000)),
+        ({"type": ["integer", "null"]}, "number-in-type-list", 10**5000),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_each_tightening_makes_the_engine_refuse_what_it_let_through(
+    node: dict[str, Any], reason: str, refused: Any
+) -> None:
+    def passes(schema: dict[str, Any]) -> bool:
+        registry = schemas.local_registry({proof._JSON_URI: proof._json_values()})
+        try:
+            return bool(jsonschema_rs.validator_for(schema, registry=registry).is_valid(refused))
+        except ValueError:
+            return False
+
+    assert passes(node)
+    tightened = copy.deepcopy(node)
+    proof._tighten(tightened, reason)
+    assert not passes(tightened)
+
+
+def test_parsed_documents_need_no_tightened_validator(rich_order: dict[str, Any]) -> None:
+    proof.compiled.cache_clear()
+    documents = load_bytes(orjson.dumps([rich_order]))
+    assert validate_documents(documents, "order-batch").violations == []
+    assert proof.compiled.cache_info().currsize == 0
+    assert validate([rich_order], "order-batch").violations == []
+    assert proof.compiled.cache_info().currsize == 1
