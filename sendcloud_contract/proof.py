@@ -18,7 +18,7 @@ from typing import Any, cast
 
 import jsonschema_rs
 
-from sendcloud_contract import free_form, pointers, rules, schemas
+from sendcloud_contract import pointers, rules, schemas
 
 __all__ = ["holds"]
 
@@ -69,6 +69,10 @@ def _tighten(node: dict[str, Any], reason: str) -> None:
 
 @functools.cache
 def _tightened() -> dict[str, dict[str, Any]]:
+    # Only in-memory values need the tightened copy: the CLI, whose values a parser made,
+    # never imports the reading of the free-form places.
+    from sendcloud_contract import free_form
+
     resources = dict(schemas.schema_resources())  # copies, free to change
     shared = {place for kind in schemas.REQUEST_KINDS for place in free_form.places(kind)}
     for place in sorted(shared):
