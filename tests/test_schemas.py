@@ -169,3 +169,42 @@ def _open_registry() -> referencing.Registry[Any]:
         (uri, referencing.Resource.from_contents(doc))
         for uri, doc in schemas.schema_resources(open_view=True)
     )
+
+
+def _file_references(node: object) -> set[str]:
+    if isinstance(node, dict):
+        reference = node.get("$ref")
+        found = set()
+        if isinstance(reference, str) and not reference.startswith("#"):
+            found.add(schemas.BASE_URI + reference.partition("#")[0])
+        for value in node.values():
+            found |= _file_references(value)
+        return found
+    if isinstance(node, list):
+        return set().union(*(_file_references(value) for value in node))
+    return set()
+
+
+@pytest.mark.parametrize("kind", schemas.KINDS)
+def test_a_kind_registers_exactly_the_files_it_refers_to(kind: schemas.Kind) -> None:
+    # Compiling a kind reads only the files its schema reaches through $ref; a reference
+    # the scan missed would make the compiled validator fail to resolve it.
+    needed = schemas._needed(schemas.uri_for(kind))
+    reached = {schemas.uri_for(kind)}
+    while True:
+        more = set().union(*(_file_references(schemas.resource(uri)) for uri in reached))
+        if more <= reached:
+            break
+        reached |= more
+    assert needed[0] == schemas.uri_for(kind)
+    assert set(needed) == reached
+
+
+def test_a_schema_outside_the_shipped_files_is_never_read() -> None:
+    for uri in (
+        schemas.BASE_URI + "../order.schema.json",
+        schemas.BASE_URI + "missing.schema.json",
+        "https://example.com/order.schema.json",
+    ):
+        with pytest.raises(LookupError):
+            schemas._shipped(uri)
