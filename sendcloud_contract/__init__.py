@@ -17,15 +17,10 @@ from sendcloud_contract.assertions import (
     assert_valid_order,
     assert_valid_response,
 )
-from sendcloud_contract.report import (
-    InteractionPlace,
-    RecordingSummary,
-    Report,
-    Severity,
-    Violation,
-)
+from sendcloud_contract.report import Report, Severity, Violation
 
 if TYPE_CHECKING:
+    from sendcloud_contract.recording_report import InteractionPlace, RecordingSummary
     from sendcloud_contract.rules import RULES, Rule
     from sendcloud_contract.schemas import KINDS, Kind, schema
     from sendcloud_contract.validation import detect_kind, validate, validate_file
@@ -54,6 +49,8 @@ __all__ = [
 ]
 
 _HOME = {
+    "InteractionPlace": "recording_report",
+    "RecordingSummary": "recording_report",
     "RULES": "rules",
     "Rule": "rules",
     "KINDS": "schemas",

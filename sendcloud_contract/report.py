@@ -5,11 +5,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sendcloud_contract.recording_report import InteractionPlace, RecordingSummary
 
 __all__ = [
-    "InteractionPlace",
-    "RecordingSummary",
     "Report",
     "Severity",
     "Violation",
@@ -23,57 +24,6 @@ class Severity(str, enum.Enum):
 
     def __str__(self) -> str:
         return self.value
-
-
-@dataclass(frozen=True)
-class InteractionPlace:
-    """Which recorded interaction a violation is in, and on which side of it.
-
-    ``index`` is 0-based, like a document's; ``path`` is the URL path without
-    query or host (hosts and query strings may carry credentials); ``side`` is
-    ``None`` for a problem of the interaction as a whole.
-    """
-
-    index: int
-    method: str
-    path: str
-    side: Literal["request", "response"] | None = None
-
-    def as_dict(self) -> dict[str, object]:
-        return {"index": self.index, "method": self.method, "path": self.path, "side": self.side}
-
-    def __str__(self) -> str:
-        text = f"interaction {self.index + 1} {self.method} {self.path}"
-        return f"{text} {self.side}" if self.side else text
-
-
-@dataclass(frozen=True)
-class RecordingSummary:
-    """What a recording held: its format and how many interactions were checked."""
-
-    format: str
-    interactions: int
-    checked: int
-
-    @property
-    def ignored(self) -> int:
-        """Interactions with routes outside the Orders API, counted and left alone."""
-        return self.interactions - self.checked
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "format": self.format,
-            "interactions": self.interactions,
-            "checked": self.checked,
-            "ignored": self.ignored,
-        }
-
-    def __str__(self) -> str:
-        return (
-            f"{self.interactions} interaction{'s' if self.interactions != 1 else ''}: "
-            f"{self.checked} Orders API, {self.ignored} on other "
-            f"route{'s' if self.ignored != 1 else ''} ignored"
-        )
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,11 @@ from typing import Any
 from sendcloud_contract import operations
 from sendcloud_contract.loading import Document, load_bytes
 from sendcloud_contract.operations import Operation
+from sendcloud_contract.recording_report import InteractionPlace
 from sendcloud_contract.recordings.credentials import credential_problems
 from sendcloud_contract.recordings.interaction import Body, Interaction, Problem, Side
 from sendcloud_contract.recordings.shape import child
-from sendcloud_contract.report import InteractionPlace, Severity, Violation
+from sendcloud_contract.report import Severity, Violation
 from sendcloud_contract.schemas import Kind
 from sendcloud_contract.validation import validate
 

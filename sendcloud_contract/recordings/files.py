@@ -27,7 +27,7 @@ from sendcloud_contract.loading import (
     read_regular_file,
 )
 from sendcloud_contract.recordings.formats import RecordingFormat, detect, read
-from sendcloud_contract.report import InteractionPlace, RecordingSummary, Report, Violation
+from sendcloud_contract.report import Report, Violation
 from sendcloud_contract.validation import AUTO, validate_documents
 
 if TYPE_CHECKING:
@@ -78,6 +78,7 @@ def validate_recording(
         # Nothing was read, so there are no counts to give (they would read as "empty").
         report = Report(expected or RECORDING, violations, path=path)
         return report.promote_warnings() if warnings_as_errors else report
+    from sendcloud_contract.recording_report import RecordingSummary
     from sendcloud_contract.recordings.check import check_interaction, problem_violation
 
     fmt, reason = detected
@@ -253,6 +254,8 @@ def _load_violation(problem: LoadProblem) -> Violation:
 
 def _attributed(violations: list[Violation], interactions: list[Interaction]) -> list[Violation]:
     """Loading problems placed in the interaction whose part of the file they are in."""
+    from sendcloud_contract.recording_report import InteractionPlace
+
     placed = []
     for violation in violations:
         owner = next(
