@@ -55,6 +55,7 @@ RESPONSE_KINDS: tuple[Kind, ...] = (
 KINDS: tuple[Kind, ...] = REQUEST_KINDS + RESPONSE_KINDS
 
 
+@functools.cache
 def schema_dir() -> Path:
     """Where the schema files are: inside the installed wheel, or in a source checkout."""
     # A wheel installs the package as plain files, so the package folder is the resource root
