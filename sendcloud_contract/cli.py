@@ -7,7 +7,7 @@ import errno
 import os
 import stat
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO
 
 from sendcloud_contract import __version__
@@ -226,39 +226,55 @@ def _limits(args: argparse.Namespace) -> tuple[int, int]:
     return (args.max_bytes or DEFAULT_MAX_BYTES, args.max_depth or DEFAULT_MAX_DEPTH)
 
 
-def _check_one(job: tuple[str, argparse.Namespace]) -> Report:
-    """One file's report; recordings are recognised here and checked per interaction."""
-    path, args = job
-    try:
-        return _check(path, args)
-    except Exception as error:  # a bug in a check must not end the run without a report
-        return Report(
-            kind="unknown",
-            path="<stdin>" if path == "-" else path,
-            violations=[
-                Violation(
-                    pointer="",
-                    message=f"the check failed: {type(error).__name__}: {error}",
-                    rule="internal-error",
-                    hint="This is a bug in sendcloud-contract: please report it with this file.",
-                )
-            ],
-        )
+_BUG_HINT = "This is a bug in sendcloud-contract: please report it with this file."
 
 
-def _check(path: str, args: argparse.Namespace) -> Report:
+def _checker(args: argparse.Namespace) -> Callable[[str], Report]:
+    """What checks one file with these options; recordings are recognised and checked per
+    interaction. The options are read once, not once per file."""
+    max_bytes, max_depth = _limits(args)
+    kind = args.kind
     options = {
         "allow_unknown_fields": args.allow_unknown_fields,
         "warnings_as_errors": args.warnings_as_errors,
         "root": args.api_root,
+        "max_bytes": max_bytes,
+        "max_depth": max_depth,
     }
-    max_bytes, max_depth = _limits(args)
-    if path == "-":
-        documents = load_stream(
-            sys.stdin.buffer, fmt=args.stdin_format, max_bytes=max_bytes, max_depth=max_depth
-        )
-        return validate_loaded(documents, args.kind, path="<stdin>", **options)
-    return validate_path(path, args.kind, max_bytes=max_bytes, max_depth=max_depth, **options)
+
+    def check(path: str) -> Report:
+        try:
+            if path == "-":
+                documents = load_stream(
+                    sys.stdin.buffer,
+                    fmt=args.stdin_format,
+                    max_bytes=max_bytes,
+                    max_depth=max_depth,
+                )
+                return validate_loaded(
+                    documents,
+                    kind,
+                    path="<stdin>",
+                    root=args.api_root,
+                    allow_unknown_fields=args.allow_unknown_fields,
+                    warnings_as_errors=args.warnings_as_errors,
+                )
+            return validate_path(path, kind, **options)
+        except Exception as error:  # a bug in a check must not end the run without a report
+            return Report(
+                kind="unknown",
+                path="<stdin>" if path == "-" else path,
+                violations=[
+                    Violation(
+                        pointer="",
+                        message=f"the check failed: {type(error).__name__}: {error}",
+                        rule="internal-error",
+                        hint=_BUG_HINT,
+                    )
+                ],
+            )
+
+    return check
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
@@ -268,7 +284,8 @@ def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
 
 def _check_chunk(job: tuple[list[str], argparse.Namespace]) -> list[Report]:
     paths, args = job
-    return [_check_one((path, args)) for path in paths]
+    check = _checker(args)
+    return [check(path) for path in paths]
 
 
 class _Progress:
@@ -327,8 +344,9 @@ def _check_all(paths: list[str], args: argparse.Namespace) -> list[Report]:
     try:
         if jobs == 1 or "-" in paths:
             results: list[Report] = []
+            check = _checker(args)
             for path in paths:
-                results.append(_check_one((path, args)))
+                results.append(check(path))
                 progress.advance(1)
             return results
         return _check_in_parallel(paths, args, jobs, progress)
