@@ -8,9 +8,10 @@ request that the one-pass proof (:mod:`proof`) did not clear.
 
 The JSON values are ``dict`` with ``str`` keys, ``list``, ``tuple``, ``str``, ``int``
 (up to Python's 4,300-digit conversion limit), finite ``float``, ``bool`` and ``None``,
-their subclasses, enum members whose value is one of them, and a finite ``Decimal``: the
-JSON number it holds, as python-jsonschema (a ``numbers.Number``) and jsonschema-rs read it.
-A ``Decimal`` NaN or infinity is no JSON number, like a float one.
+their subclasses, enum members whose value is one of them, a ``uuid.UUID`` (the text orjson
+and most encoders write for it), and a finite ``Decimal``: the JSON number it holds, as
+python-jsonschema (a ``numbers.Number``) and jsonschema-rs read it. A ``Decimal`` NaN or
+infinity is no JSON number, like a float one.
 
 The common case, a clean payload, costs one ``orjson.dumps``; only a payload that fails
 it, or that holds ``null`` (orjson writes ``NaN`` as ``null``), is walked in Python.
@@ -21,6 +22,7 @@ from __future__ import annotations
 import enum
 import math
 import re
+import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -36,6 +38,9 @@ MAX_NESTING = 255
 _NULL = re.compile(rb"null")
 _FAST = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 _SCALARS = (str, int, bool, type(None))
+_TEXTUAL = (uuid.UUID,)
+"""Values written as their text: accepted by the walk as orjson's dump accepts them, so a
+value's verdict never depends on whether the payload also holds a ``null``."""
 _NON_FINITE_HINT = "JSON has no NaN or Infinity: send a finite number, null or a string instead"
 _HINTS = {
     "datetime": "write it as text first, e.g. value.isoformat()",
@@ -128,7 +133,7 @@ def _walk(root: Any) -> Iterator[Problem]:
                     ("an integer of more than 4,300 digits: Python cannot write it as JSON text"),
                     "send it as a string of digits, or check the value",
                 )
-        elif not isinstance(value, _SCALARS):
+        elif not isinstance(value, (*_SCALARS, *_TEXTUAL)):
             yield (
                 path,
                 f"{_noun(value)} is not a JSON value",
