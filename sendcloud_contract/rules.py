@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import decimal
 import functools
+import os
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import orjson
@@ -184,28 +184,30 @@ STATE_REQUIRED_COUNTRIES = frozenset({"AU", "CA", "IT", "US"})
 
 @functools.cache
 def _iso_data() -> dict[str, Any]:
-    """ISO 3166 and ISO 4217 codes, a snapshot of pycountry's data shipped with the package."""
-    data: dict[str, Any] = orjson.loads(
-        (Path(__file__).resolve().parent / "data" / "iso.json").read_bytes()
-    )
+    """ISO 3166 and ISO 4217 codes, a snapshot of pycountry's data shipped with the package.
+
+    Each list of codes is one space-separated string (scripts/regenerate_iso_data.py).
+    """
+    with open(os.path.join(os.path.dirname(__file__), "data", "iso.json"), "rb") as file:
+        data: dict[str, Any] = orjson.loads(file.read())
     return data
 
 
 @functools.cache
 def country_codes() -> frozenset[str]:
     # XK (Kosovo) is user-assigned in ISO 3166 but used by carriers, shops and Sendcloud alike.
-    return frozenset(_iso_data()["countries"]) | {"XK"}
+    return frozenset(_iso_data()["countries"].split()) | {"XK"}
 
 
 @functools.cache
 def currency_codes() -> frozenset[str]:
-    return frozenset(_iso_data()["currencies"])
+    return frozenset(_iso_data()["currencies"].split())
 
 
 @functools.cache
 def subdivision_codes(country: str) -> frozenset[str]:
     """ISO 3166-2 codes of a country's subdivisions, without the country prefix."""
-    return frozenset(_iso_data()["subdivisions"].get(country, ()))
+    return frozenset(_iso_data()["subdivisions"].get(country, "").split())
 
 
 _DATE_TIME = _lazy.pattern(
