@@ -238,8 +238,6 @@ def _checker(args: argparse.Namespace) -> Callable[[str], Report]:
         "allow_unknown_fields": args.allow_unknown_fields,
         "warnings_as_errors": args.warnings_as_errors,
         "root": args.api_root,
-        "max_bytes": max_bytes,
-        "max_depth": max_depth,
     }
 
     def check(path: str) -> Report:
@@ -251,15 +249,8 @@ def _checker(args: argparse.Namespace) -> Callable[[str], Report]:
                     max_bytes=max_bytes,
                     max_depth=max_depth,
                 )
-                return validate_loaded(
-                    documents,
-                    kind,
-                    path="<stdin>",
-                    root=args.api_root,
-                    allow_unknown_fields=args.allow_unknown_fields,
-                    warnings_as_errors=args.warnings_as_errors,
-                )
-            return validate_path(path, kind, **options)
+                return validate_loaded(documents, kind, path="<stdin>", **options)
+            return validate_path(path, kind, max_bytes=max_bytes, max_depth=max_depth, **options)
         except Exception as error:  # a bug in a check must not end the run without a report
             return Report(
                 kind="unknown",
@@ -440,11 +431,13 @@ def _refuse_output_onto_input(output: str, paths: list[str]) -> None:
     if not stat.S_ISREG(target.st_mode):
         return
     for path in paths:
+        if path == "-":
+            continue
         try:
-            found = os.stat(path) if path != "-" else None
+            found = os.stat(path)
         except OSError:
             continue
-        if found is not None and (found.st_ino, found.st_dev) == (target.st_ino, target.st_dev):
+        if (found.st_ino, found.st_dev) == (target.st_ino, target.st_dev):
             raise UsageError(
                 f"--output {output} is one of the payloads to check; choose another file"
             )

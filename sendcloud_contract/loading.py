@@ -574,25 +574,17 @@ class _JsonLocator:
         offsets = self._offsets
         while True:
             if pending:
-                pos = _SKIP_VALUE(text, pos)[1]
-                if text[pos] in _BLANKS:
-                    pos = _skip(text, pos)
+                pos = _skip(text, _SKIP_VALUE(text, pos)[1])
                 if text[pos] != ",":
                     self._progress[parent] = None
                     return None
-                pos += 1
-                if text[pos] in _BLANKS:
-                    pos = _skip(text, pos)
+                pos = _skip(text, pos + 1)
             elif text[pos] in "]}":
                 self._progress[parent] = None
                 return None
             if is_object:
                 key, pos = _SCAN_STRING(text, pos + 1)
-                if text[pos] in _BLANKS:
-                    pos = _skip(text, pos)
-                pos += 1  # the colon
-                if text[pos] in _BLANKS:
-                    pos = _skip(text, pos)
+                pos = _skip(text, _skip(text, pos) + 1)  # past the colon
                 child = f"{parent}/{pointers.escape(key)}"
             else:
                 child = f"{parent}/{count}"
@@ -604,7 +596,6 @@ class _JsonLocator:
                 return pos
 
 
-_BLANKS = " \t\n\r"
 # The C scanner of the json module, reading numbers as their text: it steps over one value.
 # Clean documents nest at most 255 deep (orjson dumps no deeper), far from its recursion
 # limit. (JSONDecoder sets scan_once in __init__, and json.decoder re-exports the C

@@ -95,7 +95,8 @@ class Report:
     @property
     def ok(self) -> bool:
         """True when nothing is an error; warnings alone keep a payload valid."""
-        return not any(v.severity is Severity.ERROR for v in self.violations)
+        violations = self.violations
+        return not violations or not any(v.severity is Severity.ERROR for v in violations)
 
     def promote_warnings(self) -> Report:
         """The same report with every warning counted as an error."""

@@ -173,12 +173,6 @@ def local_registry(resources: Mapping[str, Any]) -> jsonschema_rs.Registry:
 
 
 @functools.cache
-def registry(open_view: bool) -> jsonschema_rs.Registry:
-    """One registry of the shipped resources."""
-    return local_registry(_resources(open_view))
-
-
-@functools.cache
 def compiled(kind: Kind) -> jsonschema_rs.Validator:
     """A compiled validator for a kind, with formats asserted.
 

@@ -200,7 +200,7 @@ def _load_recording(
     name: str, fmt: Format, data: bytes, forced: bool, max_depth: int
 ) -> tuple[list[Document], RecordingFormat | None]:
     """The file's documents, and the recording format its name or first bytes announce."""
-    expected: RecordingFormat | None = "har" if name[-4:].lower() == ".har" else None
+    expected: RecordingFormat | None = "har" if name.lower().endswith(RECORDING_SUFFIXES) else None
     if fmt == "yaml":
         if _CASSETTE_LINE.search(data):
             expected = "vcr-cassette"
