@@ -171,6 +171,45 @@ def test_jobs_auto_goes_parallel_on_many_files_with_identical_results(
     assert auto == serial
 
 
+def test_jobs_fork_where_they_may_and_use_a_pool_elsewhere_with_identical_results(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sendcloud_contract import _forked
+
+    for source in sorted((EXAMPLES / "invalid").iterdir()) + sorted((EXAMPLES / "valid").iterdir()):
+        for copy in range(2):
+            shutil.copy(source, tmp_path / f"{copy}-{source.name}")
+    serial = run(capsys, "validate", "--format", "json", "--jobs", "1", str(tmp_path))
+    forks: list[int] = []
+    real_run = _forked.run
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        forks.append(args[2])
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(_forked, "run", counted)
+    forked = run(capsys, "validate", "--format", "json", "--jobs", "2", str(tmp_path))
+    assert forks == ([1] if _forked.available() else [])
+    monkeypatch.setattr(_forked, "available", lambda: False)
+    pooled = run(capsys, "validate", "--format", "json", "--jobs", "2", str(tmp_path))
+    assert len(forks) <= 1
+    assert serial == forked == pooled
+    assert serial[0] == 1
+
+
+def test_a_worker_sends_clean_reports_in_short_and_they_come_back_whole() -> None:
+    from sendcloud_contract import cli
+    from sendcloud_contract.report import Report, Violation
+
+    clean = Report("order-batch", path="a.json", kind_reason="a JSON array is a batch")
+    assert cli._compact(clean, "a.json") == ("order-batch", "a JSON array is a batch")
+    assert cli._expanded(cli._compact(clean, "a.json"), "a.json") == clean
+    found = Report("order", [Violation("/x", "bad", "type")], path="b.json")
+    assert cli._compact(found, "b.json") is found
+    other_path = Report("order", path="<stdin>")
+    assert cli._compact(other_path, "-") is other_path
+
+
 def test_output_file_and_formats(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     target = tmp_path / "report.xml"
     status, out, _ = run(
@@ -600,6 +639,47 @@ def test_checking_one_valid_file_imports_only_what_it_needs() -> None:
         check=False,
     )
     assert done.stdout.splitlines()[-1] == "0 []", done.stdout + done.stderr
+
+
+_VERSION_PROBE = """
+import sys
+from sendcloud_contract.cli import main
+try:
+    main(["--version"])
+except SystemExit as exit_:
+    commands = ["hypothesis", "httpx", "sendcloud_contract.fake", "sendcloud_contract.drift"]
+    print(exit_.code, [name for name in commands if name in sys.modules])
+"""
+
+
+def test_version_imports_no_command() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _VERSION_PROBE], capture_output=True, text=True, check=False
+    )
+    assert done.stdout.splitlines() == ["sendcloud-contract 0.1.0", "0 []"], done.stderr
+
+
+_PARALLEL_PROBE = """
+import sys
+from sendcloud_contract.cli import main
+status = main(["validate", "--jobs", "2", "--format", "json", "--output", sys.argv[2], sys.argv[1]])
+print(status, [name for name in ("concurrent.futures", "multiprocessing") if name in sys.modules])
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork only on Linux")
+def test_parallel_checking_forks_without_a_process_pool(tmp_path: Path) -> None:
+    for index in range(6):
+        shutil.copy(EXAMPLES / "valid" / "basic-order.json", tmp_path / f"{index}.json")
+    report = tmp_path.parent / f"{tmp_path.name}-report.json"
+    done = subprocess.run(
+        [sys.executable, "-c", _PARALLEL_PROBE, str(tmp_path), str(report)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.stdout.splitlines()[-1] == "0 []", done.stdout + done.stderr
+    assert json.loads(report.read_text())["summary"]["files"] == 6
 
 
 def test_help_follows_the_terminal_width_in_columns(
