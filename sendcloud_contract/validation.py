@@ -507,6 +507,14 @@ def validate_documents(
     warnings_as_errors: bool = False,
 ) -> Report:
     """Check loaded documents (one file's worth) and place every violation at line:column."""
+    if len(documents) == 1 and not documents[0].problems and not documents[0].fatal:
+        return _validate_single(
+            documents[0],
+            kind,
+            path=path,
+            allow_unknown_fields=allow_unknown_fields,
+            warnings_as_errors=warnings_as_errors,
+        )
     violations: list[Violation] = []
     kinds: list[str] = []
     reasons: list[str] = []
@@ -535,6 +543,25 @@ def validate_documents(
         path=path,
         kind_reason=reasons[0] if len(set(reasons)) == 1 else None,
     )
+    return report.promote_warnings() if warnings_as_errors else report
+
+
+def _validate_single(
+    document: Document,
+    kind: str,
+    *,
+    path: str | None,
+    allow_unknown_fields: bool,
+    warnings_as_errors: bool,
+) -> Report:
+    """:func:`validate_documents` for the usual file: one document that loaded cleanly."""
+    value = document.value
+    resolved, reason = _resolve_kind(kind, value)
+    if proof.holds(value, resolved, parsed=True):
+        return Report(kind=resolved, path=path, kind_reason=reason)
+    found = _detailed(value, resolved, allow_unknown_fields=allow_unknown_fields, prove_json=False)
+    violations = sorted((_located(v, document) for v in found), key=_position)
+    report = Report(kind=resolved, violations=violations, path=path, kind_reason=reason)
     return report.promote_warnings() if warnings_as_errors else report
 
 
