@@ -316,9 +316,13 @@ def _read(descriptor: int, size: int, max_bytes: int) -> bytes:
     usual case costs one read, not a second one that returns nothing.
     """
     limit = max_bytes + 1
-    request = min(size + 1, limit) if size else min(1 << 20, limit)
-    chunks: list[bytes] = []
-    received = 0
+    if 0 < size < limit:  # the usual file: all of it in one read that asks for a byte more
+        first = os.read(descriptor, size + 1)
+        if len(first) == size:
+            return first
+        chunks, received, request = [first], len(first), 1 << 20  # it grew, or a short read
+    else:
+        chunks, received, request = [], 0, min(1 << 20, limit)
     while received < limit:
         wanted = min(request, limit - received)
         chunk = os.read(descriptor, wanted)

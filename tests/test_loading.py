@@ -780,6 +780,35 @@ def test_a_regular_file_that_reports_no_size_is_read_up_to_the_limit() -> None:
     assert problem.message == "the input is larger than the limit of 100 bytes"
 
 
+@pytest.mark.parametrize(
+    ("reported", "at_most", "max_bytes"),
+    [
+        (2048, None, 10_000),  # the usual file: one read
+        (500, None, 10_000),  # it grew after its size was taken
+        (2000, 300, 10_000),  # reads that return less than asked
+        (0, None, 10_000),  # no size reported, as under /proc
+        (2000, None, 1200),  # larger than the limit: one byte past it, no more
+    ],
+)
+def test_the_reader_returns_every_byte_up_to_one_past_the_limit(
+    monkeypatch: pytest.MonkeyPatch, reported: int, at_most: int | None, max_bytes: int
+) -> None:
+    from sendcloud_contract import loading
+
+    content = bytes(range(256)) * 8  # 2,048 bytes
+    read_end, write_end = os.pipe()
+    os.write(write_end, content)
+    os.close(write_end)
+    real_read = os.read
+    if at_most is not None:
+        monkeypatch.setattr(os, "read", lambda fd, n: real_read(fd, min(n, at_most)))
+    try:
+        data = loading._read(read_end, reported, max_bytes)
+    finally:
+        os.close(read_end)
+    assert data == content[: max_bytes + 1]
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
 def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
     fifo = tmp_path / "orders.json"

@@ -28,6 +28,8 @@ def detect(value: Any) -> tuple[RecordingFormat, str] | None:
     if (
         isinstance(value, list)
         and value
+        and isinstance(value[0], dict)
+        and "request" in value[0]  # an order batch fails here, without a generator made
         and all(
             isinstance(item, dict) and "request" in item and "response" in item for item in value
         )
