@@ -56,14 +56,17 @@ def run(
     if not 0 <= tasks <= MAX_TASKS:
         raise ValueError(f"at most {MAX_TASKS} tasks, not {tasks}")
     results: dict[int, R] = {}
-    numbers, numbers_in = os.pipe()
+    try:
+        numbers, numbers_in = os.pipe()
+    except OSError:  # out of descriptors: no worker can be told its tasks
+        return [_here(work, index, done) for index in range(tasks)]
     try:
         written = os.write(numbers_in, b"".join(_number(i) for i in range(tasks)))
     finally:
         os.close(numbers_in)
-    if written != tasks * _INDEX:  # cannot happen on an empty pipe; never run a task twice
+    if written != tasks * _INDEX:  # not on an empty pipe of a page or more; but be safe
         os.close(numbers)
-        raise OSError("the task pipe took only part of the task numbers")
+        return [_here(work, index, done) for index in range(tasks)]
     children: dict[int, int] = {}  # the read end of each worker's result pipe -> its pid
     # Objects older than the fork are never collected in either process: unfrozen, a
     # collection would write to every page they share and make each process copy it.
@@ -72,8 +75,16 @@ def run(
     finished = False
     try:
         for _ in range(workers):
-            out, into = os.pipe()
-            pid = os.fork()
+            try:
+                out, into = os.pipe()
+            except OSError:  # out of descriptors: this process and the workers made do it all
+                break
+            try:
+                pid = os.fork()
+            except OSError:  # out of processes, likewise
+                os.close(out)
+                os.close(into)
+                break
             if pid == 0:
                 os.close(out)
                 for inherited in children:
@@ -84,22 +95,25 @@ def run(
             children[out] = pid
         received = _Received(results, done)
         while (index := _take(numbers)) is not None:
-            result = work(index)
-            results[index] = result
-            done(index, result)
+            results[index] = _here(work, index, done)
             for out in children:
                 received.read(out)
         _collect(children, received)
         for index in range(tasks):
             if index not in results:  # taken by a worker that ended before sending it
-                result = results[index] = work(index)
-                done(index, result)
+                results[index] = _here(work, index, done)
         finished = True
     finally:
         os.close(numbers)
         _stop(children, finished)
         gc.unfreeze()
     return [results[index] for index in range(tasks)]
+
+
+def _here(work: Callable[[int], R], index: int, done: Callable[[int, R], None]) -> R:
+    result = work(index)
+    done(index, result)
+    return result
 
 
 def _number(index: int) -> bytes:

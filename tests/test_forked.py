@@ -108,6 +108,40 @@ def test_results_that_cannot_be_pickled_are_made_here() -> None:
     assert [made() for made in results] == [(i, parent) for i in range(20)]
 
 
+def test_a_fork_refused_leaves_the_work_to_the_processes_there_are(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    parent, real_fork, forks = os.getpid(), os.fork, []
+
+    def fork_once() -> int:
+        if forks:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        forks.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", fork_once)
+
+    def work(index: int) -> tuple[int, int]:
+        time.sleep(0.002)
+        return index, os.getpid()
+
+    results = _forked.run(work, 40, 3)
+    assert [index for index, _ in results] == list(range(40))
+    assert len({pid for _, pid in results}) <= 2
+    assert _children_of(parent) == []
+
+
+def test_without_a_pipe_everything_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_pipe() -> tuple[int, int]:
+        raise OSError(24, "Too many open files")
+
+    monkeypatch.setattr(os, "pipe", no_pipe)
+    told: list[int] = []
+    results = _forked.run(lambda index: (index, os.getpid()), 10, 2, lambda i, r: told.append(i))
+    assert results == [(i, os.getpid()) for i in range(10)]
+    assert told == list(range(10))
+
+
 def test_not_available_beside_another_thread() -> None:
     release = threading.Event()
     thread = threading.Thread(target=release.wait)
