@@ -206,7 +206,7 @@ def library_rows() -> list[Row]:
     ]
 
 
-def cli_rows(files: int) -> list[Row]:
+def cli_rows(files: int, *, instructions: bool = False) -> list[Row]:
     check_jsonschema = shutil.which("check-jsonschema", path=str(BIN)) or shutil.which(
         "check-jsonschema"
     )
@@ -268,6 +268,11 @@ def cli_rows(files: int) -> list[Row]:
                 f"{ours_one / bare_one:.2f}x the bare loop (target <= 1.2x)",
             ),
         ]
+        if instructions:
+            import instructions as counted
+
+            bare_loop = [sys.executable, str(bare_script), str(schema_file)]
+            rows += counted.cli_rows(ours_cli, bare_loop, folder)
         if check_jsonschema:
             paths = sorted(str(p) for p in folder.glob("*.json"))
             peer = wall([check_jsonschema, "--schemafile", str(schema_file), *paths], repeat=1)
@@ -339,16 +344,31 @@ def main() -> None:
         default=[],
         choices=["library", "cli", "strategies", "plugin", "contract"],
     )
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="also count the target rows' instructions with valgrind (steady; a few minutes)",
+    )
     args = parser.parse_args()
+    sys.path.insert(0, str(HERE))
+    import instructions
+
+    counting = args.instructions and instructions.available()
     rows: list[Row] = []
+    if args.instructions and not counting:
+        rows.append(("instructions", "valgrind is not installed", "", ""))
     if "library" not in args.skip:
         rows += library_rows()
+        if counting:
+            rows += instructions.library_rows()
     if "cli" not in args.skip:
-        rows += cli_rows(args.files)
+        rows += cli_rows(args.files, instructions=counting)
     if "strategies" not in args.skip:
         rows += strategy_rows(args.strategy_seconds)
     if "plugin" not in args.skip:
         rows += plugin_rows()
+        if counting:
+            rows += instructions.plugin_rows()
     if "contract" not in args.skip:
         rows += contract_rows()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")

@@ -1,0 +1,130 @@
+"""The target rows in instructions, counted with valgrind: the same figure on every run.
+
+Wall-clock ratios on a shared machine move by a third from run to run; instruction counts do
+not, so they show what a change does. They are not time (the engine's Rust and the rules'
+Python retire instructions at different rates). A per-call figure is the difference between a
+process that makes ``N`` calls and one that makes none, divided by ``N``, so start-up cancels
+out. Needs ``valgrind`` on the PATH; takes a few minutes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+Row = tuple[str, str, str, str]
+
+_REFS = re.compile(r"I\s+refs:\s+([\d,]+)")
+# As installed by pip, with byte code written and read.
+_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+_VALGRIND = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
+
+_CALLS = """
+import sys
+sys.path.insert(0, {here!r})
+from run import example_order
+from sendcloud_contract import proof, rules, schemas, validate
+batch = [example_order(i) for i in range(100)]
+bare, tight = schemas.compiled("order-batch"), proof.compiled("order-batch")
+call = {{
+    "validate": lambda: validate(batch),
+    "is_valid": lambda: bare.is_valid(batch),
+    "tightened": lambda: tight.is_valid(batch),
+    "rules": lambda: rules.clean("order-batch", batch),
+}}[sys.argv[1]]
+call()
+for _ in range(int(sys.argv[2])):
+    call()
+"""
+
+
+def available() -> bool:
+    return shutil.which("valgrind") is not None
+
+
+def count(command: list[str], *, cwd: Path | None = None) -> int:
+    """Instructions a whole command executes (its own process, not its children)."""
+    done = subprocess.run(
+        [*_VALGRIND, *command],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+        env=_ENV,
+    )
+    found = _REFS.search(done.stderr)
+    if found is None:
+        raise RuntimeError(f"valgrind gave no count for {command[:3]}: {done.stderr[-300:]}")
+    return int(found.group(1).replace(",", ""))
+
+
+def per_call(name: str, calls: int = 50) -> float:
+    script = [sys.executable, "-c", _CALLS.format(here=str(HERE)), name]
+    # Once outside valgrind first, so that neither counted run compiles byte code.
+    subprocess.run([*script, "0"], check=True, env=_ENV)
+    return (count([*script, str(calls)]) - count([*script, "0"])) / calls
+
+
+def library_rows() -> list[Row]:
+    ours, bare = per_call("validate"), per_call("is_valid")
+    tightened, proof = per_call("tightened"), per_call("rules")
+    return [
+        (
+            "instructions: validate(), 100-order batch",
+            f"{ours / 1e6:.2f} M",
+            f"bare is_valid {bare / 1e6:.2f} M",
+            f"{ours / bare:.2f}x (tightened pass {tightened / 1e6:.2f} M, rules "
+            f"{proof / 1e6:.2f} M)",
+        )
+    ]
+
+
+def cli_rows(cli: str, bare_loop: list[str], folder: Path) -> list[Row]:
+    """``bare_loop`` is the loop's command without its target, which is appended."""
+    one = str(sorted(folder.glob("*.json"))[1])
+    many = count(
+        [cli, "validate", str(folder), "--jobs", "1", "--format", "json", "--output", os.devnull]
+    )
+    many_bare = count([*bare_loop, str(folder)])
+    single, single_bare = count([cli, "validate", one]), count([*bare_loop, one])
+    return [
+        (
+            "instructions: CLI, all files, --jobs 1",
+            f"{many / 1e9:.2f} G",
+            f"bare loop {many_bare / 1e9:.2f} G",
+            f"{many / many_bare:.2f}x the bare loop",
+        ),
+        (
+            "instructions: CLI, one file",
+            f"{single / 1e6:.0f} M",
+            f"bare loop {single_bare / 1e6:.0f} M",
+            f"{single / single_bare:.2f}x the bare loop",
+        ),
+    ]
+
+
+def plugin_rows() -> list[Row]:
+    import tempfile
+
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider"]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "test_trivial.py").write_text("def test_nothing():\n    assert True\n")
+        subprocess.run(command, cwd=folder, capture_output=True, check=True, env=_ENV)
+        loaded = count(command, cwd=folder)
+        disabled = count([*command, "-p", "no:sendcloud"], cwd=folder)
+    return [
+        (
+            "instructions: pytest session, none of the plugin used",
+            f"{loaded / 1e9:.3f} G",
+            f"-p no:sendcloud {disabled / 1e9:.3f} G",
+            f"+{(loaded - disabled) / 1e6:.0f} M for the plugin "
+            f"(+{100 * (loaded - disabled) / disabled:.1f}%)",
+        )
+    ]
