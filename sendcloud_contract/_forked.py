@@ -69,8 +69,11 @@ def run(
         return [_here(work, index, done) for index in range(tasks)]
     children: dict[int, int] = {}  # the read end of each worker's result pipe -> its pid
     # Objects older than the fork are never collected in either process: unfrozen, a
-    # collection would write to every page they share and make each process copy it.
-    gc.freeze()
+    # collection would write to every page they share and make each process copy it. (What
+    # a caller froze itself stays frozen.)
+    freezing = gc.get_freeze_count() == 0
+    if freezing:
+        gc.freeze()
     parent = os.getpid()
     finished = False
     try:
@@ -106,7 +109,8 @@ def run(
     finally:
         os.close(numbers)
         _stop(children, finished)
-        gc.unfreeze()
+        if freezing:
+            gc.unfreeze()
     return [results[index] for index in range(tasks)]
 
 

@@ -52,6 +52,21 @@ def test_every_task_runs_once_and_results_keep_their_order(workers: int) -> None
     assert _children_of(parent) == []
 
 
+def test_what_a_caller_froze_stays_frozen_and_nothing_else_does() -> None:
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    _forked.run(lambda index: index, 8, 1)
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        _forked.run(lambda index: index, 8, 1)
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
 def test_no_tasks_and_too_many_tasks() -> None:
     assert _forked.run(lambda index: index, 0, 2) == []
     with pytest.raises(ValueError, match="at most 1024 tasks"):
