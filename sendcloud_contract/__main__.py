@@ -15,6 +15,8 @@ def main() -> int:
     gc.disable()
     try:
         from sendcloud_contract.cli import main as run
+    except KeyboardInterrupt:  # Ctrl-C while starting: the status the command gives for it
+        return 130
     finally:
         if collecting:
             gc.enable()

@@ -693,3 +693,27 @@ def test_help_follows_the_terminal_width_in_columns(
         (line,) = [line for line in out.splitlines() if line.startswith("Check order payloads")]
         widths[columns] = len(line)
     assert widths[50] <= 50 < widths[200]
+
+
+def test_an_interrupt_while_the_command_loads_exits_130_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+
+    from sendcloud_contract import __main__
+
+    class Interrupting:
+        """Ctrl-C pressed while the command's modules are imported."""
+
+        def find_spec(self, name: str, path: Any = None, target: Any = None) -> None:
+            if name == "sendcloud_contract.cli":
+                raise KeyboardInterrupt
+
+    monkeypatch.delitem(sys.modules, "sendcloud_contract.cli")
+    monkeypatch.setattr(sys, "meta_path", [Interrupting(), *sys.meta_path])
+    try:
+        status = __main__.main()
+    except KeyboardInterrupt:  # let it not end the test session
+        pytest.fail("the interrupt escaped the command as a traceback")
+    assert status == 130
+    assert gc.isenabled()
