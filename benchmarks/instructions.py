@@ -112,13 +112,12 @@ def cli_rows(cli: str, bare_loop: list[str], folder: Path) -> list[Row]:
 def plugin_rows() -> list[Row]:
     import tempfile
 
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider"]
+    from plugin_bench import SESSION, trivial_folder
+
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        (folder / "test_trivial.py").write_text("def test_nothing():\n    assert True\n")
-        subprocess.run(command, cwd=folder, capture_output=True, check=True, env=_ENV)
-        loaded = count(command, cwd=folder)
-        disabled = count([*command, "-p", "no:sendcloud"], cwd=folder)
+        folder = trivial_folder(tmp)
+        loaded = count(SESSION, cwd=folder)
+        disabled = count([*SESSION, "-p", "no:sendcloud"], cwd=folder)
     return [
         (
             "instructions: pytest session, none of the plugin used",

@@ -32,18 +32,27 @@ _IMPORT = (
 )
 
 
+SESSION = [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider"]
+"""A pytest session as the plugin rows run it, in a folder made by :func:`trivial_folder`."""
+
+
+def trivial_folder(tmp: str) -> Path:
+    """A folder with one trivial test, its byte code written."""
+    folder = Path(tmp)
+    (folder / "test_trivial.py").write_text(_TRIVIAL)
+    _wall(SESSION, folder)
+    return folder
+
+
 def load_rows(repeat: int = 15) -> list[Row]:
     """Whole sessions with and without the plugin, interleaved, best of ``repeat`` each
     (the minimum is what survives a busy machine); and the plugin's import alone."""
-    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider"]
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        (folder / "test_trivial.py").write_text(_TRIVIAL)
-        _wall(command, folder)  # writes the bytecode
+        folder = trivial_folder(tmp)
         loaded, disabled = [], []
         for _ in range(repeat):
-            loaded.append(_wall(command, folder))
-            disabled.append(_wall([*command, "-p", "no:sendcloud"], folder))
+            loaded.append(_wall(SESSION, folder))
+            disabled.append(_wall([*SESSION, "-p", "no:sendcloud"], folder))
     imports = [
         float(subprocess.run([sys.executable, "-c", _IMPORT], capture_output=True, text=True,
                              check=True, env=_ENV).stdout)

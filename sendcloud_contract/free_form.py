@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 from typing import Any, Literal, NamedTuple
+from urllib.parse import urljoin
 
 from sendcloud_contract import pointers, schemas
 
@@ -99,9 +100,9 @@ def _resolve(node: Any, location: str, trail: tuple[str, ...]) -> Iterator[tuple
         raise ValueError(f"free-form places: keyword(s) {sorted(unknown)} are not understood")
     reference = node.get("$ref")
     if isinstance(reference, str):
-        base = location.partition("#")[0]
-        uri, _, fragment = reference.partition("#")
-        target = (base.rsplit("/", 1)[0] + "/" + uri if uri else base) + "#" + fragment
+        target = urljoin(location.partition("#")[0], reference)
+        if "#" not in target:  # a whole file: its root, spelt as every other location is
+            target += "#"
         if target in trail:
             raise ValueError(f"free-form places: {target} refers to itself")
         yield from _resolve(schemas.lookup(target), target, (*trail, target))

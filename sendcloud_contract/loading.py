@@ -320,17 +320,15 @@ def _read(descriptor: int, size: int, max_bytes: int) -> bytes:
         first = os.read(descriptor, size + 1)
         if len(first) == size:
             return first
-        chunks, received, request = [first], len(first), 1 << 20  # it grew, or a short read
+        chunks, received = [first], len(first)  # it grew, or a short read
     else:
-        chunks, received, request = [], 0, min(1 << 20, limit)
+        chunks, received = [], 0
     while received < limit:
-        wanted = min(request, limit - received)
-        chunk = os.read(descriptor, wanted)
+        chunk = os.read(descriptor, min(1 << 20, limit - received))
+        if not chunk:
+            break
         chunks.append(chunk)
         received += len(chunk)
-        if not chunk or (size and received >= size and len(chunk) < wanted):
-            break  # the end, or all the file's size and less than asked for: no need to ask again
-        request = 1 << 20
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 

@@ -77,10 +77,7 @@ def _tightened() -> dict[str, dict[str, Any]]:
     shared = {place for kind in schemas.REQUEST_KINDS for place in free_form.places(kind)}
     for place in sorted(shared):
         uri, _, fragment = place.location.partition("#")
-        node = resources[uri]
-        for token in pointers.split(fragment):
-            node = node[int(token)] if isinstance(node, list) else node[token]
-        _tighten(node, place.reason)
+        _tighten(pointers.resolve(resources[uri], fragment), place.reason)
     resources[_JSON_URI] = _json_values()
     return resources
 

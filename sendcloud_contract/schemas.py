@@ -145,9 +145,9 @@ def resource(uri: str) -> dict[str, Any]:
 def lookup(location: str) -> Any:
     """The node a ``URI#pointer`` names in the shipped files (shared, do not modify)."""
     uri, _, fragment = location.partition("#")
-    node: Any = resource(uri)
-    for token in pointers.split(fragment):
-        node = node[int(token)] if isinstance(node, list) else node[token]
+    node = pointers.resolve(resource(uri), fragment)
+    if node is pointers.MISSING:
+        raise KeyError(f"nothing at {location}")
     return node
 
 
