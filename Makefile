@@ -19,6 +19,12 @@ demo: $(STAMP)
 	@echo "== invalid payloads (exit status 1 expected: each file shows why)"
 	$(BIN)/sendcloud-contract validate examples/invalid; test $$? -eq 1
 	@echo
+	@echo "== the same files shared by two processes (--jobs 2; forked workers on Linux): the same report"
+	mkdir -p build
+	$(BIN)/sendcloud-contract validate --format json --output build/demo-jobs-1.json examples; test $$? -eq 1
+	$(BIN)/sendcloud-contract validate --jobs 2 --format json --output build/demo-jobs-2.json examples; test $$? -eq 1
+	cmp build/demo-jobs-1.json build/demo-jobs-2.json && echo "identical reports from 1 and 2 processes"
+	@echo
 	@echo "== recorded traffic: VCR.py cassettes, HAR and the JSON recording form, per interaction"
 	$(BIN)/sendcloud-contract validate --verbose tests/data/recordings/valid
 	@echo
