@@ -774,7 +774,7 @@ def _clean_order(order: dict[str, Any], countries: frozenset[str]) -> bool:
     payment = order["payment_details"]
     currency = payment["total_price"]["currency"]
     for price in payment.values():
-        if type(price) is dict and price.get("currency", currency) != currency:
+        if isinstance(price, dict) and price.get("currency", currency) != currency:
             return False
     for item in details["order_items"]:
         get = item.get

@@ -8,6 +8,7 @@ whenever it does not, validate() reports exactly what the detailed path reports.
 
 from __future__ import annotations
 
+import collections
 import copy
 import decimal
 from collections.abc import Callable
@@ -84,6 +85,9 @@ ORDER_MUTATIONS: dict[str, Callable[[Order], None]] = {
     "payment-currency": lambda order: _other_currency(order["payment_details"]["total_price"]),
     "costs-currency": lambda order: order["payment_details"].update(
         other_costs={"value": "1.00", "currency": "XYZ"}
+    ),
+    "costs-currency-in-a-dict-subclass": lambda order: order["payment_details"].update(
+        other_costs=collections.OrderedDict(value="1.00", currency="GBP")
     ),
     "total-raised": _raise_total,
     "dates-swapped": _swap_dates,
