@@ -474,13 +474,16 @@ def _load_json(
 def _surely_clean(data: bytes, value: Any, max_depth: int) -> bool:
     """True when ``value`` provably holds every key of ``data`` and nests at most ``max_depth``.
 
-    orjson keeps the last of duplicate keys silently. Outside strings every ':' ends a
-    key, and strings keep their colons through a parse and a dump unless written as a
-    ``\\u003a`` escape; so without such escapes, the input has more colons than the
-    dump exactly when a member was dropped. Depth: in a dump indented by two spaces,
-    a value inside ``n`` containers starts its line with ``2n`` spaces, and a container
-    deeper than ``max_depth`` has a value, or itself sits, that far in; a hit only means
-    "look closer".
+    Depth: in a dump indented by two spaces, a value inside ``n`` containers starts its
+    line with ``2n`` spaces, and a container deeper than ``max_depth`` has a value, or
+    itself sits, that far in; a hit only means "look closer".
+
+    Keys: orjson keeps the last of duplicate keys silently. A text that its own value dumps
+    back to (written by orjson, ``JSON.stringify``, or ``json.dumps`` with ``indent=2`` and
+    ``ensure_ascii=False``) lost nothing, and comparing is a ``memcmp``. Any other text is
+    counted: outside strings every ':' ends a key, and strings keep their colons through a
+    parse and a dump unless written as a ``\\u003a`` escape; so without such escapes, the
+    input has more colons than the dump exactly when a member was dropped.
     """
     try:
         dumped = orjson.dumps(value, option=orjson.OPT_INDENT_2)
@@ -488,6 +491,14 @@ def _surely_clean(data: bytes, value: Any, max_depth: int) -> bool:
         return False
     if dumped.find(b"\n" + b"  " * max_depth) != -1:
         return False
+    # After a successful parse, whatever follows the dump in `data` is whitespace.
+    if data.startswith(dumped):
+        return True
+    # Perhaps written compact: no space after the first colon, and one line.
+    if not data.startswith(b" ", data.find(b":") + 1) and data.find(b"\n", 0, len(data) - 1) == -1:
+        dumped = orjson.dumps(value)
+        if data.startswith(dumped):
+            return True
     if data.count(b":") != dumped.count(b":"):
         return False
     # No backslash at all is the common case, and one find() (a memchr) proves it.

@@ -891,6 +891,52 @@ def test_no_input_raises(data: bytes, fmt: Format) -> None:
         document.locate("/0/a")
 
 
+_WRITERS = {
+    "orjson": lambda value: orjson.dumps(value),
+    "orjson, indented": lambda value: orjson.dumps(value, option=orjson.OPT_INDENT_2),
+    "json.dumps": lambda value: json.dumps(value, ensure_ascii=False).encode(),
+    "json.dumps, indent=2": lambda value: json.dumps(value, indent=2, ensure_ascii=False).encode(),
+}
+"""The writers whose texts a clean document's dump can equal (orjson's, and ones like them),
+and one whose never does."""
+
+
+@given(
+    st.dictionaries(st.text(), json_values, min_size=1),
+    st.sampled_from(sorted(_WRITERS)),
+    st.sampled_from(["first", "last"]),
+    st.sampled_from([b"", b"\n"]),
+    st.booleans(),
+)
+def test_a_duplicate_key_is_found_in_the_text_of_any_writer(
+    members: dict[str, object], writer: str, where: str, end: bytes, nested: bool
+) -> None:
+    # One member written twice, in the writer's own style: before all the others with
+    # another value, or after all of them as it is. The parsed value is `members` itself,
+    # whose dump is the text without the extra member (with it last, the text's prefix).
+    write = _WRITERS[writer]
+    text = write(members)
+    if where == "first":
+        single = write({next(iter(members)): None})
+        duplicated = single[: single.rindex(b"null") + 4] + b"," + text[1:]
+    else:
+        key = next(reversed(members))
+        duplicated = text[:-1].rstrip(b"\n") + b"," + write({key: members[key]})[1:]
+    data = (b"[" + duplicated + b"]" if nested else duplicated) + end
+    document = one(data)
+
+    assert [problem.rule for problem in document.problems] == ["load.duplicate-key"]
+    assert document.value == ([members] if nested else members)
+
+
+@given(json_values, st.sampled_from(sorted(_WRITERS)), st.sampled_from([b"", b"\n", b" \r\n"]))
+def test_the_text_of_any_writer_loads_clean(value: object, writer: str, end: bytes) -> None:
+    document = one(_WRITERS[writer](value) + end)
+
+    assert document.problems == []
+    assert document.value == value
+
+
 @given(json_values, st.sampled_from([None, 1, 4]))
 def test_valid_json_loads_as_json_does_and_locates_everything(
     value: object, indent: int | None
