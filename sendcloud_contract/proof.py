@@ -50,6 +50,31 @@ _CONVERTED_NUMBER = {"type": "number"}
 integer past Python's 4,300-digit limit there, while ``integer`` alone lets it through."""
 
 
+EMAIL_SHAPE = (
+    r"^(?:[A-Za-z0-9_+-]{1,20}\.){0,2}[A-Za-z0-9_+-]{1,20}"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,20}[A-Za-z0-9])?\.){1,3}[A-Za-z]{2,20}$"
+)
+"""The usual shape of an address, in place of ``format: email``: the engine matches it for a
+fifth of what the format costs. Every string of this shape is an ``email`` to the engine
+(``tests/test_proof.py`` holds it to that); any other address takes the detailed path."""
+
+
+def _email_shaped(node: Any) -> None:
+    """Every ``format: email`` below ``node`` asked as :data:`EMAIL_SHAPE` instead."""
+    if isinstance(node, dict):
+        if node.get("format") == "email":
+            del node["format"]
+            if "pattern" in node:
+                node["allOf"] = [*node.get("allOf", ()), {"pattern": EMAIL_SHAPE}]
+            else:
+                node["pattern"] = EMAIL_SHAPE
+        for child in node.values():
+            _email_shaped(child)
+    elif isinstance(node, list):
+        for child in node:
+            _email_shaped(child)
+
+
 def _tighten(node: dict[str, Any], reason: str) -> None:
     if reason == "open-object":
         node["additionalProperties"] = _ANY_JSON
@@ -78,6 +103,7 @@ def _tightened() -> dict[str, dict[str, Any]]:
     for place in sorted(shared):
         uri, _, fragment = place.location.partition("#")
         _tighten(pointers.resolve(resources[uri], fragment), place.reason)
+    _email_shaped(resources)
     resources[_JSON_URI] = _json_values()
     return resources
 

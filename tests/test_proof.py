@@ -12,13 +12,15 @@ from __future__ import annotations
 import copy
 import datetime
 import decimal
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import jsonschema_rs
 import orjson
 import pytest
-from hypothesis import find, settings
+from hypothesis import find, given, settings
+from hypothesis import strategies as st
 
 from sendcloud_contract import free_form, pointers, proof, schemas, validate
 from sendcloud_contract.loading import load_bytes
@@ -306,3 +308,44 @@ def test_parsed_documents_need_no_tightened_validator(rich_order: dict[str, Any]
     assert proof.compiled.cache_info().currsize == 0
     assert validate([rich_order], "order-batch").violations == []
     assert proof.compiled.cache_info().currsize == 1
+
+
+_EMAIL_FORMAT = jsonschema_rs.validator_for({"format": "email"}, validate_formats=True)
+
+
+@given(st.from_regex(proof.EMAIL_SHAPE, fullmatch=True))
+def test_every_address_of_the_email_shape_is_an_email_to_the_engine(address: str) -> None:
+    assert _EMAIL_FORMAT.is_valid(address)
+
+
+def test_the_email_shape_takes_the_usual_addresses_and_leaves_the_rest_to_the_format() -> None:
+    shape = re.compile(proof.EMAIL_SHAPE)
+    for usual in ("maya@example.com", "first.last+tag@mail.shop.co.uk", "a_b-c@x-y.nl"):
+        assert shape.match(usual)
+    # Emails all the same; the detailed path, which asks the format, accepts them.
+    for unusual in ('"quoted"@example.com', "x@[192.0.2.1]", "o'brien@example.ie"):
+        assert not shape.match(unusual)
+        assert _EMAIL_FORMAT.is_valid(unusual)
+
+
+def test_every_email_format_of_the_contract_is_asked_as_the_shape(
+    rich_order: dict[str, Any],
+) -> None:
+    def formats(node: Any) -> list[str]:
+        if isinstance(node, dict):
+            own = [node["format"]] if isinstance(node.get("format"), str) else []
+            return own + [f for child in node.values() for f in formats(child)]
+        if isinstance(node, list):
+            return [f for child in node for f in formats(child)]
+        return []
+
+    shipped = [f for _, document in schemas.schema_resources() for f in formats(document)]
+    tightened = [f for document in proof._tightened().values() for f in formats(document)]
+    assert "email" in shipped
+    assert "email" not in tightened
+    assert sorted(tightened) == sorted(f for f in shipped if f != "email")
+    # And an address the shape refuses still takes the detailed path to a clean report.
+    order = copy.deepcopy(rich_order)
+    order["shipping_address"]["email"] = '"quoted"@example.com'
+    assert not proof.holds([order], "order-batch")
+    assert validate([order], "order-batch").violations == []
