@@ -220,3 +220,14 @@ def test_the_contracts_price_currencies_are_iso_4217_codes() -> None:
     """rules.clean relies on it: a price's currency needs no look-up of its own."""
     price = schemas.lookup(schemas.BASE_URI + "common.schema.json#/$defs/currency")
     assert set(price["enum"]) <= rules.currency_codes()
+
+
+def test_what_the_proof_remembers_stays_bounded() -> None:
+    order = base_order()
+    item = _items(order)[0]
+    for code in range(100000, 100000 + rules._PROVEN_AT_MOST + 10):
+        item["hs_code"] = str(code)
+        assert rules.clean("order", order)
+    assert len(rules._PROVEN_HS_CODES) == rules._PROVEN_AT_MOST
+    item["hs_code"] = "12"  # remembered or not, a bad code is still refused
+    assert not rules.clean("order", order)
