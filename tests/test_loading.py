@@ -730,10 +730,22 @@ def test_yaml_too_large() -> None:
         ("x.txt", None),
         ("json", None),
         ("-", None),
+        (".json", None),
+        ("..json", None),
+        ("dir/.json", None),
+        ("a..json", "json"),
     ],
 )
 def test_detect_format(name: str, fmt: str | None) -> None:
     assert detect_format(name) == fmt
+
+
+@given(st.lists(st.sampled_from(["a", ".", "/", "json", "JSON", "yml", "d.x"]), max_size=6))
+def test_detect_format_reads_the_suffix_as_os_path_splitext_does(parts: list[str]) -> None:
+    name = "".join(parts)
+    suffix = os.path.splitext(name)[1].lower()
+    expected = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".yaml": "yaml"}
+    assert detect_format(name) == expected.get(suffix, "yaml" if suffix == ".yml" else None)
 
 
 def test_load_path_picks_the_format_from_the_suffix(tmp_path: Path) -> None:
