@@ -392,9 +392,11 @@ def _updated_before_created(created: str, updated: str) -> bool:
     if created_offset == updated_offset and created_offset and created[10:11] == updated[10:11]:
         if created[:19] != updated[:19]:
             return updated[:19] < created[:19]
-        created_fraction = created[19 : len(created) - len(created_offset)]
-        updated_fraction = updated[19 : len(updated) - len(updated_offset)]
-        return updated_fraction.ljust(12, "0") < created_fraction.ljust(12, "0")
+        # The digits of each fraction (none without one), padded to one width: ".5" is ".500".
+        created_fraction = created[20 : len(created) - len(created_offset)]
+        updated_fraction = updated[20 : len(updated) - len(updated_offset)]
+        width = max(len(created_fraction), len(updated_fraction))
+        return updated_fraction.ljust(width, "0") < created_fraction.ljust(width, "0")
     created_at, updated_at = _instant(created), _instant(updated)
     return created_at is not None and updated_at is not None and updated_at < created_at
 

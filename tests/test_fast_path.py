@@ -14,6 +14,7 @@ import decimal
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
 
@@ -231,3 +232,28 @@ def test_what_the_proof_remembers_stays_bounded() -> None:
     assert len(rules._PROVEN_HS_CODES) == rules._PROVEN_AT_MOST
     item["hs_code"] = "12"  # remembered or not, a bad code is still refused
     assert not rules.clean("order", order)
+
+
+@pytest.mark.parametrize(
+    ("created", "updated"),
+    [
+        ("2026-10-01T10:00:00.500Z", "2026-10-01T10:00:00Z"),
+        ("2026-10-01T10:00:00Z", "2026-10-01T10:00:00.500Z"),
+        ("2026-10-01T10:00:00.250Z", "2026-10-01T10:00:00.25Z"),
+        ("2026-10-01T10:00:01Z", "2026-10-01T10:00:00.999Z"),
+        ("2026-10-01T10:00:00Z", "2026-10-01T10:00:00Z"),
+        ("2026-10-01T12:00:00+02:00", "2026-10-01T10:30:00Z"),
+        ("2026-10-01T12:00:00.500+02:00", "2026-10-01T10:00:00Z"),
+        ("2026-10-01T10:00:00.1Z", "2026-10-01T10:00:00.1000000000000Z"),
+        ("2026-10-01T10:00:00.26Z", "2026-10-01T10:00:00.250Z"),
+    ],
+)
+def test_time_stamps_in_the_same_second_or_offsets_are_compared_exactly(
+    created: str, updated: str
+) -> None:
+    order = base_order()
+    order["order_details"].update(order_created_at=created, order_updated_at=updated)
+    before = rules.parse_date_time(updated) < rules.parse_date_time(created)  # type: ignore[operator]
+    assert proof.holds([order], "order-batch") is not before
+    found = [v.rule for v in validate([order]).violations]
+    assert found == (["updated-before-created"] if before else [])
