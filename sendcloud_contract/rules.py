@@ -769,7 +769,7 @@ def _clean_order(order: dict[str, Any], countries: frozenset[str]) -> bool:
         and not (
             created[-1] == updated[-1] == "Z"
             and created[10] == updated[10]
-            and updated[:19] > created[:19]
+            and updated[:19] > created  # the same as against created[:19], one slice less
         )
         and _updated_before_created(created, updated)
     ):
@@ -785,9 +785,14 @@ def _clean_order(order: dict[str, Any], countries: frozenset[str]) -> bool:
         return False
     # One currency for every price; the contract's price currencies are all ISO 4217 codes.
     payment = order["payment_details"]
-    currency = payment["total_price"]["currency"]
+    total = payment["total_price"]
+    currency = total["currency"]
     for price in payment.values():
-        if isinstance(price, dict) and price.get("currency", currency) != currency:
+        if (
+            price is not total
+            and isinstance(price, dict)
+            and price.get("currency", currency) != currency
+        ):
             return False
     for item in details["order_items"]:
         # item.get each time: in CPython 3.11 a call through a stored bound method costs more.
