@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import copy
+import datetime
+import fractions
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sendcloud_contract import RULES, Severity, validate
 from sendcloud_contract.rules import gtin_is_valid, parse_date_time
@@ -312,6 +316,48 @@ def test_instants_across_offsets_and_fractions() -> None:
     assert not _updated_before_created("2026-01-01T00:30:00+01:00", "2025-12-31T23:30:00Z")
     assert _updated_before_created("2026-01-01T00:00:00.5Z", "2026-01-01T01:00:00.45+01:00")
     assert not _updated_before_created("2026-01-01T00:00:00.50Z", "2026-01-01T01:00:00.5+01:00")
+
+
+def _stamp(moment: datetime.datetime, fraction: str, offset: int | None, t: str) -> str:
+    """RFC 3339 text of a wall-clock moment, with fraction digits and an offset in minutes
+    (None for Z)."""
+    zone = (
+        "Z"
+        if offset is None
+        else f"{'-' if offset < 0 else '+'}{abs(offset) // 60:02d}:{abs(offset) % 60:02d}"
+    )
+    return moment.strftime(f"%Y-%m-%d{t}%H:%M:%S") + (f".{fraction}" if fraction else "") + zone
+
+
+def _exact(moment: datetime.datetime, fraction: str, offset: int | None) -> fractions.Fraction:
+    utc = moment - datetime.timedelta(minutes=offset or 0)
+    whole = (utc - datetime.datetime(1970, 1, 1)) // datetime.timedelta(seconds=1)
+    return whole + fractions.Fraction(int(fraction or "0"), 10 ** len(fraction or "0"))
+
+
+_MOMENTS = st.datetimes(datetime.datetime(1970, 1, 2), datetime.datetime(2100, 1, 1))
+_FRACTIONS = st.sampled_from(
+    ["", "0", "5", "50", "25", "250", "999999", "1000000000000"]
+) | st.text("0123456789", min_size=1, max_size=14)
+_OFFSETS = st.none() | st.sampled_from([0, 60, -60, 330, -570]) | st.integers(-1439, 1439)
+
+
+@given(
+    st.tuples(_MOMENTS, _FRACTIONS, _OFFSETS, st.sampled_from("Tt")),
+    st.tuples(_MOMENTS, _FRACTIONS, _OFFSETS, st.sampled_from("Tt")),
+    st.booleans(),
+)
+def test_updated_before_created_is_exact_for_any_two_stamps(
+    created: tuple[datetime.datetime, str, int | None, str],
+    updated: tuple[datetime.datetime, str, int | None, str],
+    same_second: bool,
+) -> None:
+    from sendcloud_contract.rules import _updated_before_created
+
+    if same_second:  # the hard case: one wall-clock second, fractions and offsets decide
+        updated = (created[0], updated[1], created[2], updated[3])
+    before = _exact(*updated[:3]) < _exact(*created[:3])
+    assert _updated_before_created(_stamp(*created), _stamp(*updated)) is before
 
 
 def test_huge_quantities_and_prices_never_overflow(order: dict[str, Any]) -> None:
