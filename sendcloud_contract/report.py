@@ -1,11 +1,17 @@
-"""Violations and reports: plain data that every front end renders."""
+"""Violations and reports: plain data that every front end renders.
+
+Both are dataclasses whose ``__init__``, ``__repr__`` and ``__eq__`` (and ``Violation``'s
+``__hash__``) are written out instead of generated: generating them cost every process that
+imports the package, and so every test session through the plugin, about 6 M instructions
+(2 ms). ``tests/test_report.py`` holds them to what ``@dataclass`` generates.
+"""
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sendcloud_contract.recording_report import InteractionPlace, RecordingSummary
@@ -26,7 +32,21 @@ class Severity(str, enum.Enum):
         return self.value
 
 
-@dataclass(frozen=True)
+_VIOLATION_FIELDS = (
+    "pointer",
+    "message",
+    "rule",
+    "severity",
+    "hint",
+    "sendcloud_pointer",
+    "line",
+    "column",
+    "document",
+    "interaction",
+)
+
+
+@dataclass(frozen=True, init=False, repr=False, eq=False)
 class Violation:
     """One thing wrong with a document, at one place in it.
 
@@ -48,6 +68,59 @@ class Violation:
     column: int | None = None
     document: int | None = None
     interaction: InteractionPlace | None = None
+
+    def __init__(
+        self,
+        pointer: str,
+        message: str,
+        rule: str,
+        severity: Severity = Severity.ERROR,
+        hint: str | None = None,
+        sendcloud_pointer: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        document: int | None = None,
+        interaction: InteractionPlace | None = None,
+    ) -> None:
+        define = object.__setattr__
+        define(self, "pointer", pointer)
+        define(self, "message", message)
+        define(self, "rule", rule)
+        define(self, "severity", severity)
+        define(self, "hint", hint)
+        define(self, "sendcloud_pointer", sendcloud_pointer)
+        define(self, "line", line)
+        define(self, "column", column)
+        define(self, "document", document)
+        define(self, "interaction", interaction)
+
+    def _values(self) -> tuple[object, ...]:
+        return (
+            self.pointer,
+            self.message,
+            self.rule,
+            self.severity,
+            self.hint,
+            self.sendcloud_pointer,
+            self.line,
+            self.column,
+            self.document,
+            self.interaction,
+        )
+
+    def __repr__(self) -> str:
+        members = ", ".join(
+            f"{n}={v!r}" for n, v in zip(_VIOLATION_FIELDS, self._values(), strict=True)
+        )
+        return f"{type(self).__qualname__}({members})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            return self._values() == other._values()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._values())
 
     @property
     def place(self) -> str:
@@ -74,7 +147,11 @@ class Violation:
         }
 
 
-@dataclass
+_NEW_LIST: Any = object()
+"""The default of ``Report.violations``: a new list for each report."""
+
+
+@dataclass(init=False, repr=False, eq=False)
 class Report:
     """Everything found in one payload (a file, a stdin stream or an in-memory value)."""
 
@@ -83,6 +160,36 @@ class Report:
     path: str | None = None
     kind_reason: str | None = None
     recording: RecordingSummary | None = None
+
+    def __init__(
+        self,
+        kind: str,
+        violations: list[Violation] = _NEW_LIST,
+        path: str | None = None,
+        kind_reason: str | None = None,
+        recording: RecordingSummary | None = None,
+    ) -> None:
+        self.kind = kind
+        self.violations = [] if violations is _NEW_LIST else violations
+        self.path = path
+        self.kind_reason = kind_reason
+        self.recording = recording
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__qualname__}(kind={self.kind!r}, violations={self.violations!r}, "
+            f"path={self.path!r}, kind_reason={self.kind_reason!r}, "
+            f"recording={self.recording!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is self.__class__:
+            mine = (self.kind, self.violations, self.path, self.kind_reason, self.recording)
+            theirs = (other.kind, other.violations, other.path, other.kind_reason, other.recording)
+            return mine == theirs
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as @dataclass leaves it
 
     @property
     def errors(self) -> list[Violation]:
