@@ -180,6 +180,8 @@ EU_COUNTRIES = frozenset(
     ]
 )
 STATE_REQUIRED_COUNTRIES = frozenset({"AU", "CA", "IT", "US"})
+PRICE_CURRENCIES = frozenset({"EUR", "GBP", "USD"})
+"""The currencies of Sendcloud's price object (the contract's ``currency`` enum)."""
 
 
 @functools.cache
@@ -783,10 +785,12 @@ def _clean_order(order: dict[str, Any], countries: frozenset[str]) -> bool:
                         return False
     elif international:
         return False
-    # One currency for every price; the contract's price currencies are all ISO 4217 codes.
+    # One currency for every price, one of the price currencies (all ISO 4217 codes).
     payment = order["payment_details"]
     total = payment["total_price"]
     currency = total["currency"]
+    if currency not in PRICE_CURRENCIES:
+        return False
     for price in payment.values():
         if (
             price is not total

@@ -217,10 +217,19 @@ def test_a_lowercase_t_does_not_hide_an_update_before_creation() -> None:
     assert [v.rule for v in validate([order]).violations] == ["updated-before-created"]
 
 
-def test_the_contracts_price_currencies_are_iso_4217_codes() -> None:
-    """rules.clean relies on it: a price's currency needs no look-up of its own."""
+def test_the_contracts_price_currencies_are_the_rules_and_iso_4217_codes() -> None:
+    """rules.clean relies on it: it checks the total's currency against PRICE_CURRENCIES
+    (the engine leaves that to it), and a price's currency needs no ISO look-up of its own."""
     price = schemas.lookup(schemas.BASE_URI + "common.schema.json#/$defs/currency")
-    assert set(price["enum"]) <= rules.currency_codes()
+    assert set(price["enum"]) == rules.PRICE_CURRENCIES
+    assert rules.currency_codes() >= rules.PRICE_CURRENCIES
+
+
+def test_every_iso_country_code_is_two_capitals() -> None:
+    """rules.clean relies on it: the engine leaves the order kinds' country codes to it."""
+    assert all(
+        len(code) == 2 and code.isascii() and code.isupper() for code in rules.country_codes()
+    )
 
 
 def test_what_the_proof_remembers_stays_bounded() -> None:

@@ -15,6 +15,7 @@ import decimal
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urljoin
 
 import jsonschema_rs
 import orjson
@@ -349,3 +350,81 @@ def test_every_email_format_of_the_contract_is_asked_as_the_shape(
     order["shipping_address"]["email"] = '"quoted"@example.com'
     assert not proof.holds([order], "order-batch")
     assert validate([order], "order-batch").violations == []
+
+
+# (where in a rich order, a string the contract refuses there, the keyword that refuses it)
+_LEFT_TO_THE_RULES_BREACHES = [
+    (("shipping_address", "country_code"), "nl", "pattern"),
+    (("billing_address", "country_code"), "NLD", "pattern"),
+    (("order_details", "order_items", 0, "country_of_origin"), "pt", "pattern"),
+    (("payment_details", "total_price", "currency"), "CHF", "enum"),
+    (("order_details", "order_items", 0, "unit_price", "currency"), "CHF", "enum"),
+    (("order_details", "order_items", 0, "total_price", "currency"), "JPY", "enum"),
+]
+
+
+def _every_currency(node: Any, currency: str) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "currency":
+                node[key] = currency
+            else:
+                _every_currency(value, currency)
+    elif isinstance(node, list):
+        for element in node:
+            _every_currency(element, currency)
+
+
+@pytest.mark.parametrize(("path", "breach", "keyword"), _LEFT_TO_THE_RULES_BREACHES)
+def test_what_the_engine_leaves_to_the_rules_is_still_refused(
+    rich_order: dict[str, Any], path: tuple[str | int, ...], breach: str, keyword: str
+) -> None:
+    order = copy.deepcopy(rich_order)
+    node: Any = order
+    for step in path[:-1]:
+        node = node[step]
+    if path[-1] == "currency":  # every price in it, so that the prices agree among themselves
+        _every_currency(order, breach)
+    else:
+        node[path[-1]] = breach
+    assert proof.compiled("order-batch").is_valid([order])  # the engine leaves it, and
+    assert not proof.holds([order], "order-batch")  # the rules' proof refuses it
+    assert not proof.holds(order, "order")
+    pointer = "/0/" + "/".join(map(str, path))
+    assert (pointer, keyword) in {(v.pointer, v.rule) for v in validate([order]).violations}
+
+
+def _refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        if isinstance(node.get("$ref"), str):
+            yield node["$ref"]
+        for child in node.values():
+            yield from _refs(child)
+    elif isinstance(node, list):
+        for child in node:
+            yield from _refs(child)
+
+
+def _reached(uri: str) -> set[str]:
+    """Every location a schema's references lead to, however indirectly."""
+    seen: set[str] = set()
+    waiting = [uri]
+    while waiting:
+        location = waiting.pop()
+        if location not in seen:
+            seen.add(location)
+            base, _, fragment = location.partition("#")
+            waiting.extend(
+                urljoin(base, ref)
+                for ref in _refs(pointers.resolve(schemas.resource(base), fragment))
+            )
+    return seen
+
+
+def test_only_the_order_kinds_reach_what_the_engine_leaves_to_the_rules() -> None:
+    for kind in schemas.REQUEST_KINDS:
+        reached = _reached(schemas.uri_for(kind))
+        for place in proof._LEFT_TO_THE_RULES:
+            definition = schemas.BASE_URI + place.rsplit("/properties/", 1)[0]
+            found = any(at == definition or at.startswith(definition + "/") for at in reached)
+            assert found == (kind in ("order", "order-batch")), (kind, place)
