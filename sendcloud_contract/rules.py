@@ -10,7 +10,7 @@ from __future__ import annotations
 import decimal
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -295,6 +295,9 @@ def _get(node: Any, *keys: str) -> Any:
     return node
 
 
+ARRAYS = (list, tuple)
+"""What a JSON array is in Python: a tuple is one as much as a list."""
+
 Found = list[tuple[Rule, str, str]]
 """Findings as (rule, pointer, message), appended to by each check."""
 
@@ -324,7 +327,7 @@ def _price_currencies(order: dict[str, Any], base: str) -> dict[str, str]:
                 if isinstance(currency, str) and currency not in found:
                     found[currency] = f"{base}/payment_details/{key}/currency"
     items = _get(order, "order_details", "order_items")
-    if isinstance(items, list):
+    if isinstance(items, ARRAYS):
         for i, item in enumerate(items):
             if isinstance(item, dict):
                 for key in ("unit_price", "total_price"):
@@ -460,7 +463,7 @@ def _check_address(address: Any, base: str, key: str, out: Found) -> None:
 
 
 def _check_items(
-    items: list[Any], base: str, international: bool, currency: str | None, out: Found
+    items: Sequence[Any], base: str, international: bool, currency: str | None, out: Found
 ) -> str | None:
     """Check each item; returns ``currency`` while every item price is in it, else None."""
     countries = country_codes()
@@ -528,7 +531,7 @@ def _check_items(
     return currency
 
 
-def _clean_items(items: list[Any], international: bool, currency: str) -> bool:
+def _clean_items(items: Sequence[Any], international: bool, currency: str) -> bool:
     """True when :func:`_check_items` would find nothing and keep ``currency``: the common case,
     proved with exact types and no pointers built. False only sends the items to the full check.
     """
@@ -692,7 +695,7 @@ def _check_order(order: Any, base: str, out: Found) -> None:
     tax_numbers = customs.get("tax_numbers") if isinstance(customs, dict) else None
     if isinstance(tax_numbers, dict):
         for role, entries in tax_numbers.items():
-            if isinstance(entries, list):
+            if isinstance(entries, ARRAYS):
                 for i, entry in enumerate(entries):
                     _check_country(
                         _get(entry, "country_code"),
@@ -701,7 +704,7 @@ def _check_order(order: Any, base: str, out: Found) -> None:
                     )
     currency = _payment_currency(order)
     items = details.get("order_items") if isinstance(details, dict) else None
-    if isinstance(items, list) and (
+    if isinstance(items, ARRAYS) and (
         currency is None or not _clean_items(items, international, currency)
     ):
         currency = _check_items(items, base, international, currency, out)
@@ -903,7 +906,7 @@ def clean(kind: str, value: Any) -> bool:
 
 
 def _check_batch(batch: Any, out: Found) -> None:
-    if not isinstance(batch, list):
+    if not isinstance(batch, ARRAYS):
         return
     seen: dict[tuple[Any, Any], int] = {}
     for index, order in enumerate(batch):
@@ -945,7 +948,7 @@ def _check_update(update: Any, out: Found) -> None:
         if isinstance(address, dict):
             _check_country(address.get("country_code"), f"/{key}/country_code", out)
     items = _get(update, "order_details", "order_items")
-    if isinstance(items, list):
+    if isinstance(items, ARRAYS):
         for i, item in enumerate(items):
             if isinstance(item, dict):
                 _check_country(
@@ -971,7 +974,7 @@ def _check_id_string(entry: Any, pointer: str, out: Found) -> None:
 
 def _check_batch_response(answer: Any, out: Found) -> None:
     entries = answer.get("data") if isinstance(answer, dict) else None
-    if isinstance(entries, list):
+    if isinstance(entries, ARRAYS):
         for index, entry in enumerate(entries):
             _check_id_string(entry, f"/data/{index}", out)
 

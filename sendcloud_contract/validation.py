@@ -91,7 +91,7 @@ def _query_parameters() -> frozenset[str]:
 
 def detect_kind(value: Any) -> tuple[Kind, str]:
     """Recognise the shape of a payload; returns the kind and why it was chosen."""
-    if isinstance(value, list):
+    if isinstance(value, rules.ARRAYS):
         return "order-batch", "a JSON array is a batch of orders (POST /orders body)"
     if not isinstance(value, dict):
         name = _json_type(value)
@@ -101,7 +101,7 @@ def detect_kind(value: Any) -> tuple[Kind, str]:
         return "errors", "an object with 'errors' is a JSON:API error document"
     if "data" in value:
         data = value["data"]
-        if isinstance(data, list):
+        if isinstance(data, rules.ARRAYS):
             if any(isinstance(x, dict) and "order_details" in x for x in data):
                 return "order-list-response", "'data' holds full orders (GET /orders answer)"
             if not data:
@@ -255,7 +255,7 @@ class _Mapper:
         message, hint = self._describe(error, field, value)
         if rule == "maxItems" and self.kind == "order-batch" and not path:
             limit = kind.as_dict()["limit"]
-            count = len(value) if isinstance(value, list) else "more"
+            count = len(value) if isinstance(value, rules.ARRAYS) else "more"
             return [
                 self._make(
                     path,
