@@ -29,7 +29,7 @@ from typing import Any
 
 import orjson
 
-__all__ = ["DEFAULT_HINT", "MAX_NESTING", "problems"]
+__all__ = ["ARRAYS", "DEFAULT_HINT", "MAX_NESTING", "problems"]
 
 MAX_NESTING = 255
 """Containers nested deeper than this are refused (orjson's own limit)."""
@@ -56,6 +56,9 @@ _TYPE_NAMES = {int: "integer", float: "number", bool: "boolean", type(None): "No
 DEFAULT_HINT = "convert it to a string, number, boolean, null, list or dict first"
 
 Path = list[str | int]
+ARRAYS = (list, tuple)
+"""What a JSON array is in Python: a tuple is one as much as a list."""
+
 Problem = tuple[Path, str, str]
 """(path to the value, message, hint)."""
 

@@ -80,10 +80,7 @@ def _email_shaped(node: Any) -> None:
     if isinstance(node, dict):
         if node.get("format") == "email":
             del node["format"]
-            if "pattern" in node:
-                node["allOf"] = [*node.get("allOf", ()), {"pattern": EMAIL_SHAPE}]
-            else:
-                node["pattern"] = EMAIL_SHAPE
+            node["allOf"] = [*node.get("allOf", ()), {"pattern": EMAIL_SHAPE}]
         for child in node.values():
             _email_shaped(child)
     elif isinstance(node, list):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -30,20 +30,6 @@ class Severity(str, enum.Enum):
 
     def __str__(self) -> str:
         return self.value
-
-
-_VIOLATION_FIELDS = (
-    "pointer",
-    "message",
-    "rule",
-    "severity",
-    "hint",
-    "sendcloud_pointer",
-    "line",
-    "column",
-    "document",
-    "interaction",
-)
 
 
 @dataclass(frozen=True, init=False, repr=False, eq=False)
@@ -145,6 +131,9 @@ class Violation:
             "document": self.document,
             "interaction": None if self.interaction is None else self.interaction.as_dict(),
         }
+
+
+_VIOLATION_FIELDS = tuple(f.name for f in fields(Violation))
 
 
 _NEW_LIST: Any = object()

@@ -19,6 +19,7 @@ import orjson
 
 from sendcloud_contract import _lazy
 from sendcloud_contract.ids import integration_id
+from sendcloud_contract.json_form import ARRAYS
 from sendcloud_contract.report import Severity, Violation
 
 __all__ = ["RULES", "Rule", "check"]
@@ -294,9 +295,6 @@ def _get(node: Any, *keys: str) -> Any:
         node = node.get(key)
     return node
 
-
-ARRAYS = (list, tuple)
-"""What a JSON array is in Python: a tuple is one as much as a list."""
 
 Found = list[tuple[Rule, str, str]]
 """Findings as (rule, pointer, message), appended to by each check."""

@@ -91,7 +91,7 @@ def _query_parameters() -> frozenset[str]:
 
 def detect_kind(value: Any) -> tuple[Kind, str]:
     """Recognise the shape of a payload; returns the kind and why it was chosen."""
-    if isinstance(value, rules.ARRAYS):
+    if isinstance(value, json_form.ARRAYS):
         return "order-batch", "a JSON array is a batch of orders (POST /orders body)"
     if not isinstance(value, dict):
         name = _json_type(value)
@@ -101,7 +101,7 @@ def detect_kind(value: Any) -> tuple[Kind, str]:
         return "errors", "an object with 'errors' is a JSON:API error document"
     if "data" in value:
         data = value["data"]
-        if isinstance(data, rules.ARRAYS):
+        if isinstance(data, json_form.ARRAYS):
             if any(isinstance(x, dict) and "order_details" in x for x in data):
                 return "order-list-response", "'data' holds full orders (GET /orders answer)"
             if not data:
@@ -255,7 +255,7 @@ class _Mapper:
         message, hint = self._describe(error, field, value)
         if rule == "maxItems" and self.kind == "order-batch" and not path:
             limit = kind.as_dict()["limit"]
-            count = len(value) if isinstance(value, rules.ARRAYS) else "more"
+            count = len(value) if isinstance(value, json_form.ARRAYS) else "more"
             return [
                 self._make(
                     path,
@@ -555,11 +555,10 @@ def _validate_single(
     warnings_as_errors: bool,
 ) -> Report:
     """:func:`validate_documents` for the usual file: one document that loaded cleanly."""
-    value = document.value
-    resolved, reason = _resolve_kind(kind, value)
-    if proof.holds(value, resolved, parsed=True):
+    resolved, reason = _resolve_kind(kind, document.value)
+    found = _validate_value(document.value, resolved, allow_unknown_fields=allow_unknown_fields)
+    if not found:
         return Report(kind=resolved, path=path, kind_reason=reason)
-    found = _detailed(value, resolved, allow_unknown_fields=allow_unknown_fields, prove_json=False)
     violations = sorted((_located(v, document) for v in found), key=_position)
     report = Report(kind=resolved, violations=violations, path=path, kind_reason=reason)
     return report.promote_warnings() if warnings_as_errors else report
