@@ -6,7 +6,9 @@ accepts a subset of what the contract accepts and makes the engine look at every
 list with ``number`` or ``integer`` is spelt as ``anyOf`` single types, and ``integer`` is also
 checked as a ``number``. Two changes make the pass cheaper: the usual e-mail shape is asked in
 place of the ``email`` format, and three places that the rules' proof checks more strictly
-than the contract are left to it (:data:`_LEFT_TO_THE_RULES`). jsonschema-rs refuses what has
+than the contract are left to it (:data:`_LEFT_TO_THE_RULES`). Orders whose totals share a
+price currency are checked by a copy in which every price is in it, so that the engine, not
+Python, proves that no price mixes currencies. jsonschema-rs refuses what has
 no JSON form wherever it checks a type (it raises on a set, bytes, a datetime or an integer
 key, and fails ``NaN`` and over-long integers), so a pass and :func:`rules.clean` together
 prove the contract, the JSON form and the rules' silence. Anything else proves nothing and
@@ -20,6 +22,7 @@ import functools
 from typing import Any, cast
 
 import jsonschema_rs
+import orjson
 
 from sendcloud_contract import pointers, rules, schemas
 
@@ -125,19 +128,75 @@ def _tightened() -> dict[str, dict[str, Any]]:
     return resources
 
 
-@functools.cache
-def compiled(kind: schemas.Kind) -> jsonschema_rs.Validator:
-    """The tightened validator of a request kind, formats asserted as in the contract."""
-    registry = schemas.local_registry(_tightened())
+_CURRENCY_PLACES = (
+    "common.schema.json#/$defs/price/properties/currency",
+    "common.schema.json#/$defs/costs/properties/currency",
+)
+"""Every place of a currency in the order kinds: the prices of items and payments, and the
+payment costs."""
+
+_PRICED_KINDS = ("order-batch", "order")
+
+
+def _in_one_currency(
+    resources: dict[str, dict[str, Any]], kind: schemas.Kind, currency: str
+) -> tuple[str, dict[str, dict[str, Any]]]:
+    """Copies of a kind's files in which every currency place is ``currency``: a subset of
+    what the files accept, where no price can mix currencies. The copies move under
+    ``proof/<currency>/``, so that their relative references lead to one another; returned
+    with the URI of the kind's own copy."""
+    folder = f"{schemas.BASE_URI}proof/{currency}/"
+    moved: dict[str, dict[str, Any]] = {}
+    for uri in schemas.needed_resources(kind):
+        document = orjson.loads(orjson.dumps(resources[uri]))  # a deep copy
+        document["$id"] = folder + uri[len(schemas.BASE_URI) :]
+        moved[document["$id"]] = document
+    for place in _CURRENCY_PLACES:
+        uri, _, fragment = place.partition("#")
+        parent, _, name = fragment.rpartition("/")
+        pointers.resolve(moved[folder + uri], parent)[name] = {"const": currency}
+    return folder + schemas.uri_for(kind)[len(schemas.BASE_URI) :], moved
+
+
+def _validator(root: str, resources: dict[str, dict[str, Any]]) -> jsonschema_rs.Validator:
     return cast(
         jsonschema_rs.Validator,
         jsonschema_rs.Draft202012Validator(
-            {"$ref": schemas.uri_for(kind)},
-            registry=registry,
+            {"$ref": root},
+            registry=schemas.local_registry(resources),
             validate_formats=True,
             ignore_unknown_formats=False,
         ),
     )
+
+
+@functools.cache
+def compiled(kind: schemas.Kind, currency: str | None = None) -> jsonschema_rs.Validator:
+    """The tightened validator of a request kind, formats asserted as in the contract; with
+    a ``currency`` (order kinds only), the one in which every price is in it."""
+    if currency is None:
+        return _validator(schemas.uri_for(kind), _tightened())
+    root, moved = _in_one_currency(_tightened(), kind, currency)
+    return _validator(root, {**moved, _JSON_URI: _tightened()[_JSON_URI]})
+
+
+@functools.cache
+def _contract_in(kind: schemas.Kind, currency: str) -> jsonschema_rs.Validator:
+    """The contract's own validator of an order kind with every price in ``currency``."""
+    return _validator(*_in_one_currency(schemas.needed_resources(kind), kind, currency))
+
+
+def _total_currency(kind: schemas.Kind, value: Any) -> str | None:
+    """The currency of the order total, of every order of a batch, when there is one and it
+    is a price currency; else None."""
+    try:
+        if kind == "order":
+            currency = value["payment_details"]["total_price"]["currency"]
+        else:
+            (currency,) = {order["payment_details"]["total_price"]["currency"] for order in value}
+        return currency if currency in rules.PRICE_CURRENCIES else None
+    except Exception:  # anything else proves nothing here, and the detailed path says what
+        return None
 
 
 def holds(value: Any, kind: schemas.Kind, *, parsed: bool = False) -> bool:
@@ -145,12 +204,21 @@ def holds(value: Any, kind: schemas.Kind, *, parsed: bool = False) -> bool:
     anything; False proves nothing.
 
     ``parsed`` says a parser made the value, so its JSON form needs no proof: the contract's
-    own validator serves, and nothing more is compiled.
+    own validator serves, and no tightened copy is made. Orders whose totals share a price
+    currency are checked by a copy with every price in it (:func:`_in_one_currency`): the
+    engine then proves what the currency rules would otherwise prove in Python, for a few
+    percent of its pass.
     """
     if kind not in schemas.REQUEST_KINDS:
         return False
-    validator = schemas.compiled(kind) if parsed else compiled(kind)
+    currency = _total_currency(kind, value) if kind in _PRICED_KINDS else None
+    if not parsed:
+        validator = compiled(kind, currency)
+    elif currency is None:
+        validator = schemas.compiled(kind)
+    else:
+        validator = _contract_in(kind, currency)
     try:
-        return validator.is_valid(value) and rules.clean(kind, value)
+        return validator.is_valid(value) and rules.clean(kind, value, currency)
     except ValueError:  # the engine met something with no JSON form
         return False

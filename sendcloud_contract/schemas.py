@@ -172,14 +172,19 @@ def local_registry(resources: Mapping[str, Any]) -> jsonschema_rs.Registry:
     return jsonschema_rs.Registry(resources=list(resources.items()), retriever=_refuse_retrieval)
 
 
+def needed_resources(kind: Kind) -> dict[str, dict[str, Any]]:
+    """The shipped files a kind's schema needs, by ``$id``, its own first (shared, do not
+    modify): a run that meets one kind reads three files, not every shipped one."""
+    return {uri: _shipped(uri) for uri in _needed(uri_for(kind))}
+
+
 @functools.cache
 def compiled(kind: Kind) -> jsonschema_rs.Validator:
     """A compiled validator for a kind, with formats asserted.
 
-    Its registry holds only the files the kind's schema refers to: a run that meets one
-    kind reads and registers three files, not every shipped one.
+    Its registry holds only the files the kind's schema refers to (:func:`needed_resources`).
     """
-    needed = {uri: _shipped(uri) for uri in _needed(uri_for(kind))}
+    needed = needed_resources(kind)
     if kind in RESPONSE_KINDS:
         needed = {uri: _opened(document) for uri, document in needed.items()}
     return cast(

@@ -23,7 +23,7 @@ import pytest
 from hypothesis import find, given, settings
 from hypothesis import strategies as st
 
-from sendcloud_contract import free_form, pointers, proof, schemas, validate
+from sendcloud_contract import free_form, pointers, proof, rules, schemas, validate
 from sendcloud_contract.loading import load_bytes
 from sendcloud_contract.strategies._edge import _every_field
 from sendcloud_contract.validation import validate_documents
@@ -428,3 +428,76 @@ def test_only_the_order_kinds_reach_what_the_engine_leaves_to_the_rules() -> Non
             definition = schemas.BASE_URI + place.rsplit("/properties/", 1)[0]
             found = any(at == definition or at.startswith(definition + "/") for at in reached)
             assert found == (kind in ("order", "order-batch")), (kind, place)
+
+
+def _currency_paths(node: Any, path: Path = ()) -> Iterator[Path]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "currency":
+                yield (*path, key)
+            else:
+                yield from _currency_paths(value, (*path, key))
+    elif isinstance(node, list):
+        for index, element in enumerate(node):
+            yield from _currency_paths(element, (*path, index))
+
+
+@pytest.mark.parametrize("parsed", [False, True], ids=["tightened", "contract"])
+@pytest.mark.parametrize("currency", sorted(rules.PRICE_CURRENCIES))
+def test_a_one_currency_copy_takes_an_order_only_with_every_price_in_it(
+    rich_order: dict[str, Any], currency: str, parsed: bool
+) -> None:
+    order = copy.deepcopy(rich_order)
+    _every_currency(order, currency)
+    one = proof._contract_in("order", currency) if parsed else proof.compiled("order", currency)
+    general = schemas.compiled("order") if parsed else proof.compiled("order")
+    assert one.is_valid(order)
+    assert one.is_valid([order]) is False  # a copy of the order kind, not of the batch
+    places = list(_currency_paths(order))
+    assert len(places) >= 10  # every price and cost of the rich order, items included
+    for path in places:
+        mixed = copy.deepcopy(order)
+        node: Any = mixed
+        for step in path[:-1]:
+            node = node[step]
+        node[path[-1]] = "GBP" if currency != "GBP" else "USD"
+        assert general.is_valid(mixed), path  # a currency the contract takes there, and yet
+        assert not one.is_valid(mixed), path  # the copy refuses it beside the others
+
+
+def test_a_batch_proves_its_currency_in_one_pass_only_when_its_totals_share_one(
+    rich_order: dict[str, Any],
+) -> None:
+    euro, pound = copy.deepcopy(rich_order), copy.deepcopy(rich_order)
+    _every_currency(euro, "EUR")
+    _every_currency(pound, "GBP")
+    pound["order_id"] += "-GBP"
+    assert proof._total_currency("order-batch", [euro, euro]) == "EUR"
+    assert proof._total_currency("order-batch", [euro, pound]) is None
+    for batch in ([euro], [euro, pound], [pound, euro]):
+        assert proof.holds(batch, "order-batch"), batch
+        assert proof.holds(batch, "order-batch", parsed=True)
+        assert validate(batch).violations == []
+    mixed = copy.deepcopy(euro)
+    mixed["payment_details"]["freight_costs"]["currency"] = "GBP"
+    for batch in ([mixed], [mixed, pound]):
+        assert not proof.holds(batch, "order-batch")
+        assert not proof.holds(batch, "order-batch", parsed=True)
+        assert "mixed-currencies" in {v.rule for v in validate(batch).violations}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        [],
+        {},
+        [{"payment_details": None}],
+        [{"payment_details": {"total_price": {"currency": ["EUR"]}}}],
+        [{"payment_details": {"total_price": {"currency": "CHF"}}}],
+        "EUR",
+        None,
+    ],
+)
+def test_a_batch_without_one_price_currency_takes_the_general_copy(value: Any) -> None:
+    assert proof._total_currency("order-batch", value) is None
+    assert proof._total_currency("order", value) is None
