@@ -481,9 +481,11 @@ def _load_json(
 def _surely_clean(data: bytes, value: Any, max_depth: int) -> bool:
     """True when ``value`` provably holds every key of ``data`` and nests at most ``max_depth``.
 
-    Depth: in a dump indented by two spaces, a value inside ``n`` containers starts its
-    line with ``2n`` spaces, and a container deeper than ``max_depth`` has a value, or
-    itself sits, that far in; a hit only means "look closer".
+    Depth: a text with at most ``max_depth`` opening brackets cannot nest deeper, and a short
+    text is counted (brackets inside strings only make the count safer). Otherwise, in a dump
+    indented by two spaces, a value inside ``n`` containers starts its line with ``2n``
+    spaces, and a container deeper than ``max_depth`` has a value, or itself sits, that far
+    in; a hit only means "look closer".
 
     Keys: orjson keeps the last of duplicate keys silently. A text that its own value dumps
     back to (written by orjson, ``JSON.stringify``, or ``json.dumps`` with ``indent=2`` and
@@ -492,24 +494,40 @@ def _surely_clean(data: bytes, value: Any, max_depth: int) -> bool:
     parse and a dump unless written as a ``\\u003a`` escape; so without such escapes, the
     input has more colons than the dump exactly when a member was dropped.
     """
+    # Perhaps written compact: no space after the first colon, and one line.
+    compact = (
+        not data.startswith(b" ", data.find(b":") + 1) and data.find(b"\n", 0, len(data) - 1) == -1
+    )
+    kept = False
     try:
-        dumped = orjson.dumps(value, option=orjson.OPT_INDENT_2)
+        if compact:
+            dumped = orjson.dumps(value)
+            kept = data.startswith(dumped)
+            if (
+                kept
+                and len(data) <= _COUNTED_BYTES * max_depth
+                and len(data.translate(None, _NOT_AN_OPENER)) <= max_depth
+            ):
+                return True
+        indented = orjson.dumps(value, option=orjson.OPT_INDENT_2)
     except orjson.JSONEncodeError:  # past orjson's own nesting limit for dumps
         return False
-    if dumped.find(b"\n" + b"  " * max_depth) != -1:
+    if indented.find(b"\n" + b"  " * max_depth) != -1:
         return False
     # After a successful parse, whatever follows the dump in `data` is whitespace.
-    if data.startswith(dumped):
+    if kept or (not compact and data.startswith(indented)):
         return True
-    # Perhaps written compact: no space after the first colon, and one line.
-    if not data.startswith(b" ", data.find(b":") + 1) and data.find(b"\n", 0, len(data) - 1) == -1:
-        dumped = orjson.dumps(value)
-        if data.startswith(dumped):
-            return True
-    if data.count(b":") != dumped.count(b":"):
+    if data.count(b":") != indented.count(b":"):
         return False
     # No backslash at all is the common case, and one find() (a memchr) proves it.
     return data.find(b"\\") == -1 or _ESCAPED_COLON.search(data) is None
+
+
+_NOT_AN_OPENER = bytes(byte for byte in range(256) if byte not in b"[{")
+_COUNTED_BYTES = 32
+"""Texts of at most this many bytes per level of ``max_depth`` have their opening brackets
+counted: a one-order file (some 50 bytes per bracket) passes, and counting costs half the
+indented dump it saves; a longer text goes straight to the dump."""
 
 
 # ---------------------------------------------------------------------------

@@ -1037,3 +1037,31 @@ def test_cassette_tags_still_refuse_python_objects() -> None:
     (document,) = load_bytes(text, fmt="yaml", cassette_tags=True)
     assert document.fatal
     assert "!!python/object/apply:os.system" in document.problems[0].message
+
+
+def _depth(value: object) -> int:
+    if isinstance(value, list):
+        return 1 + max((_depth(element) for element in value), default=0)
+    if isinstance(value, dict):
+        return 1 + max((_depth(member) for member in value.values()), default=0)
+    return 0
+
+
+_BRACKETED_VALUES = st.recursive(
+    st.none() | st.integers(-9, 9) | st.text(alphabet='[]{}"a\\: '),
+    lambda children: st.lists(children) | st.dictionaries(st.text("[{a"), children),
+    max_leaves=30,
+)
+
+
+@given(_BRACKETED_VALUES | json_values, st.integers(1, 8), st.sampled_from(sorted(_WRITERS)))
+def test_a_text_nesting_past_the_limit_is_too_deep_however_it_is_written(
+    value: object, max_depth: int, writer: str
+) -> None:
+    # Short texts have their brackets counted, brackets in strings included; the count
+    # must never let a text through that nests deeper than the limit.
+    document = one(_WRITERS[writer](value), max_depth=max_depth)
+
+    too_deep = [problem for problem in document.problems if problem.rule == "load.too-deep"]
+    assert bool(too_deep) == (_depth(value) > max_depth)
+    assert document.fatal == bool(too_deep)
