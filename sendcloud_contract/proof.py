@@ -22,7 +22,6 @@ import functools
 from typing import Any, cast
 
 import jsonschema_rs
-import orjson
 
 from sendcloud_contract import pointers, rules, schemas
 
@@ -148,13 +147,18 @@ def _in_one_currency(
     folder = f"{schemas.BASE_URI}proof/{currency}/"
     moved: dict[str, dict[str, Any]] = {}
     for uri in schemas.needed_resources(kind):
-        document = orjson.loads(orjson.dumps(resources[uri]))  # a deep copy
-        document["$id"] = folder + uri[len(schemas.BASE_URI) :]
-        moved[document["$id"]] = document
+        moved[folder + uri[len(schemas.BASE_URI) :]] = {
+            **resources[uri],
+            "$id": folder + uri[len(schemas.BASE_URI) :],
+        }
     for place in _CURRENCY_PLACES:
         uri, _, fragment = place.partition("#")
-        parent, _, name = fragment.rpartition("/")
-        pointers.resolve(moved[folder + uri], parent)[name] = {"const": currency}
+        *path, name = fragment.strip("/").split("/")
+        node = moved[folder + uri]
+        for step in path:  # copied on the way down: the originals are shared
+            node[step] = dict(node[step])
+            node = node[step]
+        node[name] = {"const": currency}
     return folder + schemas.uri_for(kind)[len(schemas.BASE_URI) :], moved
 
 

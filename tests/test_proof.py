@@ -501,3 +501,17 @@ def test_a_batch_proves_its_currency_in_one_pass_only_when_its_totals_share_one(
 def test_a_batch_without_one_price_currency_takes_the_general_copy(value: Any) -> None:
     assert proof._total_currency("order-batch", value) is None
     assert proof._total_currency("order", value) is None
+
+
+def test_a_one_currency_copy_leaves_the_files_it_copies_as_they_were() -> None:
+    shipped = schemas.needed_resources("order-batch")
+    before = orjson.dumps(shipped)
+    root, moved = proof._in_one_currency(shipped, "order-batch", "GBP")
+    assert orjson.dumps(shipped) == before
+    assert root == schemas.BASE_URI + "proof/GBP/order-batch.schema.json"
+    assert set(moved) == {
+        schemas.BASE_URI + "proof/GBP/" + uri[len(schemas.BASE_URI) :] for uri in shipped
+    }
+    common = moved[schemas.BASE_URI + "proof/GBP/common.schema.json"]["$defs"]
+    assert common["price"]["properties"]["currency"] == {"const": "GBP"}
+    assert common["costs"]["properties"]["currency"] == {"const": "GBP"}
