@@ -24,6 +24,7 @@ from typing import Any, cast
 import jsonschema_rs
 
 from sendcloud_contract import pointers, rules, schemas
+from sendcloud_contract.json_form import ARRAYS
 
 __all__ = ["holds"]
 
@@ -196,8 +197,10 @@ def _total_currency(kind: schemas.Kind, value: Any) -> str | None:
     try:
         if kind == "order":
             currency = value["payment_details"]["total_price"]["currency"]
-        else:
+        elif isinstance(value, ARRAYS):  # an iterator must not be used up here
             (currency,) = {order["payment_details"]["total_price"]["currency"] for order in value}
+        else:
+            return None
         return currency if currency in rules.PRICE_CURRENCIES else None
     except Exception:  # anything else proves nothing here, and the detailed path says what
         return None

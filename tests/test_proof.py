@@ -503,6 +503,16 @@ def test_a_batch_without_one_price_currency_takes_the_general_copy(value: Any) -
     assert proof._total_currency("order", value) is None
 
 
+def test_an_iterator_given_as_a_batch_is_not_used_up_finding_its_currency(
+    rich_order: dict[str, Any],
+) -> None:
+    orders = iter([rich_order])
+    assert proof._total_currency("order-batch", orders) is None
+    assert next(orders) is rich_order
+    total = rich_order["payment_details"]["total_price"]["currency"]
+    assert proof._total_currency("order-batch", (rich_order,)) == total
+
+
 def test_a_one_currency_copy_leaves_the_files_it_copies_as_they_were() -> None:
     shipped = schemas.needed_resources("order-batch")
     before = orjson.dumps(shipped)
