@@ -72,7 +72,8 @@ _LEFT_TO_THE_RULES = (
 )
 """Places that only the order kinds reach, asked for as mere strings: :func:`rules.clean`
 checks more there than the contract does (a code of the ISO 3166 set, all of two capitals;
-every price in the currency of the order's total, itself one of the price currencies), and
+every price in the currency of the order's total, itself one of the price currencies, unless
+a one-currency copy asks for it, see :func:`_in_one_currency`), and
 :func:`holds` never passes without it. It saves the engine about a twentieth of its pass.
 ``tests/test_proof.py`` holds that no other request kind reaches them, and that a value the
 contract refuses there is still refused."""
@@ -146,21 +147,23 @@ def _in_one_currency(
     ``proof/<currency>/``, so that their relative references lead to one another; returned
     with the URI of the kind's own copy."""
     folder = f"{schemas.BASE_URI}proof/{currency}/"
-    moved: dict[str, dict[str, Any]] = {}
-    for uri in schemas.needed_resources(kind):
-        moved[folder + uri[len(schemas.BASE_URI) :]] = {
-            **resources[uri],
-            "$id": folder + uri[len(schemas.BASE_URI) :],
-        }
+
+    def moved_uri(uri: str) -> str:
+        return folder + uri[len(schemas.BASE_URI) :]
+
+    moved = {
+        moved_uri(uri): {**resources[uri], "$id": moved_uri(uri)}
+        for uri in schemas.needed_resources(kind)
+    }
     for place in _CURRENCY_PLACES:
-        uri, _, fragment = place.partition("#")
-        *path, name = fragment.strip("/").split("/")
-        node = moved[folder + uri]
+        name, _, fragment = place.partition("#")
+        *path, last = fragment.strip("/").split("/")
+        node = moved[folder + name]
         for step in path:  # copied on the way down: the originals are shared
             node[step] = dict(node[step])
             node = node[step]
-        node[name] = {"const": currency}
-    return folder + schemas.uri_for(kind)[len(schemas.BASE_URI) :], moved
+        node[last] = {"const": currency}
+    return moved_uri(schemas.uri_for(kind)), moved
 
 
 def _validator(root: str, resources: dict[str, dict[str, Any]]) -> jsonschema_rs.Validator:
@@ -179,10 +182,11 @@ def _validator(root: str, resources: dict[str, dict[str, Any]]) -> jsonschema_rs
 def compiled(kind: schemas.Kind, currency: str | None = None) -> jsonschema_rs.Validator:
     """The tightened validator of a request kind, formats asserted as in the contract; with
     a ``currency`` (order kinds only), the one in which every price is in it."""
+    tightened = _tightened()
     if currency is None:
-        return _validator(schemas.uri_for(kind), _tightened())
-    root, moved = _in_one_currency(_tightened(), kind, currency)
-    return _validator(root, {**moved, _JSON_URI: _tightened()[_JSON_URI]})
+        return _validator(schemas.uri_for(kind), tightened)
+    root, moved = _in_one_currency(tightened, kind, currency)
+    return _validator(root, {**moved, _JSON_URI: tightened[_JSON_URI]})
 
 
 @functools.cache

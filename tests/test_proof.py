@@ -363,30 +363,25 @@ _LEFT_TO_THE_RULES_BREACHES = [
 ]
 
 
-def _every_currency(node: Any, currency: str) -> None:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "currency":
-                node[key] = currency
-            else:
-                _every_currency(value, currency)
-    elif isinstance(node, list):
-        for element in node:
-            _every_currency(element, currency)
+def _currency_paths(value: Any) -> list[Path]:
+    return [path for path in _positions(value) if path and path[-1] == "currency"]
+
+
+def _every_currency(order: Any, currency: str) -> Any:
+    """A copy of ``order`` with every currency in it ``currency``."""
+    for path in _currency_paths(order):
+        order = _put(order, path, currency)
+    return order
 
 
 @pytest.mark.parametrize(("path", "breach", "keyword"), _LEFT_TO_THE_RULES_BREACHES)
 def test_what_the_engine_leaves_to_the_rules_is_still_refused(
     rich_order: dict[str, Any], path: tuple[str | int, ...], breach: str, keyword: str
 ) -> None:
-    order = copy.deepcopy(rich_order)
-    node: Any = order
-    for step in path[:-1]:
-        node = node[step]
     if path[-1] == "currency":  # every price in it, so that the prices agree among themselves
-        _every_currency(order, breach)
+        order = _every_currency(rich_order, breach)
     else:
-        node[path[-1]] = breach
+        order = _put(rich_order, path, breach)
     assert proof.compiled("order-batch").is_valid([order])  # the engine leaves it, and
     assert not proof.holds([order], "order-batch")  # the rules' proof refuses it
     assert not proof.holds(order, "order")
@@ -430,37 +425,20 @@ def test_only_the_order_kinds_reach_what_the_engine_leaves_to_the_rules() -> Non
             assert found == (kind in ("order", "order-batch")), (kind, place)
 
 
-def _currency_paths(node: Any, path: Path = ()) -> Iterator[Path]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "currency":
-                yield (*path, key)
-            else:
-                yield from _currency_paths(value, (*path, key))
-    elif isinstance(node, list):
-        for index, element in enumerate(node):
-            yield from _currency_paths(element, (*path, index))
-
-
 @pytest.mark.parametrize("parsed", [False, True], ids=["tightened", "contract"])
 @pytest.mark.parametrize("currency", sorted(rules.PRICE_CURRENCIES))
 def test_a_one_currency_copy_takes_an_order_only_with_every_price_in_it(
     rich_order: dict[str, Any], currency: str, parsed: bool
 ) -> None:
-    order = copy.deepcopy(rich_order)
-    _every_currency(order, currency)
+    order = _every_currency(rich_order, currency)
     one = proof._contract_in("order", currency) if parsed else proof.compiled("order", currency)
     general = schemas.compiled("order") if parsed else proof.compiled("order")
     assert one.is_valid(order)
     assert one.is_valid([order]) is False  # a copy of the order kind, not of the batch
-    places = list(_currency_paths(order))
+    places = _currency_paths(order)
     assert len(places) >= 10  # every price and cost of the rich order, items included
     for path in places:
-        mixed = copy.deepcopy(order)
-        node: Any = mixed
-        for step in path[:-1]:
-            node = node[step]
-        node[path[-1]] = "GBP" if currency != "GBP" else "USD"
+        mixed = _put(order, path, "GBP" if currency != "GBP" else "USD")
         assert general.is_valid(mixed), path  # a currency the contract takes there, and yet
         assert not one.is_valid(mixed), path  # the copy refuses it beside the others
 
@@ -468,18 +446,15 @@ def test_a_one_currency_copy_takes_an_order_only_with_every_price_in_it(
 def test_a_batch_proves_its_currency_in_one_pass_only_when_its_totals_share_one(
     rich_order: dict[str, Any],
 ) -> None:
-    euro, pound = copy.deepcopy(rich_order), copy.deepcopy(rich_order)
-    _every_currency(euro, "EUR")
-    _every_currency(pound, "GBP")
-    pound["order_id"] += "-GBP"
+    euro, pound = _every_currency(rich_order, "EUR"), _every_currency(rich_order, "GBP")
+    pound = _put(pound, ("order_id",), pound["order_id"] + "-GBP")
     assert proof._total_currency("order-batch", [euro, euro]) == "EUR"
     assert proof._total_currency("order-batch", [euro, pound]) is None
     for batch in ([euro], [euro, pound], [pound, euro]):
         assert proof.holds(batch, "order-batch"), batch
         assert proof.holds(batch, "order-batch", parsed=True)
         assert validate(batch).violations == []
-    mixed = copy.deepcopy(euro)
-    mixed["payment_details"]["freight_costs"]["currency"] = "GBP"
+    mixed = _put(euro, ("payment_details", "freight_costs", "currency"), "GBP")
     for batch in ([mixed], [mixed, pound]):
         assert not proof.holds(batch, "order-batch")
         assert not proof.holds(batch, "order-batch", parsed=True)
