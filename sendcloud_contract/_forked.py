@@ -69,11 +69,11 @@ def run(
         return [_here(work, index, done) for index in range(tasks)]
     children: dict[int, int] = {}  # the read end of each worker's result pipe -> its pid
     # Objects older than the fork are never collected in either process: unfrozen, a
-    # collection would write to every page they share and make each process copy it. (What
-    # a caller froze itself stays frozen.)
-    freezing = gc.get_freeze_count() == 0
-    if freezing:
-        gc.freeze()
+    # collection would write to every page they share and make each process copy it. What
+    # a caller froze before stays frozen, and so then does what is newer (the command
+    # freezes its modules as it starts); with nothing frozen before, all is unfrozen after.
+    unfreeze = gc.get_freeze_count() == 0
+    gc.freeze()
     parent = os.getpid()
     finished = False
     try:
@@ -109,7 +109,7 @@ def run(
     finally:
         os.close(numbers)
         _stop(children, finished)
-        if freezing:
+        if unfreeze:
             gc.unfreeze()
     return [results[index] for index in range(tasks)]
 

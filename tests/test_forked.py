@@ -56,17 +56,35 @@ def test_every_task_runs_once_and_results_keep_their_order(workers: int) -> None
     assert _children_of(parent) == []
 
 
-def test_what_a_caller_froze_stays_frozen_and_nothing_else_does() -> None:
+def _tracked(thing: object) -> bool:
+    """Whether the collector looks at ``thing``: frozen objects are left out."""
+    import gc
+
+    return any(tracked is thing for tracked in gc.get_objects())
+
+
+def test_what_is_older_than_the_forks_is_frozen_while_they_run() -> None:
     import gc
 
     assert gc.get_freeze_count() == 0
-    _forked.run(lambda index: index, 8, 1)
+    older: list[object] = []
+    seen = _forked.run(lambda index: _tracked(older), 4, 1)
+    assert seen == [False] * 4  # in this process and in the fork alike
     assert gc.get_freeze_count() == 0
+    assert _tracked(older)  # nothing was frozen before, so nothing is after
+
+
+def test_what_a_caller_froze_stays_frozen_and_so_does_what_is_newer() -> None:
+    import gc
+
     gc.freeze()
     try:
         frozen = gc.get_freeze_count()
-        _forked.run(lambda index: index, 8, 1)
-        assert gc.get_freeze_count() == frozen
+        newer: list[object] = []
+        assert _tracked(newer)
+        assert _forked.run(lambda index: _tracked(newer), 4, 1) == [False] * 4
+        assert gc.get_freeze_count() >= frozen
+        assert not _tracked(newer)
     finally:
         gc.unfreeze()
 
