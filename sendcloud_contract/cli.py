@@ -360,18 +360,24 @@ def _check_in_parallel(
     size = max(-(-len(paths) // _forked.MAX_TASKS), min(FORKED_CHUNK, len(paths) // (jobs * 4)), 1)
     chunks = list(_chunks(paths, size))
 
-    def work(index: int) -> list[_Sent]:
-        return [
-            _compact(r, path)
-            for r, path in zip(_check_chunk((chunks[index], args)), chunks[index], strict=True)
-        ]
+    here = os.getpid()
+    reports: list[list[Report]] = [[] for _ in chunks]
 
-    sent = _forked.run(work, len(chunks), jobs - 1, lambda _, items: progress.advance(len(items)))
-    return [
-        _expanded(item, path)
-        for chunk, items in zip(chunks, sent, strict=True)
-        for item, path in zip(items, chunk, strict=True)
-    ]
+    def work(index: int) -> Sequence[_Sent]:
+        checked = _check_chunk((chunks[index], args))
+        if os.getpid() == here:  # stays in this process: nothing to send
+            return checked
+        return [_compact(r, path) for r, path in zip(checked, chunks[index], strict=True)]
+
+    def received(index: int, items: Sequence[_Sent]) -> None:
+        # Rebuilt as they come, between this process's own chunks, so that rebuilding is
+        # shared out with the checking instead of following it.
+        chunk = chunks[index]
+        reports[index] = [_expanded(item, path) for item, path in zip(items, chunk, strict=True)]
+        progress.advance(len(items))
+
+    _forked.run(work, len(chunks), jobs - 1, received)
+    return [report for chunk in reports for report in chunk]
 
 
 _Sent = Report | tuple[str, str | None]
@@ -389,7 +395,7 @@ def _expanded(sent: _Sent, path: str) -> Report:
     if isinstance(sent, Report):
         return sent
     kind, reason = sent
-    return Report(kind, path=path, kind_reason=reason)
+    return Report(kind, [], path, reason)  # by position: a class called by keywords makes a dict
 
 
 def _check_in_pool(
