@@ -6,9 +6,10 @@ accepts a subset of what the contract accepts and makes the engine look at every
 list with ``number`` or ``integer`` is spelt as ``anyOf`` single types, and ``integer`` is also
 checked as a ``number``. Two changes make the pass cheaper: the usual e-mail shape is asked in
 place of the ``email`` format, and three places that the rules' proof checks more strictly
-than the contract are left to it (:data:`_LEFT_TO_THE_RULES`). Orders whose totals share a
-price currency are checked by a copy in which every price is in it, so that the engine, not
-Python, proves that no price mixes currencies. jsonschema-rs refuses what has
+than the contract are left to it (:data:`_LEFT_TO_THE_RULES`). An order, or a batch, is first
+checked by a copy in which every price is in the currency of its (first) total, when that is
+a price currency, so that the engine, not Python, proves that no price mixes currencies; what
+that copy refuses is checked again by the general one. jsonschema-rs refuses what has
 no JSON form wherever it checks a type (it raises on a set, bytes, a datetime or an integer
 key, and fails ``NaN`` and over-long integers), so a pass and :func:`rules.clean` together
 prove the contract, the JSON form and the rules' silence. Anything else proves nothing and
@@ -196,13 +197,13 @@ def _contract_in(kind: schemas.Kind, currency: str) -> jsonschema_rs.Validator:
 
 
 def _total_currency(kind: schemas.Kind, value: Any) -> str | None:
-    """The currency of the order total, of every order of a batch, when there is one and it
-    is a price currency; else None."""
+    """The currency of the order total, of the first order of a batch, when it is a price
+    currency; else None. The one-currency copy holds every other total to it."""
     try:
         if kind == "order":
             currency = value["payment_details"]["total_price"]["currency"]
         elif isinstance(value, ARRAYS):  # an iterator must not be used up here
-            (currency,) = {order["payment_details"]["total_price"]["currency"] for order in value}
+            currency = value[0]["payment_details"]["total_price"]["currency"]
         else:
             return None
         return currency if currency in rules.PRICE_CURRENCIES else None
@@ -215,21 +216,23 @@ def holds(value: Any, kind: schemas.Kind, *, parsed: bool = False) -> bool:
     anything; False proves nothing.
 
     ``parsed`` says a parser made the value, so its JSON form needs no proof: the contract's
-    own validator serves, and no tightened copy is made. Orders whose totals share a price
-    currency are checked by a copy with every price in it (:func:`_in_one_currency`): the
+    own validator serves, and no tightened copy is made. A value is first checked by the copy
+    with every price in the currency of its first total (:func:`_in_one_currency`): the
     engine then proves what the currency rules would otherwise prove in Python, for a few
-    percent of its pass.
+    percent of its pass. A batch whose totals differ fails that pass and takes a second one
+    of the general copy, which leaves the prices to the rules' proof.
     """
     if kind not in schemas.REQUEST_KINDS:
         return False
     currency = _total_currency(kind, value) if kind in _PRICED_KINDS else None
-    if not parsed:
-        validator = compiled(kind, currency)
-    elif currency is None:
-        validator = schemas.compiled(kind)
-    else:
-        validator = _contract_in(kind, currency)
     try:
-        return validator.is_valid(value) and rules.clean(kind, value, currency)
+        if currency is not None:
+            one = compiled(kind, currency) if not parsed else _contract_in(kind, currency)
+            if one.is_valid(value):
+                return rules.clean(kind, value, currency)
+            # Refused: perhaps only for a total in another currency further on, which the
+            # general copy takes, and the rules' proof then checks every price.
+        general = compiled(kind) if not parsed else schemas.compiled(kind)
+        return general.is_valid(value) and rules.clean(kind, value)
     except ValueError:  # the engine met something with no JSON form
         return False

@@ -449,7 +449,10 @@ def test_a_batch_proves_its_currency_in_one_pass_only_when_its_totals_share_one(
     euro, pound = _every_currency(rich_order, "EUR"), _every_currency(rich_order, "GBP")
     pound = _put(pound, ("order_id",), pound["order_id"] + "-GBP")
     assert proof._total_currency("order-batch", [euro, euro]) == "EUR"
-    assert proof._total_currency("order-batch", [euro, pound]) is None
+    assert proof._total_currency("order-batch", [pound, euro]) == "GBP"  # the first total's
+    assert proof.compiled("order-batch", "EUR").is_valid([euro, euro])
+    assert not proof.compiled("order-batch", "EUR").is_valid([euro, pound])
+    assert not proof._contract_in("order-batch", "GBP").is_valid([pound, euro])
     for batch in ([euro], [euro, pound], [pound, euro]):
         assert proof.holds(batch, "order-batch"), batch
         assert proof.holds(batch, "order-batch", parsed=True)
