@@ -105,6 +105,22 @@ def test_json_is_one_document_with_the_documented_fields() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    "path", ["orders/good.json", "", None, "orders/caf\udce9.json", "orders/tab\there.json"]
+)
+def test_a_clean_file_renders_as_every_other_file_does(path: str | None) -> None:
+    from sendcloud_contract.reporting.json import _file, render_json
+
+    reports = [
+        Report("order", path=path),
+        Report("order", list(WARNED.violations), path=path),
+        Report("har", path=path, recording=RecordingSummary("har", 1, 1)),
+    ]
+    rendered = json.loads(render_json(reports))["files"]
+    assert rendered == [json.loads(json.dumps(_file(r))) for r in reports]
+    assert rendered[0]["valid"] is rendered[1]["valid"] is True
+
+
 def test_junit_is_parseable_with_one_case_per_file() -> None:
     root = ET.fromstring(FORMATS["junit"]([BAD, GOOD, WARNED], False))
     suite = root.find("testsuite")
