@@ -230,6 +230,8 @@ def holds(value: Any, kind: schemas.Kind, *, parsed: bool = False) -> bool:
             one = compiled(kind, currency) if not parsed else _contract_in(kind, currency)
             if one.is_valid(value):
                 return rules.clean(kind, value, currency)
+            if kind == "order" or len(value) == 1:
+                return False  # its one total is the currency: the general copy cannot help
             # Refused: perhaps only for a total in another currency further on, which the
             # general copy takes, and the rules' proof then checks every price.
         general = compiled(kind) if not parsed else schemas.compiled(kind)
