@@ -60,7 +60,7 @@ def assert_valid(
     kind: str = "auto",
     *,
     allow_unknown_fields: bool = False,
-    warnings_as_errors: bool = False,
+    strict: bool = False,
 ) -> Report:
     """Validate ``payload``; raise :class:`ContractViolation` when it has errors."""
     __tracebackhide__ = True
@@ -70,7 +70,7 @@ def assert_valid(
         payload,
         kind,
         allow_unknown_fields=allow_unknown_fields,
-        warnings_as_errors=warnings_as_errors,
+        strict=strict,
     )
     return fail_unless_ok(report, payload)
 

@@ -145,7 +145,13 @@ def _add_validate(subparsers: argparse._SubParsersAction[argparse.ArgumentParser
         action="store_true",
         help="report fields the contract does not know as warnings, not errors",
     )
-    parser.add_argument("--warnings-as-errors", action="store_true", help="fail on warnings too")
+    parser.add_argument(
+        "--strict",
+        "--warnings-as-errors",
+        dest="strict",
+        action="store_true",
+        help="count warnings as errors (--warnings-as-errors is the older name)",
+    )
     parser.add_argument(
         "--stdin-format",
         choices=("json", "jsonl", "yaml"),
@@ -237,7 +243,7 @@ def _checker(args: argparse.Namespace) -> Callable[[str], Report]:
     kind = args.kind
     options = {
         "allow_unknown_fields": args.allow_unknown_fields,
-        "warnings_as_errors": args.warnings_as_errors,
+        "strict": args.strict,
         "root": args.api_root,
     }
 

@@ -194,7 +194,7 @@ class Report:
         violations = self.violations
         return not violations or not any(v.severity is Severity.ERROR for v in violations)
 
-    def promote_warnings(self) -> Report:
+    def strict(self) -> Report:
         """The same report with every warning counted as an error."""
         promoted = [replace(v, severity=Severity.ERROR) for v in self.violations]
         return replace(self, violations=promoted)

@@ -463,7 +463,7 @@ def validate(
     kind: str = AUTO,
     *,
     allow_unknown_fields: bool = False,
-    warnings_as_errors: bool = False,
+    strict: bool = False,
 ) -> Report:
     """Check an already-parsed payload against the contract and the domain rules."""
     resolved, reason = _resolve_kind(kind, payload)
@@ -471,7 +471,7 @@ def validate(
         payload, resolved, allow_unknown_fields=allow_unknown_fields, prove_json=True
     )
     report = Report(kind=resolved, violations=violations, kind_reason=reason)
-    return report.promote_warnings() if warnings_as_errors else report
+    return report.strict() if strict else report
 
 
 def _load_violation(problem: LoadProblem, index: int | None) -> Violation:
@@ -504,7 +504,7 @@ def validate_documents(
     *,
     path: str | None = None,
     allow_unknown_fields: bool = False,
-    warnings_as_errors: bool = False,
+    strict: bool = False,
 ) -> Report:
     """Check loaded documents (one file's worth) and place every violation at line:column."""
     if len(documents) == 1 and not documents[0].problems and not documents[0].fatal:
@@ -513,7 +513,7 @@ def validate_documents(
             kind,
             path=path,
             allow_unknown_fields=allow_unknown_fields,
-            warnings_as_errors=warnings_as_errors,
+            strict=strict,
         )
     violations: list[Violation] = []
     kinds: list[str] = []
@@ -543,7 +543,7 @@ def validate_documents(
         path=path,
         kind_reason=reasons[0] if len(set(reasons)) == 1 else None,
     )
-    return report.promote_warnings() if warnings_as_errors else report
+    return report.strict() if strict else report
 
 
 def _validate_single(
@@ -552,7 +552,7 @@ def _validate_single(
     *,
     path: str | None,
     allow_unknown_fields: bool,
-    warnings_as_errors: bool,
+    strict: bool,
 ) -> Report:
     """:func:`validate_documents` for the usual file: one document that loaded cleanly."""
     resolved, reason = _resolve_kind(kind, document.value)
@@ -561,7 +561,7 @@ def _validate_single(
         return Report(kind=resolved, path=path, kind_reason=reason)
     violations = sorted((_located(v, document) for v in found), key=_position)
     report = Report(kind=resolved, violations=violations, path=path, kind_reason=reason)
-    return report.promote_warnings() if warnings_as_errors else report
+    return report.strict() if strict else report
 
 
 def validate_file(
@@ -570,7 +570,7 @@ def validate_file(
     *,
     fmt: Format | None = None,
     allow_unknown_fields: bool = False,
-    warnings_as_errors: bool = False,
+    strict: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> Report:
@@ -581,5 +581,5 @@ def validate_file(
         kind,
         path=os.fspath(path),
         allow_unknown_fields=allow_unknown_fields,
-        warnings_as_errors=warnings_as_errors,
+        strict=strict,
     )

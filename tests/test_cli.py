@@ -231,10 +231,11 @@ def test_output_file_and_formats(capsys: pytest.CaptureFixture[str], tmp_path: P
     assert f",line={ID_LINE},col=11," in out
 
 
-def test_warnings_as_errors_and_allow_unknown_fields(capsys: pytest.CaptureFixture[str]) -> None:
+def test_strict_and_allow_unknown_fields(capsys: pytest.CaptureFixture[str]) -> None:
     warned = str(EXAMPLES / "valid" / "with-warnings.json")
     assert run(capsys, "validate", warned)[0] == 0
-    assert run(capsys, "validate", "--warnings-as-errors", warned)[0] == 1
+    assert run(capsys, "validate", "--strict", warned)[0] == 1
+    assert run(capsys, "validate", "--warnings-as-errors", warned)[0] == 1  # the older name
     typo = str(EXAMPLES / "invalid" / "guide-update-order-date.json")
     status, document = run_json(capsys, "--allow-unknown-fields", typo)
     severities = {(v["rule"], v["severity"]) for v in document["files"][0]["violations"]}

@@ -474,10 +474,10 @@ def test_patch_body_rules(order: dict[str, Any]) -> None:
     assert validate({"order_details": {"notes": None, "tags": None}}, "order-update").ok
 
 
-def test_warnings_as_errors_promotes(order: dict[str, Any]) -> None:
+def test_strict_promotes(order: dict[str, Any]) -> None:
     order["order_details"]["order_items"][0]["ean"] = "1234567890123"
     assert validate(order, "order").ok
-    strict = validate(order, "order", warnings_as_errors=True)
+    strict = validate(order, "order", strict=True)
     assert not strict.ok
     assert [v.rule for v in strict.errors] == ["ean-check-digit"]
 
@@ -736,4 +736,4 @@ def test_a_digit_string_id_in_a_201_or_patch_answer_is_a_warning(body: Any, poin
         Severity.WARNING,
     )
     assert "an older guide" in warning.message
-    assert not validate(body, warnings_as_errors=True).ok
+    assert not validate(body, strict=True).ok

@@ -74,7 +74,7 @@ def check_cassettes(item: pytest.Item, paths: list[Path]) -> None:
     for path in paths:
         if not path.is_file():
             continue
-        report = validate_path(path, RECORDING, warnings_as_errors=settings.strict)
+        report = validate_path(path, RECORDING, strict=settings.strict)
         report.path = os.path.relpath(path, shown)
         record_of(item.config).payload_checked(report)
         if not report.ok:

@@ -30,4 +30,4 @@ def finish(
     ]
     if extra:
         report = replace(report, violations=[*report.violations, *extra])
-    return report.promote_warnings() if strict else report
+    return report.strict() if strict else report

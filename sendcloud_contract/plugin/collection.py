@@ -78,7 +78,7 @@ class PayloadItem(pytest.Item):
         # interaction, else the payload report.
         report = replace(validate_path(self.path), path=name)
         if report.kind == RECORDING or report.kind in RECORDING_FORMATS:
-            report = report.promote_warnings() if settings.strict else report
+            report = report.strict() if settings.strict else report
         else:
             rules = configured(self, settings, None).rules
             # The conftest's rules need the values; the file is read again only for them.

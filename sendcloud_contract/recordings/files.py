@@ -63,7 +63,7 @@ def validate_recording(
     expected: RecordingFormat | None = None,
     root: str = operations.API_ROOT,
     allow_unknown_fields: bool = False,
-    warnings_as_errors: bool = False,
+    strict: bool = False,
 ) -> Report:
     """Check every Orders API interaction of one loaded recording.
 
@@ -77,7 +77,7 @@ def validate_recording(
             violations.append(Violation("", _NOT_A_RECORDING, "recording.format"))
         # Nothing was read, so there are no counts to give (they would read as "empty").
         report = Report(expected or RECORDING, violations, path=path)
-        return report.promote_warnings() if warnings_as_errors else report
+        return report.strict() if strict else report
     from sendcloud_contract.recording_report import RecordingSummary
     from sendcloud_contract.recordings.check import check_interaction, problem_violation
 
@@ -104,7 +104,7 @@ def validate_recording(
         kind_reason=reason,
         recording=RecordingSummary(fmt, len(interactions), checked),
     )
-    return report.promote_warnings() if warnings_as_errors else report
+    return report.strict() if strict else report
 
 
 def validate_loaded(
@@ -115,7 +115,7 @@ def validate_loaded(
     expected: RecordingFormat | None = None,
     root: str = operations.API_ROOT,
     allow_unknown_fields: bool = False,
-    warnings_as_errors: bool = False,
+    strict: bool = False,
 ) -> Report:
     """A recording's report when ``documents`` are one (or ``kind`` says so), else the
     payload report."""
@@ -131,14 +131,14 @@ def validate_loaded(
             expected=expected,
             root=root,
             allow_unknown_fields=allow_unknown_fields,
-            warnings_as_errors=warnings_as_errors,
+            strict=strict,
         )
     return validate_documents(
         documents,
         kind,
         path=path,
         allow_unknown_fields=allow_unknown_fields,
-        warnings_as_errors=warnings_as_errors,
+        strict=strict,
     )
 
 
@@ -148,7 +148,7 @@ def validate_path(
     *,
     root: str = operations.API_ROOT,
     allow_unknown_fields: bool = False,
-    warnings_as_errors: bool = False,
+    strict: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> Report:
@@ -164,7 +164,7 @@ def validate_path(
             kind,
             path=name,
             allow_unknown_fields=allow_unknown_fields,
-            warnings_as_errors=warnings_as_errors,
+            strict=strict,
         )
     documents, expected = _load_recording(name, fmt, data, kind == RECORDING, max_depth)
     return validate_loaded(
@@ -174,7 +174,7 @@ def validate_path(
         expected=expected,
         root=root,
         allow_unknown_fields=allow_unknown_fields,
-        warnings_as_errors=warnings_as_errors,
+        strict=strict,
     )
 
 

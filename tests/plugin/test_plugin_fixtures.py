@@ -45,7 +45,7 @@ def test_validator_reports_and_fails_with_the_text_report(
     )
 
 
-def test_strict_counts_warnings_as_errors(pytester: pytest.Pytester, run: Run) -> None:
+def test_strict_counts_strict(pytester: pytest.Pytester, run: Run) -> None:
     pytester.makepyfile(
         f"""
         import pytest

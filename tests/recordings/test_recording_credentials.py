@@ -73,7 +73,7 @@ def test_no_report_format_prints_a_secret(
         assert secret not in out
 
 
-def test_warnings_as_errors_fails_a_recording_with_credentials(
+def test_strict_fails_a_recording_with_credentials(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     path = str(DATA / "vcr-credentials-left-in.yaml")
