@@ -94,3 +94,20 @@ def test_the_walk_sees_lazy_and_type_checking_imports() -> None:
 def test_a_cycle_is_found() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
     assert _cycles(graph) == [["a", "b", "c"]]
+
+
+def test_no_test_module_imports_from_a_conftest() -> None:
+    """Helpers live in plain modules (``tests/helpers.py`` and the like): a conftest is
+    pytest's to load, and importing it a second time as a module makes two copies."""
+    tests = Path(__file__).resolve().parent
+    offenders = []
+    for path in tests.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] + [alias.name for alias in node.names]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            if any(name.split(".")[-1] == "conftest" for name in names):
+                offenders.append(f"{path.relative_to(tests)}:{node.lineno}")
+    assert offenders == []

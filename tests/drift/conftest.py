@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from sendcloud_contract.drift import DriftProblem, DriftReport, check_drift, contract_openapi
-
-Check = Callable[..., DriftReport]
+from tests.drift.helpers import Check, write
 
 
 @pytest.fixture
@@ -28,15 +24,6 @@ def no_deviations(tmp_path: Path) -> Path:
     return path
 
 
-def write(tmp_path: Path, document: dict[str, Any], name: str = "openapi.json") -> Path:
-    path = tmp_path / name
-    if name.endswith(".json"):
-        path.write_text(json.dumps(document), encoding="utf-8")
-    else:
-        path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
-    return path
-
-
 @pytest.fixture
 def check(tmp_path: Path, no_deviations: Path) -> Check:
     """Drift of an edited document against the contract, without any deviations."""
@@ -49,8 +36,3 @@ def check(tmp_path: Path, no_deviations: Path) -> Check:
         return result
 
     return run
-
-
-def schemas_of(document: dict[str, Any]) -> dict[str, Any]:
-    found: dict[str, Any] = document["components"]["schemas"]
-    return found

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from sendcloud_contract.drift import Change, Finding
-from tests.drift.conftest import Check, schemas_of
+from tests.drift.helpers import Check, schemas_of
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from sendcloud_contract.cli import main
-from tests.conftest import REFERENCE
-from tests.drift.conftest import schemas_of, write
+from tests.drift.helpers import schemas_of, write
+from tests.helpers import REFERENCE
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 WORKFLOW_COMMAND = re.compile(

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from sendcloud_contract.drift import DriftProblem, DriftReport, check_drift
-from tests.drift.conftest import schemas_of, write
+from tests.drift.helpers import schemas_of, write
 
 
 def problem(path: Path, deviations: Path | None = None) -> DriftProblem:

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from sendcloud_contract.drift import DriftReport, _deviations, check_drift
-from tests.conftest import REFERENCE
+from tests.helpers import REFERENCE
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEVIATIONS = ROOT / "schemas" / "v3" / "orders" / "deviations.yaml"

@@ -7,7 +7,7 @@ from typing import Any
 
 from sendcloud_contract.drift import Change
 from sendcloud_contract.drift._normalise import Normaliser, Origin
-from tests.drift.conftest import Check, schemas_of
+from tests.drift.helpers import Check, schemas_of
 
 
 def common(document: dict[str, Any]) -> dict[str, Any]:

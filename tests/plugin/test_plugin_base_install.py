@@ -8,7 +8,7 @@ import textwrap
 
 import pytest
 
-from .conftest import order_literal
+from tests.plugin.helpers import order_literal
 
 # Runs pytest in a fresh interpreter in which the fake extra's packages cannot be imported.
 BLOCKED_PYTEST = textwrap.dedent(

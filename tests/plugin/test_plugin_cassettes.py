@@ -17,9 +17,8 @@ import pytest
 import yaml
 
 from sendcloud_contract.recordings import validate_path
+from tests.plugin.helpers import Run, order_literal
 from tests.recordings.build import ORDER, created_entry
-
-from .conftest import Run, order_literal
 
 LOAD = ("-p", "sendcloud", "-p", "recording", "-p", "no:randomly", "-p", "no:cacheprovider")
 

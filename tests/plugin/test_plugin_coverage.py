@@ -11,8 +11,7 @@ import pytest
 
 from sendcloud_contract.plugin.coverage import Coverage, field_paths
 from sendcloud_contract.plugin.coverage_html import render_html
-
-from .conftest import Run, order, order_literal
+from tests.plugin.helpers import Run, order, order_literal
 
 
 def exercised() -> Coverage:

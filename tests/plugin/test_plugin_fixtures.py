@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import Run, order_literal
+from tests.plugin.helpers import Run, order_literal
 
 
 def test_validator_reports_and_fails_with_the_text_report(

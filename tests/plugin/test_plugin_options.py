@@ -6,8 +6,7 @@ import pytest
 
 from sendcloud_contract.fake import BASE_URL
 from sendcloud_contract.plugin.options import DEFAULT_BASE_URL
-
-from .conftest import Run
+from tests.plugin.helpers import Run
 
 
 def test_the_default_base_url_is_the_fakes(run: Run) -> None:

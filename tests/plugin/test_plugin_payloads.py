@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from .conftest import Run, order
+from tests.plugin.helpers import Run, order
 
 
 def write(pytester: pytest.Pytester, name: str, text: str) -> None:

@@ -10,8 +10,7 @@ import pytest
 from sendcloud_contract.cli import main
 from sendcloud_contract.plugin.recording import recording_name
 from sendcloud_contract.recordings import validate_path
-
-from .conftest import Run, order_literal
+from tests.plugin.helpers import Run, order_literal
 
 MODULE = f"""
 import httpx

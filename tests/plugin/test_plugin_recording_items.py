@@ -7,9 +7,8 @@ import json
 import pytest
 import yaml
 
+from tests.plugin.helpers import Run
 from tests.recordings.build import BASE, ORDER, created_entry
-
-from .conftest import Run
 
 
 def _har(request_body: object) -> str:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from .conftest import Run, order_literal
+from tests.plugin.helpers import Run, order_literal
 
 SWALLOWING = f"""
 import httpx
