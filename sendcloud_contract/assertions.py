@@ -1,18 +1,17 @@
-"""Failing a test on a contract violation: the assertion type, its message, and the helpers.
+"""Failing a test on a contract violation: the assertion helpers and their message.
 
-It sits above :mod:`sendcloud_contract.report` (plain data) and the text
-renderer, so neither needs the other. Importing the package installs it as
-what :meth:`Report.raise_for_violations` raises. The helpers' message is the
-report with the offending value at each pointer, so pytest shows what is wrong
-before any traceback; ``__tracebackhide__`` keeps their frames out of it.
+The helpers' message is the report with the offending value at each pointer, so pytest
+shows what is wrong before any traceback; ``__tracebackhide__`` keeps their frames out of it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sendcloud_contract.report import Report, install_assertion
+from sendcloud_contract.report import ContractViolation, Report
 from sendcloud_contract.reporting.text import render_report
+from sendcloud_contract.schemas import RESPONSE_KINDS
+from sendcloud_contract.validation import validate
 
 __all__ = [
     "ContractViolation",
@@ -21,30 +20,7 @@ __all__ = [
     "assert_valid_order",
     "assert_valid_response",
     "fail_unless_ok",
-    "raise_for_violations",
 ]
-
-
-class ContractViolation(AssertionError):
-    """A payload broke the contract; ``str()`` is the readable report."""
-
-    def __init__(self, message: str, report: Report) -> None:
-        super().__init__(message)
-        self.report = report
-
-    @classmethod
-    def of(cls, report: Report) -> ContractViolation:
-        """The assertion for ``report``, its message the text report without colour."""
-        return cls(render_report(report, color=False), report)
-
-
-def raise_for_violations(report: Report) -> None:
-    """Raise :class:`ContractViolation` when ``report`` has errors (warnings pass)."""
-    if not report.ok:
-        raise ContractViolation.of(report)
-
-
-install_assertion(ContractViolation.of)
 
 
 def fail_unless_ok(report: Report, payload: Any) -> Report:
@@ -64,8 +40,6 @@ def assert_valid(
 ) -> Report:
     """Validate ``payload``; raise :class:`ContractViolation` when it has errors."""
     __tracebackhide__ = True
-    from sendcloud_contract.validation import validate
-
     report = validate(
         payload,
         kind,
@@ -94,8 +68,6 @@ def assert_valid_response(kind: str, body: Any, **options: bool) -> Report:
     method (httpx, requests), which is decoded first.
     """
     __tracebackhide__ = True
-    from sendcloud_contract.schemas import RESPONSE_KINDS
-
     if kind not in RESPONSE_KINDS:
         expected = ", ".join(RESPONSE_KINDS)
         raise ValueError(f"{kind!r} is no response kind; expected one of {expected}")

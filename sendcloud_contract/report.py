@@ -1,26 +1,26 @@
 """Violations and reports: plain data that every front end renders.
 
-Both are dataclasses whose ``__init__``, ``__repr__`` and ``__eq__`` (and ``Violation``'s
-``__hash__``) are written out instead of generated: generating them cost every process that
-imports the package, and so every test session through the plugin, about 6 M instructions
-(2 ms). ``tests/test_report.py`` holds them to what ``@dataclass`` generates.
+``str(report)`` is the text report. Its renderer (:mod:`sendcloud_contract.reporting.text`)
+sits above this module and hands itself in with :func:`use_text_renderer` when it is
+imported, which importing the package always does; so this module never imports it.
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from sendcloud_contract.recording_report import InteractionPlace, RecordingSummary
 
 __all__ = [
+    "ContractViolation",
     "Report",
     "Severity",
     "Violation",
-    "install_assertion",
+    "use_text_renderer",
 ]
 
 
@@ -32,7 +32,7 @@ class Severity(str, enum.Enum):
         return self.value
 
 
-@dataclass(frozen=True, init=False, repr=False, eq=False)
+@dataclass(frozen=True, slots=True)
 class Violation:
     """One thing wrong with a document, at one place in it.
 
@@ -54,59 +54,6 @@ class Violation:
     column: int | None = None
     document: int | None = None
     interaction: InteractionPlace | None = None
-
-    def __init__(
-        self,
-        pointer: str,
-        message: str,
-        rule: str,
-        severity: Severity = Severity.ERROR,
-        hint: str | None = None,
-        sendcloud_pointer: str | None = None,
-        line: int | None = None,
-        column: int | None = None,
-        document: int | None = None,
-        interaction: InteractionPlace | None = None,
-    ) -> None:
-        define = object.__setattr__
-        define(self, "pointer", pointer)
-        define(self, "message", message)
-        define(self, "rule", rule)
-        define(self, "severity", severity)
-        define(self, "hint", hint)
-        define(self, "sendcloud_pointer", sendcloud_pointer)
-        define(self, "line", line)
-        define(self, "column", column)
-        define(self, "document", document)
-        define(self, "interaction", interaction)
-
-    def _values(self) -> tuple[object, ...]:
-        return (
-            self.pointer,
-            self.message,
-            self.rule,
-            self.severity,
-            self.hint,
-            self.sendcloud_pointer,
-            self.line,
-            self.column,
-            self.document,
-            self.interaction,
-        )
-
-    def __repr__(self) -> str:
-        members = ", ".join(
-            f"{n}={v!r}" for n, v in zip(_VIOLATION_FIELDS, self._values(), strict=True)
-        )
-        return f"{type(self).__qualname__}({members})"
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is self.__class__:
-            return self._values() == other._values()
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._values())
 
     @property
     def place(self) -> str:
@@ -133,52 +80,18 @@ class Violation:
         }
 
 
-_VIOLATION_FIELDS = tuple(f.name for f in fields(Violation))
-
-
-_NEW_LIST: Any = object()
-"""The default of ``Report.violations``: a new list for each report."""
-
-
-@dataclass(init=False, repr=False, eq=False)
+@dataclass(frozen=True, slots=True, repr=False)
 class Report:
-    """Everything found in one payload (a file, a stdin stream or an in-memory value)."""
+    """Everything found in one payload (a file, a stdin stream or an in-memory value).
+
+    ``str()`` is the text report, ``repr()`` a one-line summary.
+    """
 
     kind: str
     violations: list[Violation] = field(default_factory=list)
     path: str | None = None
     kind_reason: str | None = None
     recording: RecordingSummary | None = None
-
-    def __init__(
-        self,
-        kind: str,
-        violations: list[Violation] = _NEW_LIST,
-        path: str | None = None,
-        kind_reason: str | None = None,
-        recording: RecordingSummary | None = None,
-    ) -> None:
-        self.kind = kind
-        self.violations = [] if violations is _NEW_LIST else violations
-        self.path = path
-        self.kind_reason = kind_reason
-        self.recording = recording
-
-    def __repr__(self) -> str:
-        return (
-            f"{type(self).__qualname__}(kind={self.kind!r}, violations={self.violations!r}, "
-            f"path={self.path!r}, kind_reason={self.kind_reason!r}, "
-            f"recording={self.recording!r})"
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is self.__class__:
-            mine = (self.kind, self.violations, self.path, self.kind_reason, self.recording)
-            theirs = (other.kind, other.violations, other.path, other.kind_reason, other.recording)
-            return mine == theirs
-        return NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, as @dataclass leaves it
 
     @property
     def errors(self) -> list[Violation]:
@@ -191,8 +104,7 @@ class Report:
     @property
     def ok(self) -> bool:
         """True when nothing is an error; warnings alone keep a payload valid."""
-        violations = self.violations
-        return not violations or not any(v.severity is Severity.ERROR for v in violations)
+        return not any(v.severity is Severity.ERROR for v in self.violations)
 
     def strict(self) -> Report:
         """The same report with every warning counted as an error."""
@@ -200,23 +112,37 @@ class Report:
         return replace(self, violations=promoted)
 
     def raise_for_violations(self) -> None:
-        """Raise :class:`~sendcloud_contract.assertions.ContractViolation` when there are errors.
-
-        The assertion type lives above this module (it renders the report);
-        it installs itself here when the package is imported.
-        """
+        """Raise :class:`ContractViolation` (an ``AssertionError``) when there are errors."""
         if not self.ok:
-            raise _assertion(self)
+            raise ContractViolation(str(self), self)
+
+    def __str__(self) -> str:
+        return _render_text(self)
+
+    def __repr__(self) -> str:
+        errors = len(self.errors)
+        return (
+            f"Report(kind={self.kind!r}, path={self.path!r}, errors={errors}, "
+            f"warnings={len(self.violations) - errors})"
+        )
 
 
-def _plain_assertion(report: Report) -> AssertionError:
-    return AssertionError(f"{len(report.errors)} contract error(s) in {report.path or 'payload'}")
+class ContractViolation(AssertionError):
+    """A payload broke the contract; ``str()`` is the readable report."""
+
+    def __init__(self, message: str, report: Report) -> None:
+        super().__init__(message)
+        self.report = report
 
 
-_assertion: Callable[[Report], AssertionError] = _plain_assertion
+def _counts(report: Report) -> str:
+    return repr(report)
 
 
-def install_assertion(factory: Callable[[Report], AssertionError]) -> None:
-    """Make :meth:`Report.raise_for_violations` raise what ``factory`` builds."""
-    global _assertion
-    _assertion = factory
+_render_text: Callable[[Report], str] = _counts
+
+
+def use_text_renderer(render: Callable[[Report], str]) -> None:
+    """Make ``str(report)`` what ``render`` writes (the text renderer calls this)."""
+    global _render_text
+    _render_text = render

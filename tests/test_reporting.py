@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from typing import Any
 
 import pytest
 
-from sendcloud_contract import InteractionPlace, RecordingSummary, Report, Severity, Violation
+from sendcloud_contract import (
+    InteractionPlace,
+    RecordingSummary,
+    Report,
+    Severity,
+    Violation,
+    validate,
+)
+from sendcloud_contract.redaction import MASK, redact
 from sendcloud_contract.reporting import FORMATS, summarize
 from sendcloud_contract.reporting.text import render_report, render_text
 
@@ -106,19 +115,30 @@ def test_json_is_one_document_with_the_documented_fields() -> None:
 
 
 @pytest.mark.parametrize(
-    "path", ["orders/good.json", "", None, "orders/caf\udce9.json", "orders/tab\there.json"]
+    ("path", "shown"),
+    [
+        ("orders/good.json", "orders/good.json"),
+        ("", ""),
+        (None, None),
+        ("orders/caf\udce9.json", "orders/caf\\xe9.json"),
+        ("orders/tab\there.json", "orders/tab\there.json"),
+    ],
 )
-def test_a_clean_file_renders_as_every_other_file_does(path: str | None) -> None:
-    from sendcloud_contract.reporting.json import _file, render_json
-
+def test_a_clean_file_is_listed_with_its_path_and_no_violations(
+    path: str | None, shown: str | None
+) -> None:
     reports = [
         Report("order", path=path),
-        Report("order", list(WARNED.violations), path=path),
         Report("har", path=path, recording=RecordingSummary("har", 1, 1)),
     ]
-    rendered = json.loads(render_json(reports))["files"]
-    assert rendered == [json.loads(json.dumps(_file(r))) for r in reports]
-    assert rendered[0]["valid"] is rendered[1]["valid"] is True
+    rendered = json.loads(FORMATS["json"](reports, False))["files"]
+    assert rendered[0] == {"path": shown, "kind": "order", "valid": True, "violations": []}
+    assert rendered[1]["recording"] == {
+        "format": "har",
+        "interactions": 1,
+        "checked": 1,
+        "ignored": 0,
+    }
 
 
 def test_junit_is_parseable_with_one_case_per_file() -> None:
@@ -227,3 +247,30 @@ def test_undecodable_file_names_do_not_break_the_machine_formats(name: str) -> N
         assert json.loads(rendered)["files"][0]["violations"][0]["pointer"].startswith(
             "/properties/\x1b"
         )
+
+
+SECRETS = [
+    ("Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJl", "eyJzdWIiOiIxMjM0In0"),
+    ("Basic c2hvcDpzM2NyZXQtcGFzc3dvcmQ=", "c2hvcDpzM2NyZXQtcGFzc3dvcmQ"),
+    ("https://shop:s3cret-pass@api.example.com/v3", "s3cret-pass"),
+    ("sk_live_4eC39HqLyjWDarjtT1zdp7dc", "4eC39HqLyjWDarjtT1zdp7dc"),
+    ("0f1e2d3c4b5a69788796a5b4c3d2e1f0", "0f1e2d3c4b5a69788796a5b4c3d2e1f0"),
+]
+
+
+@pytest.mark.parametrize(("secret", "hidden"), SECRETS, ids=lambda s: s[:12])
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_a_credential_in_a_payload_is_never_echoed_whole(
+    order: dict[str, Any], secret: str, hidden: str, fmt: str
+) -> None:
+    """In a message (a wrong type, a rule's finding), a hint, and the text report's value."""
+    order["order_details"]["order_items"][0].update(quantity=secret, ean=secret)
+    order["id"] = secret
+    report = validate(order, "order")
+    assert {"type", "request-id-digits", "ean-check-digit"} <= {v.rule for v in report.violations}
+    rendered = FORMATS[fmt]([report], False)
+    assert hidden not in rendered
+    assert MASK in rendered
+    with_values = render_report(report, document=order)
+    assert hidden not in with_values
+    assert f"value: {json.dumps(redact(secret))}" in with_values

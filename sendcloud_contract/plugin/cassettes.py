@@ -12,6 +12,7 @@ recorded.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -75,7 +76,7 @@ def check_cassettes(item: pytest.Item, paths: list[Path]) -> None:
         if not path.is_file():
             continue
         report = validate_path(path, RECORDING, strict=settings.strict)
-        report.path = os.path.relpath(path, shown)
+        report = replace(report, path=os.path.relpath(path, shown))
         record_of(item.config).payload_checked(report)
         if not report.ok:
             failures.append(render_report(report))

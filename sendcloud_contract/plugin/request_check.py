@@ -8,7 +8,7 @@ after the test body returns. It also feeds the contract coverage.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -90,8 +90,10 @@ class RequestCheck:
             document = values[0][0] if values else None
         elif operation.query_kind is not None:
             query = dict(exchange.query)
-            report = validate(query, operation.query_kind)
-            report.path = where + "?" + "&".join(f"{k}={v}" for k, v in exchange.query)
+            report = replace(
+                validate(query, operation.query_kind),
+                path=where + "?" + "&".join(f"{k}={v}" for k, v in exchange.query),
+            )
             values = [(query, None)]
             document = query
         else:

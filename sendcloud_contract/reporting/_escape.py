@@ -8,21 +8,25 @@ are written as visible escapes (``\\n``, ``\\x1b``), undecodable bytes of a file
 
 from __future__ import annotations
 
-import re
-
-from sendcloud_contract import _lazy
-
 __all__ = ["encodable", "visible"]
 
-# C0 and C1 controls, DEL, bidirectional overrides and isolates, lone surrogates, and the
-# two code points XML 1.0 excludes.
-_UNSAFE = _lazy.pattern("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
-_SURROGATE = _lazy.pattern("[\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
-def _escape(match: re.Match[str]) -> str:
-    char = match.group()
+def _unsafe(char: str) -> bool:
+    """C0 and C1 controls, DEL, bidirectional overrides and isolates, lone surrogates, and
+    the two code points XML 1.0 excludes."""
+    return (
+        char < " "
+        or "\x7f" <= char <= "\x9f"
+        or "\u202a" <= char <= "\u202e"
+        or "\u2066" <= char <= "\u2069"
+        or "\ud800" <= char <= "\udfff"
+        or char in "\ufffe\uffff"
+    )
+
+
+def _escape(char: str) -> str:
     code = ord(char)
     if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, kept by surrogateescape
         return f"\\x{code - 0xDC00:02x}"
@@ -35,11 +39,11 @@ def visible(text: str) -> str:
     """``text`` with every unsafe character written as a visible escape."""
     if text.isprintable():  # the common case; every unsafe character is unprintable
         return text
-    return _UNSAFE.sub(_escape, text)
+    return "".join(_escape(char) if _unsafe(char) else char for char in text)
 
 
 def encodable(text: str) -> str:
     """``text`` with only its lone surrogates escaped, for formats that escape the rest."""
     if text.isprintable():
         return text
-    return _SURROGATE.sub(_escape, text)
+    return "".join(_escape(char) if "\ud800" <= char <= "\udfff" else char for char in text)

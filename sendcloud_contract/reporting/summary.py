@@ -9,7 +9,7 @@ from sendcloud_contract.report import Report
 
 
 class Summary(NamedTuple):
-    """The counts of a run (a named tuple: cheaper to define at start-up than a dataclass)."""
+    """The counts of a run."""
 
     files: int
     valid: int

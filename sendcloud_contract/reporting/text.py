@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import orjson
+
 from sendcloud_contract import pointers
-from sendcloud_contract.report import Report, Severity, Violation
+from sendcloud_contract.redaction import shorten
+from sendcloud_contract.report import Report, Severity, Violation, use_text_renderer
 from sendcloud_contract.reporting._escape import visible
 from sendcloud_contract.reporting.summary import describe, summarize
 
@@ -38,9 +41,8 @@ _VALUE_WIDTH = 80
 
 
 def _value_at(document: Any, pointer: str) -> str | None:
-    """The JSON text of the value at ``pointer``, shortened; None when nothing is there."""
-    import orjson
-
+    """The JSON text of the value at ``pointer``, shortened and redacted; None when nothing
+    is there."""
     value = pointers.resolve(document, pointer)
     if value is pointers.MISSING:
         return None
@@ -48,7 +50,7 @@ def _value_at(document: Any, pointer: str) -> str | None:
         text = orjson.dumps(value).decode()
     except TypeError:
         text = repr(value)
-    return text if len(text) <= _VALUE_WIDTH else text[: _VALUE_WIDTH - 3] + "..."
+    return shorten(text, _VALUE_WIDTH)
 
 
 def _violation_lines(
@@ -93,6 +95,13 @@ def render_report(
     for violation in report.violations:
         lines.extend(_violation_lines(report, violation, color, document))
     return "\n".join(lines)
+
+
+def _as_text(report: Report) -> str:
+    return render_report(report, verbose=True)
+
+
+use_text_renderer(_as_text)
 
 
 def render_text(reports: Sequence[Report], color: bool = False, verbose: bool = False) -> str:
