@@ -12,7 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sendcloud_contract import RULES, Severity, validate
-from sendcloud_contract.rules import gtin_is_valid, parse_date_time
+from sendcloud_contract.rules import gtin_is_valid
+from sendcloud_contract.timestamps import before, parse_date_time
 
 
 def _rules(report_payload: Any, kind: str = "order") -> list[tuple[str, str]]:
@@ -310,12 +311,10 @@ def test_extreme_years_are_valid_and_compare_by_their_instant(
 
 
 def test_instants_across_offsets_and_fractions() -> None:
-    from sendcloud_contract.rules import _updated_before_created
-
-    assert _updated_before_created("2026-01-01T00:30:00+01:00", "2025-12-31T23:29:59Z")
-    assert not _updated_before_created("2026-01-01T00:30:00+01:00", "2025-12-31T23:30:00Z")
-    assert _updated_before_created("2026-01-01T00:00:00.5Z", "2026-01-01T01:00:00.45+01:00")
-    assert not _updated_before_created("2026-01-01T00:00:00.50Z", "2026-01-01T01:00:00.5+01:00")
+    assert before("2025-12-31T23:29:59Z", "2026-01-01T00:30:00+01:00")
+    assert not before("2025-12-31T23:30:00Z", "2026-01-01T00:30:00+01:00")
+    assert before("2026-01-01T01:00:00.45+01:00", "2026-01-01T00:00:00.5Z")
+    assert not before("2026-01-01T01:00:00.5+01:00", "2026-01-01T00:00:00.50Z")
 
 
 def _stamp(moment: datetime.datetime, fraction: str, offset: int | None, t: str) -> str:
@@ -347,17 +346,15 @@ _OFFSETS = st.none() | st.sampled_from([0, 60, -60, 330, -570]) | st.integers(-1
     st.tuples(_MOMENTS, _FRACTIONS, _OFFSETS, st.sampled_from("Tt")),
     st.booleans(),
 )
-def test_updated_before_created_is_exact_for_any_two_stamps(
+def test_before_is_exact_for_any_two_stamps(
     created: tuple[datetime.datetime, str, int | None, str],
     updated: tuple[datetime.datetime, str, int | None, str],
     same_second: bool,
 ) -> None:
-    from sendcloud_contract.rules import _updated_before_created
-
     if same_second:  # the hard case: one wall-clock second, fractions and offsets decide
         updated = (created[0], updated[1], created[2], updated[3])
-    before = _exact(*updated[:3]) < _exact(*created[:3])
-    assert _updated_before_created(_stamp(*created), _stamp(*updated)) is before
+    earlier = _exact(*updated[:3]) < _exact(*created[:3])
+    assert before(_stamp(*updated), _stamp(*created)) is earlier
 
 
 def test_huge_quantities_and_prices_never_overflow(order: dict[str, Any]) -> None:
@@ -389,3 +386,35 @@ def test_odd_item_values_are_the_schemas_finding_not_a_crash(
     report = validate(order, "order")
     assert not report.ok or report.warnings
     assert all(v.rule in {"type", "pattern", "ean-check-digit"} for v in report.violations)
+
+
+def test_a_lowercase_t_does_not_hide_an_update_before_creation(order: dict[str, Any]) -> None:
+    order["order_details"].update(
+        order_created_at="2026-10-01T12:00:00Z", order_updated_at="2026-10-01t10:00:00Z"
+    )
+    assert [v.rule for v in validate([order]).violations] == ["updated-before-created"]
+
+
+@pytest.mark.parametrize(
+    ("created", "updated"),
+    [
+        ("2026-10-01T10:00:00.500Z", "2026-10-01T10:00:00Z"),
+        ("2026-10-01T10:00:00Z", "2026-10-01T10:00:00.500Z"),
+        ("2026-10-01T10:00:00.250Z", "2026-10-01T10:00:00.25Z"),
+        ("2026-10-01T10:00:01Z", "2026-10-01T10:00:00.999Z"),
+        ("2026-10-01T10:00:00Z", "2026-10-01T10:00:00Z"),
+        ("2026-10-01T12:00:00+02:00", "2026-10-01T10:30:00Z"),
+        ("2026-10-01T12:00:00.500+02:00", "2026-10-01T10:00:00Z"),
+        ("2026-10-01T10:00:00.1Z", "2026-10-01T10:00:00.1000000000000Z"),
+        ("2026-10-01T10:00:00.26Z", "2026-10-01T10:00:00.250Z"),
+    ],
+)
+def test_time_stamps_in_the_same_second_or_offsets_are_compared_exactly(
+    order: dict[str, Any], created: str, updated: str
+) -> None:
+    order["order_details"].update(order_created_at=created, order_updated_at=updated)
+    created_at, updated_at = parse_date_time(created), parse_date_time(updated)
+    assert created_at is not None
+    assert updated_at is not None
+    found = [v.rule for v in validate([order]).violations]
+    assert found == (["updated-before-created"] if updated_at < created_at else [])

@@ -19,7 +19,7 @@ from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from sendcloud_contract import rules, schemas
+from sendcloud_contract import rules, schemas, timestamps
 from sendcloud_contract.rules import EU_COUNTRIES
 from sendcloud_contract.strategies import (
     DIMENSION_UNITS,
@@ -219,8 +219,8 @@ def test_order_updates_are_valid_patches_of_their_order(data: st.DataObject) -> 
         if "total_price" in item:
             assert item["total_price"]["currency"] == _order_currency(order)
     if "order_updated_at" in details:
-        updated = rules.parse_date_time(details["order_updated_at"])
-        created = rules.parse_date_time(order["order_details"]["order_created_at"])
+        updated = timestamps.parse_date_time(details["order_updated_at"])
+        created = timestamps.parse_date_time(order["order_details"]["order_created_at"])
         assert updated is not None
         assert created is not None
         assert updated >= created

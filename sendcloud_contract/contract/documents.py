@@ -10,7 +10,7 @@ import copy
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from sendcloud_contract.rules import parse_date_time
+from sendcloud_contract.timestamps import parse_date_time
 
 __all__ = ["SERVER_FIELDS", "differences", "merged_in", "patched", "same"]
 

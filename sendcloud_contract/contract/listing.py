@@ -20,7 +20,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from sendcloud_contract.rules import parse_date_time
+from sendcloud_contract.timestamps import parse_date_time
 
 __all__ = ["Match", "Query", "queries", "sort_inversion"]
 

@@ -33,8 +33,9 @@ from sendcloud_contract.contract.laws import LawBroken, require
 from sendcloud_contract.contract.listing import Match, Query, queries, sort_inversion
 from sendcloud_contract.contract.model import Key, Model, ModelOrder
 from sendcloud_contract.contract.targets import Target
-from sendcloud_contract.rules import MAX_ORDERS_PER_BATCH, parse_date_time
+from sendcloud_contract.rules import MAX_ORDERS_PER_BATCH
 from sendcloud_contract.strategies import edge_case_orders, order_batches, order_updates, orders
+from sendcloud_contract.timestamps import parse_date_time
 from sendcloud_contract.validation import validate
 
 __all__ = ["ContractMachine", "RunContext"]

@@ -14,7 +14,7 @@ from typing import Any
 
 from sendcloud_contract.fake._errors import ITEM_NOT_FOUND, refuse
 from sendcloud_contract.ids import integration_id
-from sendcloud_contract.rules import parse_date_time
+from sendcloud_contract.timestamps import parse_date_time
 
 __all__ = ["State", "StoredOrder", "integration_of", "merge_order", "stored"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sendcloud_contract.rules import parse_date_time
+from sendcloud_contract.timestamps import parse_date_time
 
 _EPOCH = datetime(2023, 1, 1, tzinfo=timezone.utc)
 _SPAN_MS = 3 * 365 * 24 * 3600 * 1000
