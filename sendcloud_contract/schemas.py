@@ -13,12 +13,14 @@ import functools
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
-import jsonschema_rs
 import orjson
 
 from sendcloud_contract import pointers
+
+if TYPE_CHECKING:
+    import jsonschema_rs
 
 __all__ = [
     "BASE_URI",
@@ -58,8 +60,7 @@ KINDS: tuple[Kind, ...] = REQUEST_KINDS + RESPONSE_KINDS
 @functools.cache
 def schema_dir() -> Path:
     """Where the schema files are: inside the installed wheel, or in a source checkout."""
-    # A wheel installs the package as plain files, so the package folder is the resource root
-    # (importlib.resources would add a tenth of the command's start-up time for the same path).
+    # A wheel installs the package as plain files, so the package folder is the resource root.
     packaged = Path(__file__).resolve().parent / "_schemas" / "v3" / "orders"
     if packaged.is_dir():
         return packaged
@@ -134,7 +135,7 @@ def _resources(open_view: bool) -> Mapping[str, dict[str, Any]]:
 def schema_resources(*, open_view: bool = False) -> Iterator[tuple[str, dict[str, Any]]]:
     """Every schema file as ``($id, document)``, copied so callers may keep them."""
     for uri, document in _resources(open_view).items():
-        yield uri, orjson.loads(orjson.dumps(document))  # a deep copy, several times faster
+        yield uri, orjson.loads(orjson.dumps(document))  # a deep copy of plain JSON
 
 
 def resource(uri: str) -> dict[str, Any]:
@@ -167,11 +168,6 @@ def _refuse_retrieval(uri: str) -> Any:
     raise LookupError(f"{uri} is not a shipped schema; sendcloud-contract never fetches schemas")
 
 
-def local_registry(resources: Mapping[str, Any]) -> jsonschema_rs.Registry:
-    """A registry of these resources only; unknown URIs fail instead of being fetched."""
-    return jsonschema_rs.Registry(resources=list(resources.items()), retriever=_refuse_retrieval)
-
-
 def needed_resources(kind: Kind) -> dict[str, dict[str, Any]]:
     """The shipped files a kind's schema needs, by ``$id``, its own first (shared, do not
     modify): a run that meets one kind reads three files, not every shipped one."""
@@ -182,16 +178,22 @@ def needed_resources(kind: Kind) -> dict[str, dict[str, Any]]:
 def compiled(kind: Kind) -> jsonschema_rs.Validator:
     """A compiled validator for a kind, with formats asserted.
 
-    Its registry holds only the files the kind's schema refers to (:func:`needed_resources`).
+    Its registry holds only the files the kind's schema refers to (:func:`needed_resources`),
+    and an unknown URI fails instead of being fetched.
     """
+    # The engine is loaded by the first compile, not by importing the package: the pytest
+    # plugin imports the package in every session, most of which validate nothing.
+    import jsonschema_rs
+
     needed = needed_resources(kind)
     if kind in RESPONSE_KINDS:
         needed = {uri: _opened(document) for uri, document in needed.items()}
+    registry = jsonschema_rs.Registry(resources=list(needed.items()), retriever=_refuse_retrieval)
     return cast(
-        jsonschema_rs.Validator,
+        "jsonschema_rs.Validator",
         jsonschema_rs.Draft202012Validator(
             {"$ref": uri_for(kind)},
-            registry=local_registry(needed),
+            registry=registry,
             validate_formats=True,
             ignore_unknown_formats=False,
         ),

@@ -1,7 +1,8 @@
-"""Validate payloads against the contract: schema first, domain rules after.
+"""Validate payloads against the contract: one path for every payload.
 
-Valid payloads are the hot path: one compiled ``is_valid`` call and the rules.
-Only an invalid payload pays for the detailed walk over the schema errors.
+A value that no parser made is first checked for a JSON form (:mod:`json_form`); then the
+compiled contract's ``is_valid`` answers, and only a value it refuses pays for the walk over
+the detailed errors; then the domain rules (:mod:`rules`) run.
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ import functools
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema_rs
+import orjson
 
-from sendcloud_contract import json_form, pointers, proof, rules, schemas
+from sendcloud_contract import json_form, pointers, rules, schemas
 from sendcloud_contract.loading import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_DEPTH,
@@ -23,8 +24,12 @@ from sendcloud_contract.loading import (
     LoadProblem,
     load_path,
 )
+from sendcloud_contract.redaction import shorten
 from sendcloud_contract.report import Report, Severity, Violation
 from sendcloud_contract.schemas import KINDS, RESPONSE_KINDS, Kind
+
+if TYPE_CHECKING:
+    from jsonschema_rs import ValidationError
 
 __all__ = ["detect_kind", "validate", "validate_documents", "validate_file"]
 
@@ -141,7 +146,7 @@ def _suggest(name: str, known: Sequence[str]) -> str | None:
     for candidate in known:
         if candidate.lower() == lowered:
             return candidate
-    import difflib  # only invalid payloads need suggestions
+    import difflib  # only an invalid payload needs suggestions: a valid run never loads it
 
     close = difflib.get_close_matches(lowered, known, n=1, cutoff=0.75)
     return close[0] if close else None
@@ -152,7 +157,6 @@ _FIELD_HINTS = {
     "country_of_origin": "use the ISO 3166-1 alpha-2 code in upper case, e.g. NL, CN",
     "state_province_code": "use the ISO 3166-2 subdivision code, e.g. NY or US-NY",
     "image_url": "give an absolute http(s) URL",
-    "value": "send costs as a decimal string such as '3.99', or null",
     "currency": "use an ISO 4217 code in upper case",
     "page_size": "use a whole number from 1 to 200",
     "integration": "use integration ids separated by commas, e.g. 41,68",
@@ -167,9 +171,34 @@ _FORMAT_EXAMPLES = {
 }
 
 
-def _short(value: Any, limit: int = 60) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+_COSTS_VALUE = "common.schema.json#/$defs/costs/properties/value/"
+_COSTS_HINT = "send costs as a decimal string such as '3.99', or null"
+
+
+def _field_hint(field: str, location: str | None) -> str | None:
+    """The hint for a field, by the schema place that refused it: a price's ``value`` is a
+    number, a cost's ``value`` a decimal string."""
+    if location and _COSTS_VALUE in location:
+        return _COSTS_HINT
+    return _FIELD_HINTS.get(field)
+
+
+def _unquoted(value: Any, types: Sequence[str]) -> str | None:
+    """The JSON number a string spells when the contract wants a number there; else None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        number = orjson.loads(value)
+    except orjson.JSONDecodeError:
+        return None
+    wanted = (int, float) if "number" in types else int if "integer" in types else ()
+    if isinstance(number, bool) or not isinstance(number, wanted):
+        return None
+    return value.strip()
+
+
+def _short(value: Any) -> str:
+    return shorten(repr(value))
 
 
 class _Mapper:
@@ -179,7 +208,7 @@ class _Mapper:
         self.kind = kind
         self.unknown_severity = Severity.WARNING if allow_unknown_fields else Severity.ERROR
 
-    def violations(self, errors: Iterable[jsonschema_rs.ValidationError]) -> list[Violation]:
+    def violations(self, errors: Iterable[ValidationError]) -> list[Violation]:
         found: list[Violation] = []
         for error in errors:
             found.extend(self._one(error))
@@ -195,16 +224,17 @@ class _Mapper:
             **extra,
         )
 
-    def _one(self, error: jsonschema_rs.ValidationError) -> list[Violation]:
-        kind = error.kind
-        rule = kind.name
+    def _one(self, error: ValidationError) -> list[Violation]:
+        # The engine's error kinds are told apart by their class names, so that only a run
+        # that compiles a schema loads the engine (schemas.compiled).
+        variant, rule, details = type(error.kind).__name__, error.kind.name, error.kind.as_dict()
         path = list(error.instance_path)
         field = next((p for p in reversed(path) if isinstance(p, str)), "")
         value = error.instance
-        if isinstance(kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties):
+        if variant == "AdditionalProperties":
             known = sorted(_parent_schema(error.absolute_keyword_location).get("properties", {}))
             out = []
-            for name in kind.unexpected:
+            for name in details["unexpected"]:
                 suggestion = _suggest(name, known)
                 advice = (
                     f"did you mean '{suggestion}'?"
@@ -221,8 +251,8 @@ class _Mapper:
                     )
                 )
             return out
-        if isinstance(kind, jsonschema_rs.ValidationErrorKind.Required):
-            missing = kind.property
+        if variant == "Required":
+            missing = details["property"]
             violation = self._make(
                 path,
                 f"missing required field '{missing}'",
@@ -235,15 +265,9 @@ class _Mapper:
             )
             target = pointers.to_pointer([*path, missing])
             return [replace(violation, sendcloud_pointer=sendcloud_pointer(self.kind, target))]
-        if isinstance(
-            kind,
-            (
-                jsonschema_rs.ValidationErrorKind.OneOfNotValid,
-                jsonschema_rs.ValidationErrorKind.AnyOf,
-            ),
-        ):
-            return self._closest_branch(error, kind.context, path)
-        if isinstance(kind, jsonschema_rs.ValidationErrorKind.OneOfMultipleValid):
+        if variant in ("OneOfNotValid", "AnyOf"):
+            return self._closest_branch(error, details["context"], path)
+        if variant == "OneOfMultipleValid":
             return [
                 self._make(
                     path,
@@ -252,9 +276,9 @@ class _Mapper:
                     hint=_one_of_hint(error.absolute_keyword_location),
                 )
             ]
-        message, hint = self._describe(error, field, value)
+        message, hint = self._describe(error, variant, details, field, value)
         if rule == "maxItems" and self.kind == "order-batch" and not path:
-            limit = kind.as_dict()["limit"]
+            limit = details["limit"]
             count = len(value) if isinstance(value, json_form.ARRAYS) else "more"
             return [
                 self._make(
@@ -267,12 +291,15 @@ class _Mapper:
         return [self._make(path, message, rule, hint=hint)]
 
     def _describe(
-        self, error: jsonschema_rs.ValidationError, field: str, value: Any
+        self,
+        error: ValidationError,
+        variant: str,
+        details: dict[str, Any],
+        field: str,
+        value: Any,
     ) -> tuple[str, str | None]:
-        kind = error.kind
-        details = kind.as_dict()
-        hint = _FIELD_HINTS.get(field)
-        if isinstance(kind, jsonschema_rs.ValidationErrorKind.Type):
+        hint = _field_hint(field, error.absolute_keyword_location)
+        if variant == "Type":
             expected = " or ".join(details["types"])
             message = f"expected {expected}, got {_json_type(value)} {_short(value)}"
             if field == "id" and self.kind in RESPONSE_KINDS:
@@ -286,12 +313,13 @@ class _Mapper:
                     f"Sendcloud answers with an integer id but requests must send it as a string: "
                     f'"{value}"',
                 )
-            if "string" in details["types"] and isinstance(value, (int, float)):
+            number = _unquoted(value, details["types"])
+            if number is not None:
+                hint = f"send the number without quotes: {number}"
+            elif "string" in details["types"] and isinstance(value, (int, float)):
                 hint = f'quote it: "{value}"'
-            elif "integer" in details["types"] and isinstance(value, str) and value.isdigit():
-                hint = f"send the number without quotes: {value}"
             return message, hint
-        if isinstance(kind, jsonschema_rs.ValidationErrorKind.Enum):
+        if variant == "Enum":
             options = [str(o) for o in details["options"]]
             message = f"{_short(value)} is not one of {', '.join(options)}"
             if isinstance(value, str):
@@ -299,40 +327,40 @@ class _Mapper:
                 if match:
                     hint = f"did you mean '{match}'?"
             return message, hint
-        if isinstance(kind, jsonschema_rs.ValidationErrorKind.Format):
+        if variant == "Format":
             name = details["format"]
             wanted = _FORMAT_EXAMPLES.get(name, f"a valid {name}")
             return f"{_short(value)} is not a valid {name}", f"use {wanted}"
-        if isinstance(kind, jsonschema_rs.ValidationErrorKind.Pattern):
+        if variant == "Pattern":
             return f"{_short(value)} does not have the expected shape", hint or (
                 f"match the pattern {details['pattern']}"
             )
-        if isinstance(kind, jsonschema_rs.ValidationErrorKind.Minimum):
+        if variant == "Minimum":
             limit = details["limit"]
             message = f"{_short(value)} is less than the minimum of {limit}"
             if field == "quantity":
                 return "Input should be greater than 0", "order at least one unit"
             return message, hint
-        if isinstance(kind, jsonschema_rs.ValidationErrorKind.ExclusiveMinimum):
+        if variant == "ExclusiveMinimum":
             return f"{_short(value)} must be greater than {details['limit']}", hint
-        if isinstance(kind, jsonschema_rs.ValidationErrorKind.Maximum):
+        if variant == "Maximum":
             return f"{_short(value)} is more than the maximum of {details['limit']}", hint
-        if isinstance(kind, jsonschema_rs.ValidationErrorKind.MinLength):
+        if variant == "MinLength":
             return "must not be empty" if not value else f"{_short(value)} is too short", hint
-        if isinstance(kind, jsonschema_rs.ValidationErrorKind.MaxLength):
+        if variant == "MaxLength":
             return f"{_short(value)} is longer than {details['limit']} characters", hint
-        if isinstance(kind, jsonschema_rs.ValidationErrorKind.MinItems):
+        if variant == "MinItems":
             return f"needs at least {details['limit']} item(s)", hint
-        if isinstance(kind, jsonschema_rs.ValidationErrorKind.MaxItems):
+        if variant == "MaxItems":
             return f"has {len(value)} items, more than the {details['limit']} allowed", hint
-        if isinstance(kind, jsonschema_rs.ValidationErrorKind.MinProperties):
+        if variant == "MinProperties":
             return "is empty", "include at least one field to change"
         return error.message, hint
 
     def _closest_branch(
         self,
-        error: jsonschema_rs.ValidationError,
-        context: list[list[jsonschema_rs.ValidationError]],
+        error: ValidationError,
+        context: list[list[ValidationError]],
         path: list[str | int],
     ) -> list[Violation]:
         branches = _schema_at(error.absolute_keyword_location)
@@ -359,7 +387,7 @@ class _Mapper:
         return [replace(v, hint=f"{v.hint}; {note}" if v.hint else note) for v in inner]
 
 
-def _branch_distance(errors: list[jsonschema_rs.ValidationError]) -> tuple[int, int]:
+def _branch_distance(errors: list[ValidationError]) -> tuple[int, int]:
     """How far an instance is from a branch: fewer errors, deeper errors are closer."""
     return (len(errors), -max((len(e.instance_path) for e in errors), default=0))
 
@@ -401,25 +429,15 @@ def _missing_hint(missing: str, value: Any, known: Iterable[str]) -> str | None:
     return None
 
 
-def _validate_value(
-    value: Any, kind: Kind, *, allow_unknown_fields: bool, prove_json: bool = False
+def _violations(
+    value: Any, kind: Kind, *, allow_unknown_fields: bool, parsed: bool
 ) -> list[Violation]:
-    """Every violation of a value; ``prove_json`` for values that no parser produced."""
-    if proof.holds(value, kind, parsed=not prove_json):
-        return []
-    return _detailed(value, kind, allow_unknown_fields=allow_unknown_fields, prove_json=prove_json)
-
-
-def _detailed(
-    value: Any, kind: Kind, *, allow_unknown_fields: bool, prove_json: bool
-) -> list[Violation]:
-    """The path that finds and describes every violation; the fast proof only skips it."""
-    if prove_json:
+    """Every violation of a value of a kind; ``parsed`` says a parser made it (so it is JSON)."""
+    if not parsed:
         not_json = json_form.problems(value)
         if not_json:
             return _not_json(kind, not_json)
     validator = schemas.compiled(kind)
-    found: list[Violation] = []
     try:
         valid = validator.is_valid(value)
     except ValueError as error:
@@ -427,6 +445,7 @@ def _detailed(
         message = f"the value cannot be checked as JSON: {error}"
         refused: json_form.Problem = ([], message, json_form.DEFAULT_HINT)
         return _not_json(kind, json_form.problems(value) or [refused])
+    found = []
     if not valid:
         found = _Mapper(kind, allow_unknown_fields).violations(validator.iter_errors(value))
     found.extend(
@@ -467,8 +486,8 @@ def validate(
 ) -> Report:
     """Check an already-parsed payload against the contract and the domain rules."""
     resolved, reason = _resolve_kind(kind, payload)
-    violations = _validate_value(
-        payload, resolved, allow_unknown_fields=allow_unknown_fields, prove_json=True
+    violations = _violations(
+        payload, resolved, allow_unknown_fields=allow_unknown_fields, parsed=False
     )
     report = Report(kind=resolved, violations=violations, kind_reason=reason)
     return report.strict() if strict else report
@@ -507,14 +526,6 @@ def validate_documents(
     strict: bool = False,
 ) -> Report:
     """Check loaded documents (one file's worth) and place every violation at line:column."""
-    if len(documents) == 1 and not documents[0].problems and not documents[0].fatal:
-        return _validate_single(
-            documents[0],
-            kind,
-            path=path,
-            allow_unknown_fields=allow_unknown_fields,
-            strict=strict,
-        )
     violations: list[Violation] = []
     kinds: list[str] = []
     reasons: list[str] = []
@@ -527,7 +538,9 @@ def validate_documents(
         kinds.append(resolved)
         if reason:
             reasons.append(reason)
-        found = _validate_value(document.value, resolved, allow_unknown_fields=allow_unknown_fields)
+        found = _violations(
+            document.value, resolved, allow_unknown_fields=allow_unknown_fields, parsed=True
+        )
         if found:
             violations.extend(sorted((_located(v, document) for v in found), key=_position))
     distinct = set(kinds)
@@ -543,24 +556,6 @@ def validate_documents(
         path=path,
         kind_reason=reasons[0] if len(set(reasons)) == 1 else None,
     )
-    return report.strict() if strict else report
-
-
-def _validate_single(
-    document: Document,
-    kind: str,
-    *,
-    path: str | None,
-    allow_unknown_fields: bool,
-    strict: bool,
-) -> Report:
-    """:func:`validate_documents` for the usual file: one document that loaded cleanly."""
-    resolved, reason = _resolve_kind(kind, document.value)
-    found = _validate_value(document.value, resolved, allow_unknown_fields=allow_unknown_fields)
-    if not found:
-        return Report(kind=resolved, path=path, kind_reason=reason)
-    violations = sorted((_located(v, document) for v in found), key=_position)
-    report = Report(kind=resolved, violations=violations, path=path, kind_reason=reason)
     return report.strict() if strict else report
 
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import copy
 import datetime
 import decimal
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from hypothesis import Phase, find, given, settings
+from hypothesis import strategies as st
 
-from sendcloud_contract import ContractViolation, Severity, detect_kind, validate
+from sendcloud_contract import ContractViolation, Severity, detect_kind, pointers, schemas, validate
+from sendcloud_contract.strategies import edge_case_orders, orders
 
 Mutation = Callable[[dict[str, Any]], None]
 
@@ -737,3 +740,387 @@ def test_a_digit_string_id_in_a_201_or_patch_answer_is_a_warning(body: Any, poin
     )
     assert "an older guide" in warning.message
     assert not validate(body, strict=True).ok
+
+
+# --- Values without a JSON form, at every position of an order that holds every field ---
+
+WITHOUT_JSON_FORM: list[tuple[str, Callable[[], Any], tuple[int, ...]]] = [
+    ("set", lambda: {"gift"}, ()),
+    ("bytes", lambda: b"gift", ()),
+    ("datetime", lambda: datetime.datetime(2026, 10, 1, 10, 0), ()),
+    ("complex", lambda: 1j, ()),
+    ("float-nan", lambda: float("nan"), ()),
+    ("float-inf", lambda: float("inf"), ()),
+    ("decimal-nan", lambda: decimal.Decimal("NaN"), ()),
+    ("int-key", lambda: {1: "one"}, ()),
+    ("object", object, ()),
+    ("looped-list", lambda: _looped(), (0,)),
+    ("int-5000-digits", lambda: 10**5000, ()),
+]
+"""(name, a fresh value, where its not-json finding points relative to where it was put)."""
+
+LIST_QUERY = {
+    "integration": "41,68",
+    "order_number": "5501",
+    "order_id": "WEB-5501",
+    "status": "fulfilled",
+    "order_created_at": "2026-10-01",
+    "order_created_at_min": "2026-09-01",
+    "order_created_at_max": "2026-10-31",
+    "order_updated_at": "2026-10-02",
+    "order_updated_at_min": "2026-09-02",
+    "order_updated_at_max": "2026-10-30",
+    "sort": "-order_created_at,order_number",
+    "page_size": "50",
+    "cursor": "cj0xJnA9MzAw",
+}
+
+Path = tuple[str | int, ...]
+
+
+def _looped() -> list[Any]:
+    looped: list[Any] = []
+    looped.append(looped)
+    return looped
+
+
+def _schema_fields(node: Any, base: str, path: tuple[str, ...], out: set[tuple[str, ...]]) -> None:
+    """Every member path the schema names (``*`` for array elements), through references."""
+    if not isinstance(node, dict):
+        return
+    if "$ref" in node:
+        uri, _, fragment = node["$ref"].partition("#")
+        target = base.rsplit("/", 1)[0] + "/" + uri if uri else base
+        _schema_fields(schemas.lookup(f"{target}#{fragment}"), target, path, out)
+    for branch in node.get("oneOf", ()):
+        _schema_fields(branch, base, path, out)
+    for name, schema in node.get("properties", {}).items():
+        out.add((*path, name))
+        _schema_fields(schema, base, (*path, name), out)
+    if "items" in node:
+        _schema_fields(node["items"], base, (*path, "*"), out)
+
+
+def _named_fields(kind: schemas.Kind) -> set[tuple[str, ...]]:
+    uri = schemas.uri_for(kind)
+    named: set[tuple[str, ...]] = set()
+    _schema_fields(schemas.resource(uri), uri, (), named)
+    return named
+
+
+def _fields(value: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    if isinstance(value, dict):
+        for key, member in value.items():
+            yield (*path, key)
+            yield from _fields(member, (*path, key))
+    elif isinstance(value, list):
+        for element in value:
+            yield from _fields(element, (*path, "*"))
+
+
+def _holds_every_field_but_a_service_point_alternative(order: dict[str, Any]) -> bool:
+    point = order.get("service_point_details")
+    other = {"id", "carrier_service_point_id"} - set(point or ())
+    named = {
+        f
+        for f in _named_fields("order")
+        if not (f[0] == "service_point_details" and f[-1] in other)
+    }
+    return named <= set(_fields(order))
+
+
+@pytest.fixture(scope="module")
+def rich_order() -> dict[str, Any]:
+    """An order with every optional field, the first one Hypothesis draws."""
+    found: dict[str, Any] = find(
+        edge_case_orders(),
+        _holds_every_field_but_a_service_point_alternative,
+        settings=settings(database=None, max_examples=2000, phases=[Phase.generate]),
+    )
+    return found
+
+
+def _by_carrier_id(order: dict[str, Any]) -> dict[str, Any]:
+    """The same order with the service point's other alternative, the carrier's own id."""
+    other = copy.deepcopy(order)
+    point = other["service_point_details"]
+    point["carrier_service_point_id"] = point.pop("id")
+    other["order_id"] += "-B"
+    return other
+
+
+@pytest.fixture(scope="module")
+def rich_examples(rich_order: dict[str, Any]) -> dict[str, list[Any]]:
+    """Valid examples of each request kind; together they hold every field of its schema."""
+    by_carrier = _by_carrier_id(rich_order)
+    update = copy.deepcopy(by_carrier)
+    update["customer_details"]["phone"] = update["customer_details"].pop("phone_number")
+    return {
+        "order": [rich_order, by_carrier],
+        "order-batch": [[rich_order, by_carrier]],
+        "order-update": [rich_order, update],
+        "order-list-query": [LIST_QUERY],
+    }
+
+
+@pytest.mark.parametrize("kind", schemas.REQUEST_KINDS)
+def test_the_rich_examples_are_valid_and_hold_every_field(
+    rich_examples: dict[str, list[Any]], kind: schemas.Kind
+) -> None:
+    for example in rich_examples[kind]:
+        assert validate(example, kind).violations == []
+    present = {field for example in rich_examples[kind] for field in _fields(example)}
+    if kind == "order-batch":
+        present = {("*", *f) for example in rich_examples[kind][0] for f in _fields(example)}
+    assert _named_fields(kind) <= present
+
+
+def _positions(value: Any, path: Path = ()) -> Iterator[Path]:
+    """Every member and array element below ``value`` (the value itself included)."""
+    yield path
+    if isinstance(value, dict):
+        for key, member in value.items():
+            yield from _positions(member, (*path, key))
+    elif isinstance(value, list):
+        for index, element in enumerate(value):
+            yield from _positions(element, (*path, index))
+
+
+def _placements(example: Any) -> Iterator[Path]:
+    """Every position of the example, then a new member of each of its objects."""
+    yield from _positions(example)
+    for path in list(_positions(example)):
+        if isinstance(_get(example, path), dict):
+            yield (*path, "zz_extra")
+
+
+def _get(document: Any, path: Path) -> Any:
+    for step in path:
+        document = document[step]
+    return document
+
+
+def _put(document: Any, path: Path, value: Any) -> Any:
+    """A copy of ``document`` with ``value`` at ``path`` (members added when missing)."""
+    if not path:
+        return value
+    changed = copy.deepcopy(document)
+    _get(changed, path[:-1])[path[-1]] = value
+    return changed
+
+
+@pytest.mark.parametrize("kind", schemas.REQUEST_KINDS)
+@pytest.mark.parametrize(
+    ("name", "make", "below"), WITHOUT_JSON_FORM, ids=[w[0] for w in WITHOUT_JSON_FORM]
+)
+def test_a_value_without_a_json_form_anywhere_is_named_at_its_pointer(
+    rich_examples: dict[str, list[Any]],
+    kind: schemas.Kind,
+    name: str,
+    make: Callable[[], Any],
+    below: Path,
+) -> None:
+    for example in rich_examples[kind]:
+        for path in list(_placements(example)):
+            pointer = pointers.to_pointer(path + below)
+            found = validate(_put(example, path, make()), kind).violations
+            assert ("not-json", pointer) in [(v.rule, v.pointer) for v in found], pointer
+
+
+def test_deeply_nested_free_form_values_are_valid(rich_order: dict[str, Any]) -> None:
+    order = copy.deepcopy(rich_order)
+    deep: dict[str, Any] = {"leaf": "ok"}
+    for _ in range(12):
+        deep = {"inner": [deep]}
+    order["order_details"]["order_items"][0]["properties"] = {"nested": deep}
+    assert validate(order, "order").violations == []
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["maya@example.com", "first.last+tag@mail.shop.co.uk", '"quoted"@example.com', "x@[192.0.2.1]"],
+)
+def test_unusual_email_addresses_are_valid(rich_order: dict[str, Any], address: str) -> None:
+    order = copy.deepcopy(rich_order)
+    order["shipping_address"]["email"] = address
+    assert validate([order], "order-batch").violations == []
+
+
+# (where in a rich order, a string the contract refuses there, the keyword that refuses it)
+@pytest.mark.parametrize(
+    ("path", "breach", "keyword"),
+    [
+        (("shipping_address", "country_code"), "nl", "pattern"),
+        (("billing_address", "country_code"), "NLD", "pattern"),
+        (("order_details", "order_items", 0, "country_of_origin"), "pt", "pattern"),
+        (("payment_details", "total_price", "currency"), "CHF", "enum"),
+        (("order_details", "order_items", 0, "unit_price", "currency"), "CHF", "enum"),
+        (("order_details", "order_items", 0, "total_price", "currency"), "JPY", "enum"),
+    ],
+)
+def test_codes_of_the_wrong_shape_are_refused_by_the_contract(
+    rich_order: dict[str, Any], path: Path, breach: str, keyword: str
+) -> None:
+    order = _every_currency(rich_order, breach) if path[-1] == "currency" else rich_order
+    order = _put(order, path, breach)
+    pointer = "/0/" + "/".join(map(str, path))
+    assert (pointer, keyword) in {(v.pointer, v.rule) for v in validate([order]).violations}
+    assert (pointer[2:], keyword) in {
+        (v.pointer, v.rule) for v in validate(order, "order").violations
+    }
+
+
+def _currency_paths(value: Any) -> list[Path]:
+    return [path for path in _positions(value) if path and path[-1] == "currency"]
+
+
+def _every_currency(order: Any, currency: str) -> Any:
+    """A copy of ``order`` with every currency in it ``currency``."""
+    for path in _currency_paths(order):
+        order = _put(order, path, currency)
+    return order
+
+
+@pytest.mark.parametrize("currency", ["EUR", "GBP", "USD"])
+def test_one_other_currency_at_any_price_is_a_mixed_currency(
+    rich_order: dict[str, Any], currency: str
+) -> None:
+    order = _every_currency(rich_order, currency)
+    assert validate(order, "order").violations == []
+    places = _currency_paths(order)
+    assert len(places) >= 10  # every price and cost of the rich order, items included
+    for path in places:
+        mixed = _put(order, path, "GBP" if currency != "GBP" else "USD")
+        found = [(v.rule, v.severity) for v in validate(mixed, "order").violations]
+        assert found == [("mixed-currencies", Severity.WARNING)], path
+
+
+def test_orders_of_one_batch_may_each_use_their_own_currency(rich_order: dict[str, Any]) -> None:
+    euro, pound = _every_currency(rich_order, "EUR"), _every_currency(rich_order, "GBP")
+    pound = _put(pound, ("order_id",), pound["order_id"] + "-GBP")
+    for batch in ([euro], [euro, pound], [pound, euro]):
+        assert validate(batch).violations == []
+        assert validate(tuple(batch)).violations == []
+    mixed = _put(euro, ("payment_details", "freight_costs", "currency"), "GBP")
+    for batch in ([mixed], [mixed, pound], [pound, mixed]):
+        assert "mixed-currencies" in {v.rule for v in validate(batch).violations}
+
+
+# --- A tuple is a JSON array: the same report for the same payload in tuples ---
+
+
+def _as_tuples(value: Any) -> Any:
+    """The same JSON with every array a tuple."""
+    if isinstance(value, dict):
+        return {key: _as_tuples(member) for key, member in value.items()}
+    if isinstance(value, list):
+        return tuple(_as_tuples(element) for element in value)
+    return value
+
+
+def _items(order: dict[str, Any]) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = order["order_details"]["order_items"]
+    return items
+
+
+def _swap_dates(order: dict[str, Any]) -> None:
+    details = order["order_details"]
+    created = details["order_created_at"]
+    details["order_created_at"] = details.get("order_updated_at", created)
+    details["order_updated_at"] = created
+
+
+def _other_currency(price: dict[str, Any]) -> None:
+    price["currency"] = "GBP" if price["currency"] != "GBP" else "USD"
+
+
+ORDER_MUTATIONS: dict[str, Mutation] = {
+    "none": lambda order: None,
+    "item-currency": lambda order: _other_currency(_items(order)[0]["total_price"]),
+    "costs-currency": lambda order: order["payment_details"].update(
+        other_costs={"value": "1.00", "currency": "XYZ"}
+    ),
+    "total-raised": lambda order: _items(order)[-1]["total_price"].update(value=10**6),
+    "dates-swapped": _swap_dates,
+    "bad-ean": lambda order: _items(order)[0].update(ean="4006381333932"),
+    "bad-hs-code": lambda order: _items(order)[0].update(hs_code="12"),
+    "unknown-origin": lambda order: _items(order)[0].update(country_of_origin="ZZ"),
+    "letter-id": lambda order: order.update(id="66a"),
+    "no-customs": lambda order: order.pop("customs_details", None),
+    "wrong-type": lambda order: _items(order)[0].update(quantity="2"),
+}
+
+
+@settings(max_examples=100)
+@given(
+    st.lists(st.one_of(orders(), edge_case_orders()), min_size=1, max_size=3),
+    st.sampled_from(sorted(ORDER_MUTATIONS)),
+)
+def test_arrays_as_tuples_give_the_same_report(batch: list[dict[str, Any]], mutation: str) -> None:
+    ORDER_MUTATIONS[mutation](batch[0])
+    assert validate(_as_tuples(batch), "order-batch") == validate(batch, "order-batch")
+    assert validate(_as_tuples(batch[0]), "order") == validate(batch[0], "order")
+
+
+# --- Hints that point to the fix ---
+
+
+def _hint_at(payload: Any, kind: str, pointer: str) -> str | None:
+    (violation,) = [v for v in validate(payload, kind).violations if v.pointer == pointer]
+    return violation.hint
+
+
+@pytest.mark.parametrize(
+    ("place", "text", "hint"),
+    [
+        ("payment_details/total_price/value", "14.50", "send the number without quotes: 14.50"),
+        (f"{ITEM}/unit_price/value", " 14.5 ", "send the number without quotes: 14.5"),
+        (f"{ITEM}/total_price/value", "-1e3", "send the number without quotes: -1e3"),
+        (f"{ITEM}/quantity", "2", "send the number without quotes: 2"),
+        ("order_details/integration/id", "4711", "send the number without quotes: 4711"),
+    ],
+)
+def test_a_number_sent_as_a_string_is_told_to_drop_the_quotes(
+    order: dict[str, Any], place: str, text: str, hint: str
+) -> None:
+    _set(place, text)(order)
+    assert _hint_at(order, "order", "/" + place) == hint
+    assert _hint_at([order], "order-batch", "/0/" + place) == hint
+
+
+def test_a_weight_sent_as_a_string_is_told_to_drop_the_quotes(order: dict[str, Any]) -> None:
+    order["order_details"]["order_items"][0]["measurement"] = {
+        "weight": {"value": "0.45", "unit": "kg"}
+    }
+    pointer = f"/{ITEM}/measurement/weight/value"
+    assert _hint_at(order, "order", pointer) == "send the number without quotes: 0.45"
+
+
+def test_a_price_in_a_patch_body_sent_as_a_string_is_told_to_drop_the_quotes() -> None:
+    body = {"payment_details": {"total_price": {"value": "14.50", "currency": "EUR"}}}
+    pointer = "/payment_details/total_price/value"
+    assert _hint_at(body, "order-update", pointer) == "send the number without quotes: 14.50"
+
+
+@pytest.mark.parametrize("text", ["2.5", "two", "1e3"])
+def test_what_is_not_a_whole_number_is_not_offered_as_a_quantity(
+    order: dict[str, Any], text: str
+) -> None:
+    _set(f"{ITEM}/quantity", text)(order)
+    assert _hint_at(order, "order", f"/{ITEM}/quantity") is None
+
+
+def test_costs_keep_their_decimal_string_hint(order: dict[str, Any]) -> None:
+    costs = "payment_details/freight_costs"
+    order["payment_details"]["freight_costs"] = {"value": "3,99", "currency": "EUR"}
+    assert _hint_at(order, "order", f"/{costs}/value") == (
+        "send costs as a decimal string such as '3.99', or null"
+    )
+    order["payment_details"]["freight_costs"]["value"] = 3.99
+    assert _hint_at(order, "order", f"/{costs}/value") == 'quote it: "3.99"'
+
+
+def test_a_price_never_gets_the_costs_hint(order: dict[str, Any]) -> None:
+    order["payment_details"]["total_price"]["value"] = "fourteen"
+    hint = _hint_at(order, "order", "/payment_details/total_price/value")
+    assert hint is None or "costs" not in hint
