@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import gc
-
 
 def main() -> int:
-    """Import the command with the garbage collector paused, freeze what it loaded, then run it.
-
-    Importing the validator's modules (and its engine) makes many objects and no
-    garbage, so collecting while they load is a few milliseconds of every run wasted;
-    and they live as long as the process, so no later collection (the one at exit
-    included) needs to look at them again: frozen, they are left out of every one.
-    """
-    collecting = gc.isenabled()
-    gc.disable()
+    """Run the command; Ctrl-C while it is still loading exits 130, as it does later."""
     try:
         from sendcloud_contract.cli import main as run
-
-        gc.freeze()
-    except KeyboardInterrupt:  # Ctrl-C while starting: the status the command gives for it
+    except KeyboardInterrupt:
         return 130
-    finally:
-        if collecting:
-            gc.enable()
     return run()
 
 

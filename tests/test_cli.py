@@ -696,28 +696,6 @@ def test_help_follows_the_terminal_width_in_columns(
     assert widths[50] <= 50 < widths[200]
 
 
-def test_the_command_freezes_what_it_loaded_and_collects_after(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    import gc
-
-    from sendcloud_contract import __main__
-
-    loaded = sys.modules["sendcloud_contract.cli"]
-    payload = tmp_path / "order.json"
-    payload.write_text("[]")
-    monkeypatch.setattr(sys, "argv", ["sendcloud-contract", "validate", str(payload)])
-    assert gc.get_freeze_count() == 0
-    try:
-        status = __main__.main()
-        assert not any(tracked is loaded for tracked in gc.get_objects())
-        assert gc.get_freeze_count() > 0
-    finally:
-        gc.unfreeze()
-    assert status == 1  # an empty batch: the run itself went on as ever
-    assert gc.isenabled()
-
-
 def test_an_interrupt_while_the_command_loads_exits_130_without_a_traceback(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
