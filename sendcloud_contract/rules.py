@@ -157,7 +157,7 @@ STATE_REQUIRED_COUNTRIES = frozenset({"AU", "CA", "IT", "US"})
 
 
 @functools.cache
-def _iso_data() -> dict[str, Any]:
+def iso_data() -> dict[str, Any]:
     """ISO 3166 and ISO 4217 codes, a snapshot of pycountry's data shipped with the package.
 
     Each list of codes is one space-separated string (scripts/regenerate_iso_data.py).
@@ -170,18 +170,18 @@ def _iso_data() -> dict[str, Any]:
 @functools.cache
 def country_codes() -> frozenset[str]:
     # XK (Kosovo) is user-assigned in ISO 3166 but used by carriers, shops and Sendcloud alike.
-    return frozenset(_iso_data()["countries"].split()) | {"XK"}
+    return frozenset(iso_data()["countries"].split()) | {"XK"}
 
 
 @functools.cache
 def currency_codes() -> frozenset[str]:
-    return frozenset(_iso_data()["currencies"].split())
+    return frozenset(iso_data()["currencies"].split())
 
 
 @functools.cache
 def subdivision_codes(country: str) -> frozenset[str]:
     """ISO 3166-2 codes of a country's subdivisions, without the country prefix."""
-    return frozenset(_iso_data()["subdivisions"].get(country, "").split())
+    return frozenset(iso_data()["subdivisions"].get(country, "").split())
 
 
 def gtin_is_valid(code: str) -> bool:

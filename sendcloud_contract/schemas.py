@@ -74,13 +74,13 @@ def schema_dir() -> Path:
 def _raw_resources() -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     for path in sorted(schema_dir().glob("*.schema.json")):
-        document = _shipped(BASE_URI + path.name)
+        document = shipped(BASE_URI + path.name)
         found[document["$id"]] = document
     return found
 
 
 @functools.cache
-def _shipped(uri: str) -> dict[str, Any]:
+def shipped(uri: str) -> dict[str, Any]:
     """One shipped schema file by its ``$id`` (every file's ``$id`` is its name under
     :data:`BASE_URI`), read on first use."""
     name = uri[len(BASE_URI) :] if uri.startswith(BASE_URI) else ""
@@ -105,7 +105,7 @@ def _needed(uri: str) -> list[str]:
     """
     found = [uri]
     for current in found:
-        raw = orjson.dumps(_shipped(current))
+        raw = orjson.dumps(shipped(current))
         for match in _FILE_REFERENCE.finditer(raw):
             target = BASE_URI + match.group(1).decode()
             if target not in found:
@@ -171,7 +171,7 @@ def _refuse_retrieval(uri: str) -> Any:
 def needed_resources(kind: Kind) -> dict[str, dict[str, Any]]:
     """The shipped files a kind's schema needs, by ``$id``, its own first (shared, do not
     modify): a run that meets one kind reads three files, not every shipped one."""
-    return {uri: _shipped(uri) for uri in _needed(uri_for(kind))}
+    return {uri: shipped(uri) for uri in _needed(uri_for(kind))}
 
 
 @functools.cache

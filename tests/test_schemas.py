@@ -189,7 +189,7 @@ def _file_references(node: object) -> set[str]:
 def test_a_kind_registers_exactly_the_files_it_refers_to(kind: schemas.Kind) -> None:
     # Compiling a kind reads only the files its schema reaches through $ref; a reference
     # the scan missed would make the compiled validator fail to resolve it.
-    needed = schemas._needed(schemas.uri_for(kind))
+    needed = list(schemas.needed_resources(kind))
     reached = {schemas.uri_for(kind)}
     while True:
         more = set().union(*(_file_references(schemas.resource(uri)) for uri in reached))
@@ -207,4 +207,4 @@ def test_a_schema_outside_the_shipped_files_is_never_read() -> None:
         "https://example.com/order.schema.json",
     ):
         with pytest.raises(LookupError):
-            schemas._shipped(uri)
+            schemas.shipped(uri)
