@@ -135,11 +135,7 @@ class ContractViolation(AssertionError):
         self.report = report
 
 
-def _counts(report: Report) -> str:
-    return repr(report)
-
-
-_render_text: Callable[[Report], str] = _counts
+_render_text: Callable[[Report], str] = repr
 
 
 def use_text_renderer(render: Callable[[Report], str]) -> None:

@@ -192,14 +192,6 @@ def gtin_is_valid(code: str) -> bool:
     return (10 - total % 10) % 10 == int(code[-1])
 
 
-def _get(node: Any, *keys: str) -> Any:
-    for key in keys:
-        if not isinstance(node, dict):
-            return None
-        node = node.get(key)
-    return node
-
-
 Found = list[tuple[Rule, str, str]]
 """Findings as (rule, pointer, message), appended to by each check. A pointer and a message
 are built only for a finding, so a clean payload costs the checks and little else."""
@@ -223,7 +215,7 @@ Currencies = dict[str, tuple[str | int, ...]]
 that first uses it."""
 
 
-def _check_order(order: Any, base: str, out: Found) -> None:
+def _check_order(order: Any, out: Found, base: str = "") -> None:
     if not isinstance(order, dict):
         return
     request_id = order.get("id")
@@ -273,7 +265,7 @@ def _check_order(order: Any, base: str, out: Found) -> None:
             if isinstance(entries, ARRAYS):
                 for i, entry in enumerate(entries):
                     _check_country(
-                        _get(entry, "country_code"),
+                        entry.get("country_code") if isinstance(entry, dict) else None,
                         f"{base}/customs_details/tax_numbers/{role}/{i}/country_code",
                         out,
                     )
@@ -297,7 +289,7 @@ def _check_order(order: Any, base: str, out: Found) -> None:
 def _check_currencies(currencies: Currencies, base: str, out: Found) -> None:
     """Unknown currencies, then more than one known one; what is not three capitals is the
     schema's finding alone."""
-    shaped = {c: where for c, where in currencies.items() if _is_currency_shaped(c)}
+    shaped = {c: at for c, at in currencies.items() if len(c) == 3 and c.isupper() and c.isalpha()}
     known = currency_codes()
     for currency, where in list(shaped.items()):
         if currency not in known:
@@ -322,10 +314,6 @@ def _check_currencies(currencies: Currencies, base: str, out: Found) -> None:
 
 def _currency_pointer(base: str, where: tuple[str | int, ...]) -> str:
     return "/".join([base, *map(str, where), "currency"])
-
-
-def _is_currency_shaped(code: str) -> bool:
-    return len(code) == 3 and code.isupper() and code.isalpha()
 
 
 def _check_country(code: Any, pointer: str, out: Found) -> None:
@@ -540,7 +528,7 @@ def _check_batch(batch: Any, out: Found) -> None:
     seen: dict[tuple[Any, Any], int] = {}
     for index, order in enumerate(batch):
         base = f"/{index}"
-        _check_order(order, base, out)
+        _check_order(order, out, base)
         if not isinstance(order, dict):
             continue
         order_id, details = order.get("order_id"), order.get("order_details")
@@ -575,7 +563,8 @@ def _check_update(update: Any, out: Found) -> None:
         address = update.get(key)
         if isinstance(address, dict):
             _check_country(address.get("country_code"), f"/{key}/country_code", out)
-    items = _get(update, "order_details", "order_items")
+    details = update.get("order_details")
+    items = details.get("order_items") if isinstance(details, dict) else None
     if isinstance(items, ARRAYS):
         for i, item in enumerate(items):
             if isinstance(item, dict):
@@ -584,10 +573,6 @@ def _check_update(update: Any, out: Found) -> None:
                     f"/order_details/order_items/{i}/country_of_origin",
                     out,
                 )
-
-
-def _check_single_order(order: Any, out: Found) -> None:
-    _check_order(order, "", out)
 
 
 def _check_id_string(entry: Any, pointer: str, out: Found) -> None:
@@ -614,7 +599,7 @@ def _check_update_response(answer: Any, out: Found) -> None:
 
 _CHECKS: dict[str, Callable[[Any, Found], None]] = {
     "order-batch": _check_batch,
-    "order": _check_single_order,
+    "order": _check_order,
     "order-update": _check_update,
     "order-batch-response": _check_batch_response,
     "order-update-response": _check_update_response,

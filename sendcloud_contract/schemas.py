@@ -74,15 +74,15 @@ def schema_dir() -> Path:
 def _raw_resources() -> dict[str, dict[str, Any]]:
     found: dict[str, dict[str, Any]] = {}
     for path in sorted(schema_dir().glob("*.schema.json")):
-        document = shipped(BASE_URI + path.name)
+        document = resource(BASE_URI + path.name)
         found[document["$id"]] = document
     return found
 
 
 @functools.cache
-def shipped(uri: str) -> dict[str, Any]:
-    """One shipped schema file by its ``$id`` (every file's ``$id`` is its name under
-    :data:`BASE_URI`), read on first use."""
+def resource(uri: str) -> dict[str, Any]:
+    """A shipped schema file by its ``$id`` (every file's ``$id`` is its name under
+    :data:`BASE_URI`), read on first use (shared, do not modify)."""
     name = uri[len(BASE_URI) :] if uri.startswith(BASE_URI) else ""
     path = schema_dir() / name
     if "/" in name or not name.endswith(".schema.json") or not path.is_file():
@@ -105,7 +105,7 @@ def _needed(uri: str) -> list[str]:
     """
     found = [uri]
     for current in found:
-        raw = orjson.dumps(shipped(current))
+        raw = orjson.dumps(resource(current))
         for match in _FILE_REFERENCE.finditer(raw):
             target = BASE_URI + match.group(1).decode()
             if target not in found:
@@ -138,11 +138,6 @@ def schema_resources(*, open_view: bool = False) -> Iterator[tuple[str, dict[str
         yield uri, orjson.loads(orjson.dumps(document))  # a deep copy of plain JSON
 
 
-def resource(uri: str) -> dict[str, Any]:
-    """A shipped schema file by its ``$id`` (shared, do not modify)."""
-    return _raw_resources()[uri]
-
-
 def lookup(location: str) -> Any:
     """The node a ``URI#pointer`` names in the shipped files (shared, do not modify)."""
     uri, _, fragment = location.partition("#")
@@ -171,7 +166,7 @@ def _refuse_retrieval(uri: str) -> Any:
 def needed_resources(kind: Kind) -> dict[str, dict[str, Any]]:
     """The shipped files a kind's schema needs, by ``$id``, its own first (shared, do not
     modify): a run that meets one kind reads three files, not every shipped one."""
-    return {uri: shipped(uri) for uri in _needed(uri_for(kind))}
+    return {uri: resource(uri) for uri in _needed(uri_for(kind))}
 
 
 @functools.cache

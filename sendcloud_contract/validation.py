@@ -513,10 +513,6 @@ def _located(violation: Violation, document: Document) -> Violation:
     return replace(violation, line=line, column=column, document=document.index)
 
 
-def _position(violation: Violation) -> tuple[int, int]:
-    return (violation.line or 0, violation.column or 0)
-
-
 def validate_documents(
     documents: Sequence[Document],
     kind: str = AUTO,
@@ -542,7 +538,8 @@ def validate_documents(
             document.value, resolved, allow_unknown_fields=allow_unknown_fields, parsed=True
         )
         if found:
-            violations.extend(sorted((_located(v, document) for v in found), key=_position))
+            located = [_located(v, document) for v in found]
+            violations.extend(sorted(located, key=lambda v: (v.line or 0, v.column or 0)))
     distinct = set(kinds)
     if len(distinct) == 1:
         report_kind = kinds[0]

@@ -207,4 +207,4 @@ def test_a_schema_outside_the_shipped_files_is_never_read() -> None:
         "https://example.com/order.schema.json",
     ):
         with pytest.raises(LookupError):
-            schemas.shipped(uri)
+            schemas.resource(uri)
