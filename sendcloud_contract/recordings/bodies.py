@@ -27,6 +27,7 @@ __all__ = [
     "decode_base64",
     "decode_body",
     "inflate",
+    "undo_coding",
 ]
 
 _GZIP_MAGIC = b"\x1f\x8b"
@@ -83,7 +84,7 @@ def decode_body(
         return Body(at, data)
     for name in reversed(names):
         try:
-            decoded = _undo(name, data, inflation.limit())
+            decoded = undo_coding(name, data, inflation.limit())
         except TooLarge as error:
             problems.append(_too_large(names, error.limit, inflation, at, side))
             return Body(at, readable=False)
@@ -95,8 +96,11 @@ def decode_body(
     return Body(at, data)
 
 
-def _undo(name: str, data: bytes, limit: int) -> bytes | str:
-    """The data with one content coding removed, or why that failed; TooLarge past ``limit``."""
+def undo_coding(name: str, data: bytes, limit: int) -> bytes | str:
+    """The data with one content coding removed, or why that failed; TooLarge past ``limit``.
+
+    "unsupported" is the reason for a coding other than gzip, deflate and identity.
+    """
     if name == "identity":
         return data
     if name in ("gzip", "x-gzip"):
