@@ -28,7 +28,15 @@ def origin(url: str) -> Origin | None:
     scheme = parts.scheme.lower()
     if not parts.hostname or scheme not in _DEFAULT_PORTS:
         return None
-    return scheme, parts.hostname.lower(), port or _DEFAULT_PORTS[scheme]
+    return scheme, _ascii_host(parts.hostname), port or _DEFAULT_PORTS[scheme]
+
+
+def _ascii_host(host: str) -> str:
+    """The host as it goes on the wire: ``bücher.example`` is ``xn--bcher-kva.example``."""
+    try:
+        return host.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return host.lower()
 
 
 def redact(url: str) -> str:

@@ -392,5 +392,6 @@ def test_origins_compare_scheme_host_and_port() -> None:
     assert origin("http://H:80/x") == origin("http://h/y")
     assert origin("https://h/x") != origin("http://h/x")
     assert origin("http://h:8080/") != origin("http://h/")
+    assert origin("http://Bücher.example/") == origin("http://xn--bcher-kva.example:80/x")
     assert origin("/relative") is None
     assert origin("http://[::1") is None
