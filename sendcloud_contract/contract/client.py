@@ -106,8 +106,10 @@ class ContractClient:
     """An httpx client for one target, with the suite's bookkeeping around each request.
 
     ``run_deadline`` is a ``time.monotonic()`` instant (None: no deadline); each
-    request also ends ``request_timeout`` seconds after it starts. ``notes``
-    collects what the run should report besides verdicts (a capped wait).
+    request also ends ``request_timeout`` seconds after it starts. Once a request
+    runs out of time, only clean-up follows, and it gets one ``request_timeout`` in
+    all: a target that slow would otherwise hold it up for every order.
+    ``notes`` collects what the run should report besides verdicts (a capped wait).
     """
 
     http: httpx.Client
@@ -120,6 +122,7 @@ class ContractClient:
     max_answer_bytes: int = DEFAULT_MAX_BYTES
     max_retry_after: float = DEFAULT_MAX_RETRY_AFTER
     notes: dict[str, None] = field(default_factory=dict)
+    _cleaning_up: bool = field(default=False, init=False, repr=False)
 
     def call(
         self,
@@ -181,7 +184,9 @@ class ContractClient:
                 finally:
                     response.close()
         except httpx.TimeoutException:
-            if self.run_deadline is not None and time.monotonic() >= self.run_deadline:
+            ran_out = until == self.run_deadline
+            self._clean_up_only()
+            if ran_out:
                 raise DeadlinePassed(
                     f"the run's deadline passed during {method} {redact(url)}"
                 ) from None
@@ -191,6 +196,12 @@ class ContractClient:
             ) from None
         except httpx.HTTPError as error:
             raise TargetUnreachable(f"{method} {redact(url)}: {error}") from None
+
+    def _clean_up_only(self) -> None:
+        """The run ends for time: what follows must be done one request's time from now."""
+        if not self._cleaning_up:
+            self._cleaning_up = True
+            self.run_deadline = time.monotonic() + self.request_timeout
 
     def _read(self, response: httpx.Response) -> _Reply:
         """The body, undone of its content codings, or why it was not read whole."""

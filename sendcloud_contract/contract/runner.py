@@ -62,8 +62,9 @@ class RunSettings:
     request_timeout: float = DEFAULT_REQUEST_TIMEOUT
     """Seconds a request may take from sending to the last byte of its answer."""
     deadline: float | None = DEFAULT_DEADLINE
-    """Seconds the whole run may take (None: no limit); the clean-up after it gets
-    one ``request_timeout`` more."""
+    """Seconds the whole run may take (None: no limit). Once the run stops for time
+    (this deadline, or a request's), deleting what it created may take up to two
+    ``request_timeout`` more: one for the example under way, one for the final sweep."""
     max_answer_bytes: int = DEFAULT_MAX_BYTES
     """The largest answer body read; a larger one breaks law ``shapes``."""
     max_retry_after: float = DEFAULT_MAX_RETRY_AFTER

@@ -166,6 +166,24 @@ def test_a_slow_but_steady_target_meets_the_run_deadline(
     assert "Traceback" not in out
 
 
+def test_once_a_target_stalls_the_clean_up_is_bounded_not_one_timeout_per_order() -> None:
+    stalled: list[Seen] = []
+
+    def stall_all_but_posts(seen: Seen, reply: Reply, stop: threading.Event) -> Iterable[bytes]:
+        if seen.method == "POST":
+            return [honest(reply)]
+        stalled.append(seen)
+        return trickle(honest(reply), stop)
+
+    with hostile(stall_all_but_posts) as home, pytest.raises(TargetUnreachable):
+        run(home.target(), RunSettings(max_examples=5, request_timeout=1))
+    assert [seen.method for seen in home.seen].count("POST") == 1, "one batch was made"
+    # The request that stalled, one more for the example's clean-up (the first of its
+    # DELETEs), one for the final sweep (its list of leftovers), and nothing after.
+    assert len(stalled) == 3, [(seen.method, seen.path) for seen in stalled]
+    assert (stalled[1].method, stalled[2].method) == ("DELETE", "GET")
+
+
 def test_the_run_deadline_ends_a_request_under_way() -> None:
     with hostile(trickling) as home, home.target().client() as http:
         client = ContractClient(
