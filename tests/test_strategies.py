@@ -6,11 +6,13 @@ schema change that the strategies do not follow fails here.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
@@ -19,7 +21,7 @@ from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from sendcloud_contract import rules, schemas
+from sendcloud_contract import rules, schemas, strategies
 from sendcloud_contract.rules import EU_COUNTRIES
 from sendcloud_contract.strategies import (
     DIMENSION_UNITS,
@@ -630,3 +632,24 @@ def test_stamps_are_rfc3339(sample: list[Order]) -> None:
     for order in sample:
         stamp = order["order_details"]["order_created_at"]
         assert datetime.fromisoformat(stamp.replace("Z", "+00:00")).tzinfo is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# Module boundaries
+# ---------------------------------------------------------------------------------------------
+
+
+def test_the_strategies_modules_share_only_public_names() -> None:
+    package = Path(strategies.__file__).parent
+    private = []
+    for module in sorted(package.glob("*.py")):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "sendcloud_contract."
+            ):
+                private += [
+                    f"{module.name}: {node.module}.{alias.name}"
+                    for alias in node.names
+                    if alias.name.startswith("_")
+                ]
+    assert private == []
