@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping
 from datetime import datetime
@@ -632,6 +635,48 @@ def test_stamps_are_rfc3339(sample: list[Order]) -> None:
     for order in sample:
         stamp = order["order_details"]["order_created_at"]
         assert datetime.fromisoformat(stamp.replace("Z", "+00:00")).tzinfo is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# A user's first run
+# ---------------------------------------------------------------------------------------------
+
+_FIRST_RUN = """
+from hypothesis import given, settings
+from sendcloud_contract.strategies import edge_case_batches, edge_case_orders
+
+@settings(max_examples=20, database=None, derandomize=True)
+@given(edge_case_orders())
+def test_orders(order):
+    assert order["order_details"]["order_items"]
+
+@settings(max_examples=20, database=None, derandomize=True)
+@given(edge_case_batches())
+def test_batches(batch):
+    assert batch
+
+test_orders()
+test_batches()
+print("health checks passed")
+"""
+
+
+def test_a_fresh_process_passes_the_default_health_checks(tmp_path: Path) -> None:
+    # Hypothesis keeps its Unicode tables in its storage directory: an empty one is a new
+    # machine, where building them inside the first draw failed the too_slow health check.
+    env = {**os.environ, "HYPOTHESIS_STORAGE_DIRECTORY": str(tmp_path / "hypothesis")}
+    env.pop("HYPOTHESIS_PROFILE", None)
+    done = subprocess.run(
+        [sys.executable, "-c", _FIRST_RUN],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip() == "health checks passed"
 
 
 # ---------------------------------------------------------------------------------------------

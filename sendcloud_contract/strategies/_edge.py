@@ -24,7 +24,7 @@ from sendcloud_contract.strategies._orders import (
     DEFAULT_ORDER_IDS,
     MAX_BATCH,
 )
-from sendcloud_contract.strategies._schema import schema_enum
+from sendcloud_contract.strategies._schema import nullable_members, schema_enum
 from sendcloud_contract.strategies._source import SEEDS, Drawn, Seeded
 from sendcloud_contract.strategies._time import EPOCH, ODD_STAMP_STYLES, read_stamp, write_stamp
 
@@ -41,6 +41,7 @@ _FULLWIDTH = "".join(chr(ord(c) + 0xFEE0) for c in "Fullwidth")
 _ODD = ("Zoe\u0308", "ﬁne ﬂour", _FULLWIDTH, "ǅemal", "a\u200db", "Ω≈ç√∫", "Ⅻ", " ")
 _LONG_LENGTHS = (256, 1024, 4096)
 _LONG_WORDS = "Straße Łódź Ærø São Paulo Zürich naïve café 東京 "
+_ANY_TEXT = st.text(min_size=1, max_size=40)
 
 
 @st.composite
@@ -57,7 +58,7 @@ def _odd_text(draw: DrawFn) -> str:
         return draw(st.sampled_from(_EMOJI))
     if family == "odd":
         return draw(st.sampled_from(_ODD))
-    return draw(st.text(min_size=1, max_size=40))
+    return draw(_ANY_TEXT)
 
 
 # Free-text members, by the object that holds them.
@@ -242,6 +243,19 @@ def _odd_stamps(draw: DrawFn) -> Order:
     return order
 
 
+@functools.cache
+def _set_up() -> None:
+    """The one-time work of the first draw, done when the strategy is built instead.
+
+    Hypothesis builds its Unicode tables when a text strategy is first used (a second or more
+    on a machine without its cache), and the schema tables are read once. Inside the first
+    draw that time counts against Hypothesis' ``too_slow`` health check.
+    """
+    _ANY_TEXT.validate()
+    edge_config()
+    nullable_members("dangerous-goods")
+
+
 def edge_case_orders() -> SearchStrategy[Order]:
     """Valid orders that are unusual on purpose.
 
@@ -249,6 +263,7 @@ def edge_case_orders() -> SearchStrategy[Order]:
     long, right-to-left, emoji and arbitrary Unicode text; zero dimensions, the smallest
     positive weights, huge quantities and prices; date-times with odd offsets and fractions.
     """
+    _set_up()
     return st.one_of(
         _required_only(),
         _every_field(),
