@@ -468,10 +468,8 @@ def build_order(src: Source, cfg: OrderConfig, order_id: str, integration_id: in
     items = [_item(src, shape, i, used, currency, created) for i in range(count)]
     status_code, status_message = src.pick(ORDER_STATUSES)
 
-    order: Order = {}
-    if src.everything:
-        order["id"] = str(src.integer(1, 99_999_999))
-    order["order_id"] = order_id
+    # No Sendcloud ``id``: it names an order already stored, which only the caller knows.
+    order: Order = {"order_id": order_id}
     # Each shop (integration) numbers its orders its own way.
     style = ORDER_NUMBER_STYLES[(integration_id - 1) % len(ORDER_NUMBER_STYLES)]
     order["order_number"] = style.format(order_id)

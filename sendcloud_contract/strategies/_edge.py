@@ -262,6 +262,10 @@ def edge_case_orders() -> SearchStrategy[Order]:
     Only required fields; every optional field; null wherever allowed; 1-character, very
     long, right-to-left, emoji and arbitrary Unicode text; zero dimensions, the smallest
     positive weights, huge quantities and prices; date-times with odd offsets and fractions.
+
+    Every optional field but Sendcloud's ``id``: it names an order already stored, so an
+    order carrying a made-up one is refused. To upsert by id, add the id of an order you
+    stored (``order | {"id": "669"}``) with that order's ``order_id`` and integration.
     """
     _set_up()
     return st.one_of(

@@ -106,6 +106,9 @@ def _updates(draw: DrawFn, order: Order) -> dict[str, Any]:
     if "customer" in chosen:
         first, last = src.pick(FIRST_NAMES), src.pick(LAST_NAMES)
         customer: dict[str, Any] = {"email": email_for(first, last)}
+        if not isinstance(order.get("customer_details"), dict):
+            # The PATCH creates the object, so it gives what an order's customer requires.
+            customer = {"name": f"{first} {last}", **customer}
         if src.chance(50):
             customer["phone_number"] = phone_number_for(destination or COUNTRY_LIST[0], src)
         body["customer_details"] = customer
@@ -160,8 +163,12 @@ def _item_updates(
 def order_updates(order: Mapping[str, Any]) -> SearchStrategy[dict[str, Any]]:
     """Valid PATCH /orders/{id} bodies for ``order``: only fields PATCH may change.
 
-    Item changes address existing items by ``name``; money stays in the order's currency and
-    ``order_updated_at`` never goes back before the order's own time stamps.
+    ``order`` is the stored order (as GET returns it, or as it was sent): each body, merged
+    into it, makes a valid order, so the fake answers 200. Item changes address existing
+    items by ``name``; an object the order lacks is sent with its required fields; a service
+    point is sent whole; money stays in the order's currency and ``order_updated_at`` never
+    goes back before the order's own time stamps. ``id`` and ``order_id``, when sent, are
+    the order's own.
     """
     if not isinstance(order, Mapping) or not isinstance(order.get("order_details"), Mapping):
         raise InvalidArgument("order_updates() needs an order: a mapping with order_details")
