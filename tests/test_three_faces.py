@@ -24,9 +24,7 @@ from sendcloud_contract.strategies import (
     orders,
 )
 from sendcloud_contract.validation import validate
-from tests.three_faces import Client, Faces, budget, errors_of, run_check, small_order
-
-FACES = Faces()
+from tests.three_faces import FACES, Client, budget, errors_of, run_check, small_order
 
 
 def test_drawn_batches_are_valid_accepted_and_read_back_as_sent() -> None:

@@ -78,6 +78,10 @@ class Faces:
         )
 
 
+FACES = Faces()
+"""The real faces."""
+
+
 # ------------------------------------------------------------------------------- the fake
 
 
@@ -499,8 +503,6 @@ class _NullsDropped(StoredOrder):
         returned: dict[str, Any] = _without_nulls(super().returned())
         return returned
 
-
-FACES = Faces()
 
 # Each broken face: what it breaks, and the differential check that must notice.
 MUTANTS: dict[str, tuple[Callable[[pytest.MonkeyPatch], Faces], str, str]] = {
