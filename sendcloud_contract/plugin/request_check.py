@@ -76,27 +76,23 @@ class RequestCheck:
 
     def _checked(self, exchange: Exchange) -> tuple[Report, Any] | None:
         """The report on the request, and the value its pointers point into (None: no value)."""
-        from sendcloud_contract.loading import load_bytes
+        from sendcloud_contract.exchanges import Content, check_request
         from sendcloud_contract.plugin.checking import finish
-        from sendcloud_contract.validation import validate, validate_documents
+        from sendcloud_contract.pointers import MISSING
 
         operation = exchange.operation
         assert operation is not None
-        where = f"{exchange.method} {exchange.path}"
-        if operation.request_kind is not None:
-            documents = load_bytes(exchange.body)
-            report = validate_documents(documents, operation.request_kind, path=where)
-            values = [(d.value, None) for d in documents if not d.fatal]
-            document = values[0][0] if values else None
-        elif operation.query_kind is not None:
-            query = dict(exchange.query)
-            report = validate(query, operation.query_kind)
-            report.path = where + "?" + "&".join(f"{k}={v}" for k, v in exchange.query)
-            values = [(query, None)]
-            document = query
-        else:
+        parts = check_request(operation, query=dict(exchange.query), body=Content(exchange.body))
+        if not parts:
             return None
-        return finish(report, values, self.rules, strict=self.settings.strict), document
+        part = parts[0]
+        where = f"{exchange.method} {exchange.path}"
+        if part.part == "query":
+            where += "?" + "&".join(f"{k}={v}" for k, v in exchange.query)
+        values = [] if part.value is MISSING else [(part.value, None)]
+        document = values[0][0] if values else None
+        report = finish(part.report(where), values, self.rules, strict=self.settings.strict)
+        return report, document
 
     def take(self) -> list[str]:
         """The failures so far, forgotten once taken."""
