@@ -54,21 +54,22 @@ class Upstream:
 
     @classmethod
     def parse(cls, url: str) -> Upstream:
-        """The upstream of ``url``; ``ValueError`` says why it cannot be one."""
+        """The upstream of ``url``; ``ValueError`` says why it cannot be one (without
+        repeating the URL, which may hold a secret)."""
         try:
             parts = urlsplit(url)
             port = parts.port
         except ValueError as error:
-            raise ValueError(f"--upstream {url!r} is not a URL: {error}") from None
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"--upstream {url!r}: expected an http(s) URL such as {_EXAMPLE}")
+            raise ValueError(f"--upstream is not a URL: {error}") from None
         if parts.username is not None or parts.password is not None:
             raise ValueError(
                 "--upstream must not hold credentials; the client's Authorization header "
                 "is forwarded as it is"
             )
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"--upstream: expected an http(s) URL such as {_EXAMPLE}")
         if parts.query or parts.fragment:
-            raise ValueError(f"--upstream {url!r}: give the base URL alone, without ? or #")
+            raise ValueError("--upstream: give the base URL alone, without ? or #")
         root = parts.path.rstrip("/") or API_ROOT
         default = 443 if parts.scheme == "https" else 80
         return cls(parts.scheme, parts.hostname, port or default, root)

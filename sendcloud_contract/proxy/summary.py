@@ -45,7 +45,7 @@ def headline(tally: Tally, upstream: str) -> str:
 def _found_line(item: Found) -> str:
     violation = item.violation
     text = (
-        f"  #{item.exchange} {item.side} {shown(violation.pointer or '/')}: "
+        f"  #{item.exchange} {item.part} {shown(violation.pointer or '/')}: "
         f"{violation.severity.value}: {shown(violation.message)} [{violation.rule}]"
     )
     if violation.hint:
@@ -165,7 +165,7 @@ def render_github(tally: Tally, upstream: str) -> str:
         for item in found:
             violation = item.violation
             message = (
-                f"#{item.exchange} {key} {item.side} {violation.pointer or '/'}: "
+                f"#{item.exchange} {key} {item.part} {violation.pointer or '/'}: "
                 f"{violation.message}"
             )
             if violation.hint:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from sendcloud_contract.exchanges import Part
 from sendcloud_contract.plugin.coverage import Coverage
 from sendcloud_contract.report import Violation
 
@@ -21,14 +22,15 @@ Outcome = Literal["ok", "invalid", "unmatched", "no-answer"]
 
 @dataclass(frozen=True)
 class Found:
-    """One violation, with the exchange (numbered from 1) and the side it was found on."""
+    """One violation, with the exchange (numbered from 1) and the part it was found in:
+    the list query, the request body or the answer's body."""
 
     exchange: int
-    side: Literal["request", "response"]
+    part: Part
     violation: Violation
 
     def as_dict(self) -> dict[str, Any]:
-        return {"exchange": self.exchange, "side": self.side, **self.violation.as_dict()}
+        return {"exchange": self.exchange, "part": self.part, **self.violation.as_dict()}
 
 
 @dataclass(frozen=True)

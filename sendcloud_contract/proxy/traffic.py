@@ -125,7 +125,7 @@ class Traffic:
             parts = (*parts, check_response(operation, answer.status, decoded.content))
             found.extend(Found(number, "response", p) for p in decoded.problems)
         verdict = Verdict(operation, None if decoded is None else answer.status, parts)
-        found[:0] = [Found(number, part.side, v) for part, v in verdict.violations()]
+        found[:0] = [Found(number, part.part, v) for part, v in verdict.violations()]
         errors = sum(f.violation.severity is Severity.ERROR for f in found)
         if blocking:
             self.tally.blocked += 1
@@ -206,7 +206,7 @@ def _violation_lines(found: list[Found]) -> list[str]:
         violation = item.violation
         pointer = shown(violation.pointer or "/")
         lines.append(
-            f"  {item.side} {pointer}: {violation.severity.value}: "
+            f"  {item.part} {pointer}: {violation.severity.value}: "
             f"{shown(violation.message)} [{violation.rule}]"
         )
         if violation.hint:
