@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
 
@@ -22,7 +22,14 @@ if TYPE_CHECKING:
     from sendcloud_contract.plugin.record import Record
     from sendcloud_contract.report import Report
 
-__all__ = ["RequestCheck", "RequestViolation", "checks_of", "render_failures"]
+__all__ = [
+    "Check",
+    "RequestCheck",
+    "RequestViolation",
+    "checks_of",
+    "render_failures",
+    "take_failures",
+]
 
 OPT_OUT = "  sent on purpose? opt out with @pytest.mark.sendcloud(validate_requests=False)"
 
@@ -31,9 +38,18 @@ class RequestViolation(AssertionError):
     """Requests the code under test sent broke the contract; ``str()`` is the report."""
 
 
-def checks_of(item: pytest.Item) -> list[RequestCheck]:
-    """The request checks of the fakes one test uses, failed on after its body returns."""
-    found: list[RequestCheck] | None = item.stash.get(REQUEST_CHECKS, None)
+class Check(Protocol):
+    """What watches a test's traffic: its failures so far, and how they read."""
+
+    def take(self) -> list[str]: ...
+
+    def render(self, failures: list[str]) -> str: ...
+
+
+def checks_of(item: pytest.Item) -> list[Check]:
+    """The checks of the traffic one test makes (the fakes', the live server's), failed on
+    after its body returns."""
+    found: list[Check] | None = item.stash.get(REQUEST_CHECKS, None)
     if found is None:
         found = item.stash[REQUEST_CHECKS] = []
     return found
@@ -100,9 +116,24 @@ class RequestCheck:
             taken, self.failures = self.failures, []
         return taken
 
+    def render(self, failures: list[str]) -> str:
+        return render_failures(failures)
+
 
 def render_failures(failures: list[str]) -> str:
     """The failure text: a line that says what happened, each request's report, the opt-out."""
     count = len(failures)
     head = f"sendcloud: {count} request{'s' if count != 1 else ''} to the fake broke the contract"
     return "\n".join([head, *failures, OPT_OUT])
+
+
+def take_failures(item: pytest.Item) -> str | None:
+    """The failure text of the test's checks (each kind of check renders its own, the
+    failures of one kind under one head line), taken; None when nothing failed."""
+    by_kind: dict[type, tuple[Check, list[str]]] = {}
+    for check in checks_of(item):
+        failures = check.take()
+        if failures:
+            by_kind.setdefault(type(check), (check, []))[1].extend(failures)
+    texts = [check.render(failures) for check, failures in by_kind.values()]
+    return "\n".join(texts) if texts else None
