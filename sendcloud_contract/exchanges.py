@@ -11,13 +11,13 @@ found: a recording points into its file, the proxy names the exchange.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from sendcloud_contract.loading import load_bytes
+from sendcloud_contract.loading import LoadProblem, load_bytes
 from sendcloud_contract.pointers import MISSING
 from sendcloud_contract.report import Report, Severity, Violation
-from sendcloud_contract.validation import validate
+from sendcloud_contract.validation import validate, validate_documents
 
 if TYPE_CHECKING:
     from sendcloud_contract.operations import Operation
@@ -197,21 +197,28 @@ def _body(part: Part, kind: Kind, body: Content | None, allow_unknown_fields: bo
     if body.parsed:
         report = validate(body.value, kind, allow_unknown_fields=allow_unknown_fields)
         return Checked(part, kind, body.value, violations=tuple(report.violations))
-    document = load_bytes(body.data, fmt="json")[0]
-    problems = tuple(
-        Violation(p.pointer, p.message, p.rule, hint=p.hint, line=p.line, column=p.column)
-        for p in document.problems
-    )
+    documents = load_bytes(body.data, fmt="json")
+    document = documents[0]
     if document.fatal:
+        problems = tuple(_problem(p) for p in document.problems)
         return Checked(part, kind, problems=problems)
-    report = validate(document.value, kind, allow_unknown_fields=allow_unknown_fields)
-    located = []
-    for violation in report.violations:
-        position = document.locate(violation.pointer)
-        if position is not None:
-            violation = replace(violation, line=position[0], column=position[1])
-        located.append(violation)
-    return Checked(part, kind, document.value, None, problems, tuple(located))
+    # validate_documents places each violation at its line and column in the body, and
+    # puts the loading problems (a duplicate key, say) first.
+    report = validate_documents(documents, kind, allow_unknown_fields=allow_unknown_fields)
+    found = len(document.problems)
+    problems, located = tuple(report.violations[:found]), tuple(report.violations[found:])
+    return Checked(part, kind, document.value, None, problems, located)
+
+
+def _problem(problem: LoadProblem) -> Violation:
+    return Violation(
+        problem.pointer,
+        problem.message,
+        problem.rule,
+        hint=problem.hint,
+        line=problem.line,
+        column=problem.column,
+    )
 
 
 _HINTS = {

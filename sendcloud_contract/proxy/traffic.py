@@ -86,7 +86,7 @@ class Traffic:
         path = _path(incoming)
         matched = operations.match(path, self.settings.upstream.root)
         operation = matched.operation(incoming.method) if matched is not None else None
-        query = _query(incoming.target)
+        query = _query(incoming.target) if operation is not None and operation.query_kind else None
         body = Content(incoming.body) if incoming.body else None
         parts: tuple[Checked, ...] | None = None
         if operation is not None and self.settings.block_invalid:
@@ -94,7 +94,7 @@ class Traffic:
             if not Verdict(operation, None, parts).ok:
                 answer = blocked(parts)
                 await respond(answer)
-                self._judged(number, incoming, operation, parts, answer, None, blocking=True)
+                self._judged(number, incoming, path, operation, parts, answer, None, blocking=True)
                 return
         answer = await self.forwarder.forward(incoming)
         await respond(answer)
@@ -106,12 +106,13 @@ class Traffic:
             return
         if parts is None:
             parts = check_request(operation, query=query, body=body)
-        self._judged(number, incoming, operation, parts, answer, decoded, blocking=False)
+        self._judged(number, incoming, path, operation, parts, answer, decoded, blocking=False)
 
     def _judged(
         self,
         number: int,
         incoming: Incoming,
+        path: str,
         operation: Operation,
         parts: tuple[Checked, ...],
         answer: Answer,
@@ -145,7 +146,7 @@ class Traffic:
                 None if sent is MISSING else sent,
                 operation.request_kind,
             )
-        lines = [f"#{number} {incoming.method} {shown(_path(incoming))} {answer.status} {word}"]
+        lines = [f"#{number} {incoming.method} {shown(path)} {answer.status} {word}"]
         lines.extend(_violation_lines(found))
         self.say("\n".join(lines))
         outcome: Outcome = "invalid" if errors else "no-answer" if decoded is None else "ok"

@@ -5,23 +5,22 @@ reach no other host: a redirect is passed back to the client, never followed.
 Hop-by-hop headers stay on their own hop. An upstream that cannot be reached,
 answers too slowly or answers too much gets the proxy's own 502 or 504.
 
-A small HTTP/1.1 client of its own (h11 over asyncio, the same parser as the
-clients' side) rather than a general one: it has one origin to talk to, and
-per request it costs a fraction of what a client built for every case does.
+A small HTTP/1.1 client of its own (asyncio, and :mod:`~sendcloud_contract.proxy.wire`)
+rather than a general one: it has one origin to talk to, and per request it
+costs a fraction of what a client built for every case does.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import ssl
 import time
-
-import h11
+from collections.abc import Callable
 
 from sendcloud_contract.proxy.answers import failure
 from sendcloud_contract.proxy.messages import Answer, Headers, Incoming
 from sendcloud_contract.proxy.settings import Limits, Upstream
+from sendcloud_contract.proxy.wire import Parsed, ResponseReader, WireError, request_bytes
 
 __all__ = ["HOP_BY_HOP", "KEEPALIVE_SECONDS", "Forwarder", "end_to_end"]
 
@@ -46,7 +45,6 @@ after a few seconds (uvicorn after 5), and a request must not meet a closing one
 
 # Set again for each hop: the length of what this hop carries, the host it is sent to.
 _FRAMING = frozenset({"content-length", "host", "expect"})
-_READ_CHUNK = 64 * 1024
 
 
 def end_to_end(headers: Headers) -> Headers:
@@ -70,24 +68,94 @@ class _Broken(Exception):
         self.answer = answer
 
 
-class _Connection:
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        self.reader = reader
-        self.writer = writer
-        self.state = h11.Connection(h11.CLIENT)
+class _Connection(asyncio.Protocol):
+    """One connection to the upstream, driven by its events: an answer is read as it arrives,
+    without a task or a timer per read."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.transport: asyncio.Transport | None = None
         self.idle_since = time.monotonic()
+        self.reusable = True
+        self._waiter: asyncio.Future[Parsed] | None = None
+        self._reader: ResponseReader | None = None
+        self._timer: asyncio.TimerHandle | None = None
+        self._lost = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._lost = True
+        if self._reader is not None:
+            self._read(self._reader.feed_eof)
+
+    def eof_received(self) -> bool:
+        self.connection_lost(None)
+        return False
+
+    def data_received(self, data: bytes) -> None:
+        if self._reader is None:
+            self.reusable = False  # bytes nobody asked for: this connection is out of step
+            return
+        self._arm()
+        self._read(self._reader.feed, data)
 
     @property
     def usable(self) -> bool:
         """Whether it may carry the next request: kept alive, open, not idle too long."""
         return (
-            not self.writer.is_closing()
-            and not self.reader.at_eof()
+            self.reusable
+            and not self._lost
+            and self.transport is not None
+            and not self.transport.is_closing()
             and time.monotonic() - self.idle_since < KEEPALIVE_SECONDS
         )
 
     def close(self) -> None:
-        self.writer.close()
+        if self.transport is not None:
+            self.transport.close()
+
+    async def exchange(self, data: bytes, method: str) -> Parsed:
+        """Send a request, and wait for its whole answer."""
+        assert self.transport is not None
+        self._waiter = asyncio.get_running_loop().create_future()
+        self._reader = ResponseReader(method, self.limits.max_body_bytes)
+        self.transport.write(data)
+        self._arm()
+        try:
+            parsed = await self._waiter
+        finally:
+            self._waiter = self._reader = None
+            if self._timer is not None:
+                self._timer.cancel()
+        self.reusable = parsed.keep_alive
+        return parsed
+
+    def _read(self, step: Callable[..., Parsed | None], *args: bytes) -> None:
+        waiter = self._waiter
+        if waiter is None or waiter.done():
+            return
+        try:
+            parsed = step(*args)
+        except WireError as error:
+            waiter.set_exception(_Broken(failure(502, str(error))))
+            return
+        if parsed is not None:
+            waiter.set_result(parsed)
+
+    def _arm(self) -> None:
+        """(Re)start the clock: the upstream may be silent ``read_timeout`` at most."""
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = asyncio.get_running_loop().call_later(self.limits.read_timeout, self._late)
+
+    def _late(self) -> None:
+        if self._waiter is not None and not self._waiter.done():
+            seconds = self.limits.read_timeout
+            answer = failure(504, f"the upstream did not answer in {seconds:g} s")
+            self._waiter.set_exception(_Broken(answer))
 
 
 class Forwarder:
@@ -110,8 +178,10 @@ class Forwarder:
             conn = await self._connection()
         except _Broken as broken:
             return broken.answer
+        headers = (*end_to_end(incoming.headers), ("host", self._host))
+        request = request_bytes(incoming.method, incoming.target, headers, incoming.body)
         try:
-            answer = await self._exchange(conn, incoming)
+            parsed = await conn.exchange(request, incoming.method)
         except _Broken as broken:
             conn.close()
             return broken.answer
@@ -119,7 +189,7 @@ class Forwarder:
             conn.close()
             raise
         self._release(conn)
-        return answer
+        return Answer(parsed.status, end_to_end(parsed.headers), parsed.body)
 
     async def _connection(self) -> _Connection:
         while self._idle:
@@ -128,14 +198,15 @@ class Forwarder:
                 return conn
             conn.close()
         seconds = self.limits.connect_timeout
+        loop = asyncio.get_running_loop()
         try:
-            reader, writer = await asyncio.wait_for(
-                asyncio.open_connection(
+            _, conn = await asyncio.wait_for(
+                loop.create_connection(
+                    lambda: _Connection(self.limits),
                     self.upstream.host,
                     self.upstream.port,
                     ssl=self._tls,
                     server_hostname=self.upstream.host if self._tls else None,
-                    limit=_READ_CHUNK,
                 ),
                 seconds,
             )
@@ -147,87 +218,20 @@ class Forwarder:
             raise _Broken(
                 failure(502, f"could not connect to the upstream ({_reason(error)})")
             ) from None
-        return _Connection(reader, writer)
+        return conn
 
     def _release(self, conn: _Connection) -> None:
-        state = conn.state
-        if state.our_state is h11.DONE and state.their_state is h11.DONE:
-            state.start_next_cycle()
-            conn.idle_since = time.monotonic()
-            self._idle.append(conn)
-            if len(self._idle) > self.limits.max_connections:
-                self._idle.pop(0).close()
-        else:
+        if not conn.usable:
             conn.close()
-
-    async def _exchange(self, conn: _Connection, incoming: Incoming) -> Answer:
-        state = conn.state
-        headers = [*end_to_end(incoming.headers), ("host", self._host)]
-        if incoming.body or incoming.method in ("POST", "PUT", "PATCH"):
-            headers.append(("content-length", str(len(incoming.body))))
-        request = h11.Request(
-            method=incoming.method,
-            target=incoming.target,
-            headers=[(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers],
-        )
-        data = state.send(request) or b""
-        if incoming.body:
-            data += state.send(h11.Data(data=incoming.body)) or b""
-        data += state.send(h11.EndOfMessage()) or b""
-        seconds = self.limits.read_timeout
-        try:
-            conn.writer.write(data)
-            await asyncio.wait_for(conn.writer.drain(), seconds)
-            head = await self._event(conn)
-            while isinstance(head, h11.InformationalResponse):
-                head = await self._event(conn)
-            if not isinstance(head, h11.Response):
-                raise _Broken(failure(502, "the upstream closed the connection without answering"))
-            body = await self._body(conn)
-        except asyncio.TimeoutError:
-            raise _Broken(failure(504, f"the upstream did not answer in {seconds:g} s")) from None
-        except (OSError, h11.ProtocolError) as error:
-            reason = f"the upstream's answer broke off ({_reason(error)})"
-            raise _Broken(failure(502, reason)) from None
-        answer_headers = tuple(
-            (name.decode("latin-1"), value.decode("latin-1")) for name, value in head.headers
-        )
-        return Answer(head.status_code, end_to_end(answer_headers), body)
-
-    async def _body(self, conn: _Connection) -> bytes:
-        limit = self.limits.max_body_bytes
-        chunks = []
-        size = 0
-        while True:
-            event = await self._event(conn)
-            if isinstance(event, h11.Data):
-                size += len(event.data)
-                if size > limit:
-                    raise _Broken(
-                        failure(502, f"the upstream's answer is larger than {limit} bytes")
-                    )
-                chunks.append(event.data)
-            elif isinstance(event, h11.EndOfMessage):
-                return b"".join(chunks)
-            else:
-                raise _Broken(failure(502, "the upstream's answer broke off"))
-
-    async def _event(self, conn: _Connection) -> object:
-        """The next event of the answer; the upstream may be silent ``read_timeout`` at most."""
-        state = conn.state
-        while True:
-            event = state.next_event()
-            if event is not h11.NEED_DATA:
-                return event
-            data = await asyncio.wait_for(conn.reader.read(_READ_CHUNK), self.limits.read_timeout)
-            state.receive_data(data)
+            return
+        conn.idle_since = time.monotonic()
+        self._idle.append(conn)
+        if len(self._idle) > self.limits.max_connections:
+            self._idle.pop(0).close()
 
     async def aclose(self) -> None:
         for conn in self._idle:
             conn.close()
-        for conn in self._idle:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(conn.writer.wait_closed(), 1.0)
         self._idle.clear()
 
 

@@ -4,6 +4,7 @@ and the log judges the exchange, valid or not."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -39,7 +40,7 @@ def through(
     """Send a request through the proxy; its answer, and the log's block for it."""
     number = proxy.exchanges() + 1
     options.setdefault("auth", AUTH)
-    response = httpx.request(method, proxy.url + path, timeout=10, **options)  # type: ignore[arg-type]
+    response = httpx.request(method, proxy.url + path, timeout=10, **options)
     return response, proxy.exchange(number)
 
 
@@ -59,7 +60,7 @@ def test_a_valid_exchange_of_each_operation_is_ok(
     fake: FakeSendcloud,
     method: str,
     path: str,
-    options: dict[str, object],
+    options: dict[str, Any],
     status: int,
 ) -> None:
     response, block = through(proxy, method, path, **options)
@@ -85,7 +86,7 @@ def test_an_invalid_request_of_each_operation_is_reported_with_pointer_and_hint(
     fake: FakeSendcloud,
     method: str,
     path: str,
-    options: dict[str, object],
+    options: dict[str, Any],
     shown: str,
 ) -> None:
     response, block = through(proxy, method, path, **options)
