@@ -285,7 +285,7 @@ class _Watch:
             if part.side == "request" and not self.settings.validate_requests:
                 continue
             report = finish(
-                _report(verdict, part, f"{request.method} {path} ({part.part})"),
+                _report(verdict, part, f"{request.method} {path} {part.part}"),
                 [] if _missing(part) else [(part.value, None)],
                 self.rules,
                 strict=self.settings.strict,

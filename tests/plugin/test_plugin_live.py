@@ -121,7 +121,7 @@ def test_a_request_that_breaks_the_contract_fails_the_test(
     result.stdout.fnmatch_lines(
         [
             f"sendcloud: 1 exchange with {url} broke the contract",
-            "INVALID  POST /api/v3/orders (request) (order-batch)",
+            "INVALID  POST /api/v3/orders request (order-batch)",
             "*/0/order_number: expected string, got integer 7 [[]type[]]",
             f"  {url} answered 400",
             "  sent on purpose? opt out with @pytest.mark.sendcloud(validate_requests=False)",
@@ -155,7 +155,7 @@ def test_an_answer_that_breaks_the_contract_fails_the_test(
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
-            "INVALID  POST /api/v3/orders (response) (order-batch-response)",
+            "INVALID  POST /api/v3/orders response (order-batch-response)",
             "*/data/0: missing required field 'order_number'*",
         ]
     )
