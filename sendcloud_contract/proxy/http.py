@@ -127,8 +127,7 @@ class _Connection(asyncio.Protocol):
         if not self.closed.done():
             self.closed.set_result(None)
             self.slots.release()
-        if self.writable is not None and not self.writable.done():
-            self.writable.set_exception(ConnectionError("the client went away"))
+        self.resume_writing()  # a writer waiting for room learns of the end from the transport
 
     def stop(self) -> None:
         if self.task is None and not self.receiving:
@@ -283,6 +282,8 @@ class _Connection(asyncio.Protocol):
         self._write(data)
         if self.writable is not None:
             await asyncio.wait_for(asyncio.shield(self.writable), self.limits.request_timeout)
+        if self.transport is None or self.transport.is_closing():
+            raise ConnectionError("the client went away before its answer was written")
 
     def _write(self, data: bytes) -> None:
         if self.transport is not None and not self.transport.is_closing():

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import zlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from sendcloud_contract import operations
@@ -36,11 +35,14 @@ if TYPE_CHECKING:
     from sendcloud_contract.proxy.http import Respond
     from sendcloud_contract.proxy.recording import Recording
     from sendcloud_contract.proxy.settings import Settings
-    from sendcloud_contract.proxy.upstream import Forwarder
 
-__all__ = ["Traffic"]
+__all__ = ["Forwarding", "Traffic"]
 
-_log = logging.getLogger("sendcloud_contract.proxy")
+
+class Forwarding(Protocol):
+    """What forwards a request (``proxy.upstream.Forwarder``): the answer, or the proxy's own."""
+
+    async def forward(self, incoming: Incoming) -> Answer: ...
 
 
 class Traffic:
@@ -49,7 +51,7 @@ class Traffic:
     def __init__(
         self,
         settings: Settings,
-        forwarder: Forwarder,
+        forwarder: Forwarding,
         tally: Tally,
         say: Callable[[str], None],
         recording: Recording | None = None,
@@ -75,12 +77,15 @@ class Traffic:
 
         try:
             await self._exchange(number, incoming, answer_once)
-        except Exception:
+        except Exception as error:
             # A bug here must cost one answer, never the proxy: say so, and keep serving.
-            _log.exception("the proxy failed on exchange %d", number)
             if not answered:
-                await answer_once(failure(502, "the proxy failed on this exchange; see its log"))
-            self.say(f"#{number} {incoming.method} {shown(_path(incoming))} proxy error")
+                await answer_once(failure(502, "the proxy failed on this exchange"))
+            self.say(
+                f"#{number} {incoming.method} {shown(_path(incoming))} proxy error: "
+                f"{type(error).__name__}: {shown(str(error))} (a bug in sendcloud-contract: "
+                "please report it)"
+            )
 
     async def _exchange(self, number: int, incoming: Incoming, respond: Respond) -> None:
         path = _path(incoming)
