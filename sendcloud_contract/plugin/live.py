@@ -43,10 +43,12 @@ if TYPE_CHECKING:
     import httpx
 
     from sendcloud_contract.exchanges import Checked, Verdict
+    from sendcloud_contract.operations import Match
     from sendcloud_contract.plugin.handle import FakeHandle
     from sendcloud_contract.plugin.hookspec import ExtraRule
     from sendcloud_contract.plugin.options import Settings
     from sendcloud_contract.plugin.record import Record
+    from sendcloud_contract.report import Report
 
 __all__ = [
     "KEY_VARIABLES",
@@ -128,12 +130,19 @@ class LiveHandle:
     def created(self) -> tuple[int, ...]:
         return tuple(self._created)
 
-    def _made(self, pk: int) -> None:
+    def owns(self, pk: int | None) -> bool:
+        """Whether this run created the order ``pk`` (and may therefore change it)."""
+        with self._run.lock:
+            return pk in self._run.created
+
+    def made(self, pk: int) -> None:
+        """The test created order ``pk``: it may change it, and it is deleted after the test."""
         with self._run.lock:
             self._run.created.add(pk)
         self._created.append(pk)
 
-    def _gone(self, pk: int) -> None:
+    def gone(self, pk: int) -> None:
+        """Order ``pk`` was deleted."""
         with self._run.lock:
             self._run.created.discard(pk)
         if pk in self._created:
@@ -199,7 +208,7 @@ class _Watch:
         where = f"{request.method} {request.url.path}"
         if operation.name in ("partial_update_order", "delete_order"):
             pk = int(matched.order_id or 0)
-            if pk not in self.handle._run.created:
+            if not self.handle.owns(pk):
                 raise LiveRefused(
                     f"sendcloud: {where} refused, not sent: order {pk} was not created by this "
                     "test run, and a test changes only orders it created"
@@ -225,7 +234,7 @@ class _Watch:
                     f"{self.handle.prefix!r}), so the test cannot change an order it did not create"
                 )
             pk = item.get("id")
-            if pk is not None and _as_int(pk) not in self.handle._run.created:
+            if pk is not None and not self.handle.owns(_as_int(pk)):
                 raise LiveRefused(
                     f"sendcloud: {where} refused, not sent: id {pk!r} names an order this "
                     "test run did not create"
@@ -238,7 +247,7 @@ class _Watch:
         path = unquote(request.url.path)
         matched = operations.match(path, self.root)
         operation = matched.operation(request.method) if matched is not None else None
-        if operation is None:
+        if operation is None or matched is None:
             return
         self._track(operation.name, matched, response)
         if self.check is None:
@@ -256,22 +265,23 @@ class _Watch:
         )
         self._judged(request, path, verdict, response.status_code)
 
-    def _track(self, name: str, matched: Any, response: httpx.Response) -> None:
+    def _track(self, name: str, matched: Match, response: httpx.Response) -> None:
         status = response.status_code
         if name == "create_orders" and status == 201:
             try:
-                entries = response.json().get("data", [])
+                answer = response.json()
             except ValueError:
                 return
+            entries = answer.get("data") if isinstance(answer, dict) else None
             for entry in entries if isinstance(entries, list) else []:
                 if isinstance(entry, dict) and str(entry.get("order_id", "")).startswith(
                     self.handle.prefix
                 ):
                     pk = _as_int(entry.get("id"))
                     if pk is not None:
-                        self.handle._made(pk)
-        elif name == "delete_order" and status in (204, 404):
-            self.handle._gone(int(matched.order_id))
+                        self.handle.made(pk)
+        elif name == "delete_order" and status in (204, 404) and matched.order_id:
+            self.handle.gone(int(matched.order_id))
 
     def _judged(self, request: httpx.Request, path: str, verdict: Verdict, status: int) -> None:
         from sendcloud_contract.plugin.checking import finish
@@ -309,7 +319,7 @@ def _missing(part: Checked) -> bool:
     return part.value is MISSING
 
 
-def _report(verdict: Verdict, part: Checked, path: str) -> Any:
+def _report(verdict: Verdict, part: Checked, path: str) -> Report:
     """The part's report, with what the checker found about the exchange itself first."""
     from sendcloud_contract.exchanges import finding_violation
 
@@ -387,7 +397,7 @@ def _clean_up(handle: LiveHandle) -> None:
                 left.append(f"{pk} ({type(error).__name__})")
                 continue
             if status in (204, 404):
-                handle._gone(pk)
+                handle.gone(pk)
             else:
                 left.append(f"{pk} (answered {status})")
     if left:

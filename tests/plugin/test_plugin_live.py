@@ -216,3 +216,20 @@ def test_live_mode_needs_the_keys(
 
 def test_the_option_is_in_the_help(pytester: pytest.Pytester, run: Run) -> None:
     run("--help").stdout.fnmatch_lines(["*--sendcloud-live=URL*"])
+
+
+def test_an_order_that_cannot_be_deleted_fails_the_teardown_with_its_id(
+    pytester: pytest.Pytester, run: Run, server: tuple[str, FakeSendcloud]
+) -> None:
+    url, fake = server
+    fake.inject_fault("DELETE /orders/{id}", status=503, times=None)
+    pytester.makepyfile(SUITE.split("def test_async")[0])
+
+    result = run("--sendcloud-live", url)
+
+    result.assert_outcomes(passed=1, errors=1)
+    (left,) = [o for o in fake.orders() if o["order_id"] != "SOMEONE-ELSES"]
+    result.stdout.fnmatch_lines(
+        [f"*could not delete the orders this test created: {left['id']} (answered 503)*"]
+    )
+    assert left["order_id"].startswith("sc-test-")
