@@ -269,19 +269,31 @@ async def _serve(settings: Settings, sock: socket.socket) -> _Outcome:
         _say(f"- {method} {path} {answer.status} refused by the proxy: {answer.failure}")
 
     clients = Clients(sock, traffic, settings.limits, refused)
-    stop = asyncio.Event()
+    stop, hurry = asyncio.Event(), asyncio.Event()
+
+    def signalled() -> None:
+        """The first signal stops the proxy once the exchanges in flight are done; the
+        next one stops it at once."""
+        if stop.is_set():
+            hurry.set()
+            return
+        stop.set()
+        busy = clients.busy()
+        if busy:
+            _say(f"{_NAME}: stopping once {busy} exchange(s) in flight end; again to stop now")
+
     handled = (signal.SIGINT, signal.SIGTERM)
     main = threading.current_thread() is threading.main_thread()
     if main:
         for sig in handled:
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, signalled)
     accepting = loop.create_task(clients.serve())
     try:
         await stop.wait()
     finally:
         accepting.cancel()
         clients.stop()
-        await clients.drain(settings.limits.drain_seconds)
+        await clients.drain(settings.limits.drain_seconds, hurry)
         await forwarder.aclose()
         if main:
             for sig in handled:

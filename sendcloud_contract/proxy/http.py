@@ -83,11 +83,21 @@ class Clients:
         for conn in list(self.open):
             conn.stop()
 
-    async def drain(self, seconds: float) -> None:
-        """Wait for the exchanges in flight (at most ``seconds``), then end what is left."""
+    def busy(self) -> int:
+        """Connections with a request on its way in, or an exchange in flight."""
+        return sum(1 for conn in self.open if conn.task is not None or conn.receiving)
+
+    async def drain(self, seconds: float, hurry: asyncio.Event) -> None:
+        """Wait for the exchanges in flight (at most ``seconds``, or until ``hurry`` is
+        set), then end what is left."""
         closing = [conn.closed for conn in self.open]
         if closing:
-            await asyncio.wait(closing, timeout=seconds)
+            everything = asyncio.gather(*closing)
+            hurried = asyncio.ensure_future(hurry.wait())
+            await asyncio.wait(
+                (everything, hurried), timeout=seconds, return_when=asyncio.FIRST_COMPLETED
+            )
+            hurried.cancel()
         for conn in list(self.open):
             conn.abort()
 

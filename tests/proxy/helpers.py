@@ -137,6 +137,9 @@ class ProxyProcess:
                 break
         return "\n".join(block)
 
+    def send(self, sig: int) -> None:
+        self._process.send_signal(sig)
+
     def stop(self, sig: int = signal.SIGTERM) -> Stopped:
         if self._process.poll() is None:
             self._process.send_signal(sig)

@@ -275,3 +275,30 @@ def test_a_summary_that_cannot_be_written_exits_3() -> None:
         stopped = proxy.stop()
     assert stopped.status == 3
     assert "cannot write the summary" in stopped.stderr
+
+
+def test_a_second_signal_stops_at_once() -> None:
+    cut: list[Exception] = []
+
+    def wait_in_vain(url: str) -> None:
+        try:
+            httpx.get(url + "/orders", auth=AUTH, timeout=30)
+        except httpx.HTTPError as error:
+            cut.append(error)
+
+    with ScriptedUpstream(lambda _: None) as upstream:  # it never answers
+        proxy = ProxyProcess("--upstream", upstream.base_url)
+        with proxy:
+            waiting = threading.Thread(target=wait_in_vain, args=(proxy.url,))
+            waiting.start()
+            while not upstream.received:
+                time.sleep(0.02)
+            proxy.send(SIGNALS["SIGTERM"])
+            assert proxy.wait_for("stopping once 1 exchange(s) in flight end")
+            started = time.monotonic()
+            stopped = proxy.stop()  # the second signal
+            assert time.monotonic() - started < 10
+            waiting.join(10)
+    assert len(cut) == 1  # its connection was closed, unanswered
+    assert stopped.status == 0
+    assert "0 exchanges" in stopped.stdout
