@@ -26,8 +26,8 @@ ROOT = HERE.parent
 BIN = Path(sys.executable).parent
 KEYS = ("bench-public-key", "bench-secret-key")
 CONNECTIONS = 4
-SECONDS = 3.0
-ROUNDS = 3
+SECONDS = 2.0
+ROUNDS = 5
 TARGET = 0.5
 
 
