@@ -606,6 +606,13 @@ def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
         "check a target's upsert semantics with generated orders (the contract suite)",
         chosen=chosen,
     )
+    _add_delegated(
+        subparsers,
+        "proxy",
+        "sendcloud_contract.proxy.command",
+        "forward traffic to the Orders API and check every exchange against the contract",
+        chosen=chosen,
+    )
     return parser
 
 

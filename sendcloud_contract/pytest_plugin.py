@@ -19,6 +19,7 @@ from sendcloud_contract.plugin.fixtures import (
     sendcloud_config,
     sendcloud_fake,
     sendcloud_fakes,
+    sendcloud_live,
     sendcloud_server,
     sendcloud_settings,
     sendcloud_validator,
@@ -50,6 +51,7 @@ __all__ = [
     "sendcloud_config",
     "sendcloud_fake",
     "sendcloud_fakes",
+    "sendcloud_live",
     "sendcloud_server",
     "sendcloud_settings",
     "sendcloud_validator",
@@ -113,22 +115,18 @@ def pytest_runtest_call(item: pytest.Item) -> Any:
     test swallowed the fake's 400; beside a failure of its own, add them as a section."""
     if not item.stash.get(REQUEST_CHECKS, None):
         return (yield)
-    from sendcloud_contract.plugin.request_check import (
-        RequestViolation,
-        checks_of,
-        render_failures,
-    )
+    from sendcloud_contract.plugin.request_check import RequestViolation, take_failures
 
     try:
         outcome = yield
     except BaseException:
-        failures = [text for check in checks_of(item) for text in check.take()]
-        if failures:
-            item.add_report_section("call", "sendcloud requests", render_failures(failures))
+        failed = take_failures(item)
+        if failed:
+            item.add_report_section("call", "sendcloud requests", failed)
         raise
-    failures = [text for check in checks_of(item) for text in check.take()]
-    if failures:
-        raise RequestViolation(render_failures(failures))
+    failed = take_failures(item)
+    if failed:
+        raise RequestViolation(failed)
     return outcome
 
 
