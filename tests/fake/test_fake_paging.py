@@ -381,3 +381,32 @@ def test_an_order_not_visible_yet_is_left_out_of_lists_for_its_reads() -> None:
     assert _walk(store, {}) == []  # "late"'s first read, "other"'s second
     assert _walk(store, {}) == ["other"]  # "late"'s second read
     assert _walk(store, {"sort": "pk"}) == ["late", "other"]
+
+
+def test_a_page_reads_about_its_own_orders_not_the_whole_store(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = OrderStore(clock=ManualClock(START), ids=itertools.count(1))
+    created = [f"2024-04-{1 + n % 28:02d}T{n % 24:02d}:00:00Z" for n in range(600)]
+    store.seed([make_order(f"S-{n}", order_created_at=at) for n, at in enumerate(created)], ALICE)
+    reads = [0]
+    instant = StoredOrder.instant
+
+    def counted(order: StoredOrder, name: str) -> int | None:
+        reads[0] += 1
+        return instant(order, name)
+
+    monkeypatch.setattr(StoredOrder, "instant", counted)
+    params = {"sort": "-order_created_at", "page_size": "10"}
+    data, links = store.list_orders(ALICE, params)  # sorts the store once
+    seen = [order["order_id"] for order in data]
+    reads[0] = 0
+    for _ in range(20):
+        data, links = store.list_orders(ALICE, params | {"cursor": dict(links)["next"].encode()})
+        seen.extend(order["order_id"] for order in data)
+
+    # A page reads its cursor's neighbours' dates, not the 600 orders' (12,600 for 21 pages).
+    assert reads[0] <= 20 * 4
+    assert len(seen) == len(set(seen)) == 210
+    by_date = sorted(range(600), key=lambda n: (created[n], n), reverse=True)
+    assert seen == [f"S-{n}" for n in by_date[:210]]
