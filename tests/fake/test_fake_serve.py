@@ -286,13 +286,29 @@ CREDENTIALS = base64.b64encode(b"fake-public-key:fake-secret-key").decode()
 
 
 @contextlib.contextmanager
-def serving(*options: str) -> Iterator[tuple[httpx.URL, Callable[[], str]]]:
-    """A ``serve`` process on a free loopback port; yields its base URL and a ``stop``
-    that sends SIGTERM, waits (bounded) and returns stderr. Always stopped."""
+def serving(
+    *options: str, open_files: int | None = None
+) -> Iterator[tuple[httpx.URL, Callable[[], str]]]:
+    """A ``serve`` process on a free loopback port (allowed ``open_files`` at most); yields
+    its base URL and a ``stop`` that sends SIGTERM, waits (bounded) and returns stderr.
+    Always stopped."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "sendcloud_contract", "serve", "--port", "0", *options]
+
+    def limit_files() -> None:
+        import resource
+
+        if open_files is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))
+
     process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=limit_files,
     )
     stderr: list[str] = []
 
@@ -403,6 +419,32 @@ def test_connections_past_the_limit_are_answered_503_and_logged_once() -> None:
     assert set(statuses[:-1]) <= {503}
     assert stderr.count("Connection limit reached (2 open, --max-connections)") == 1
     assert "Traceback" not in stderr
+
+
+def test_more_connections_than_the_process_may_open_files_are_refused_cleanly() -> None:
+    flood = SPARE_FILES + 100
+    with serving(open_files=SPARE_FILES + 48) as (url, stop):
+        opened = []
+        try:
+            for _ in range(flood):
+                opened.append(_connect(url))
+            for sock in opened:
+                sock.close()
+            statuses = []
+            for _ in range(50):
+                statuses.append(httpx.get(f"{url}/orders", auth=AUTH, timeout=GENEROUS).status_code)
+                if statuses[-1] == 200:
+                    break
+        finally:
+            for sock in opened:
+                sock.close()
+        stderr = stop()
+
+    assert statuses[-1] == 200
+    assert "--max-connections lowered to 48" in stderr
+    assert stderr.count("Connection limit reached (48 open, --max-connections)") == 1
+    assert "Traceback" not in stderr
+    assert "Too many open files" not in stderr
 
 
 def test_sigterm_while_a_client_is_mid_body_answers_503_and_stops_cleanly() -> None:
