@@ -334,7 +334,7 @@ def serving(
 
 
 def _connect(url: httpx.URL, sent: bytes = b"") -> socket.socket:
-    sock = socket.create_connection((url.host, url.port), timeout=GENEROUS)
+    sock = socket.create_connection((url.host, url.port or 80), timeout=GENEROUS)
     if sent:
         sock.sendall(sent)
     return sock
@@ -467,6 +467,82 @@ def test_sigterm_while_a_client_is_mid_body_answers_503_and_stops_cleanly() -> N
     assert "Traceback" not in stderr
     assert "Cancel" not in stderr
     assert "stopped" in stderr
+
+
+def _largest_send_buffer() -> int:
+    """The most a socket's kernel buffer may hold of what is sent on it (Linux's autotuning)."""
+    try:
+        return int(Path("/proc/sys/net/ipv4/tcp_wmem").read_text().split()[2])
+    except (OSError, IndexError, ValueError):
+        return 64 * 1024 * 1024
+
+
+def _big_order(n: int, size: int) -> dict[str, Any]:
+    """A valid order of about ``size`` bytes of JSON: many order items."""
+    order = make_order(f"big-{n}")
+    item = order["order_details"]["order_items"][0]
+    count = 1 + size // 320
+    order["order_details"]["order_items"] = [
+        dict(item, name=f"Candle {i} " + "x" * 200) for i in range(count)
+    ]
+    return order
+
+
+def test_sigterm_while_a_client_is_not_reading_its_answers_stops_cleanly(tmp_path: Path) -> None:
+    # One page is more than the kernel holds, so the server's own buffer fills and
+    # its answer to the next request waits to be sent, for as long as no one reads.
+    orders = 150
+    seed = tmp_path / "seed.json"
+    each = (_largest_send_buffer() + 1024 * 1024) // orders
+    seed.write_bytes(orjson.dumps([_big_order(n, each) for n in range(orders)]))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [
+        sys.executable, "-m", "sendcloud_contract", "serve", "--port", "0", "--seed", str(seed),
+        "--log-level", "info",
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    logged: queue.Queue[str] = queue.Queue()  # uvicorn's access log goes to stdout
+    assert process.stdout is not None
+    assert process.stderr is not None
+    stuck = socket.socket()
+    try:
+        url = httpx.URL(_first_line(process, timeout=30))
+        lines = process.stdout
+
+        def pump() -> None:
+            for line in lines:
+                logged.put(line)
+
+        reader = threading.Thread(target=pump, daemon=True)
+        reader.start()
+        page = f"GET /api/v3/orders?page_size={orders} HTTP/1.1\r\nHost: x\r\n"
+        request = f"{page}Authorization: Basic {CREDENTIALS}\r\n\r\n".encode()
+        stuck.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        stuck.settimeout(GENEROUS)
+        stuck.connect((url.host, url.port))
+        stuck.sendall(request * 2)  # and neither answer is read
+        while "GET /api/v3/orders" not in logged.get(timeout=GENEROUS):
+            pass  # the first answer has begun; its body is written in the same step
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=20)
+            pytest.fail("serve did not stop within 20 s of SIGTERM")
+        finally:
+            stuck.close()
+    stderr = process.stderr.read()
+    reader.join(timeout=GENEROUS)
+    process.stdout.close()
+    process.stderr.close()
+
+    assert process.returncode == 0, stderr
+    assert "Traceback" not in stderr
+    assert "Cancel" not in stderr
 
 
 @pytest.mark.parametrize(
