@@ -172,8 +172,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=_seconds,
         default=10.0,
         metavar="S",
-        help="close a connection whose request line and headers are not all in this long "
-        "after it opened or after the request's first byte (default: %(default)g)",
+        help="a request line and headers must all arrive within this long of the connection "
+        "opening (or of the request's first byte on a kept-alive one), else the connection "
+        "is closed, with a 408 if the request had begun (default: %(default)g)",
     )
     bounds.add_argument(
         "--body-timeout",
