@@ -42,7 +42,7 @@ def record_dir(config: pytest.Config) -> Path | None:
 
 def recording_name(nodeid: str) -> str:
     """A file name for a test's node id, the same on every platform and run:
-    ``tests/test_a.py::test_b[x]`` -> ``tests_test_a.py_test_b_x-2b4c31f0.json``.
+    ``tests/test_a.py::test_b[x]`` -> ``tests_test_a.py_test_b_x-5b02bd3d.json``.
 
     The id made safe (every run of other characters than letters, digits, ``.``,
     ``_`` and ``-`` made ``_``) can be the same for two ids (``a b``, ``a_b``,

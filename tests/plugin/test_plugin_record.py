@@ -149,3 +149,7 @@ def test_tests_whose_ids_are_alike_once_made_safe_each_keep_their_recording(
     names = ("a b", "a_b", "a/b", "a?b")
     assert sorted(sent.values()) == sorted(names)  # four files, none written over
     assert sent == {recording_name(f"test_alike.py::test_sends[{name}]"): name for name in names}
+
+
+def test_the_documented_name_is_the_name() -> None:
+    assert recording_name("tests/test_a.py::test_b[x]") == "tests_test_a.py_test_b_x-5b02bd3d.json"
