@@ -331,6 +331,13 @@ def proxy_rows() -> list[Row]:
     return _table_rows(proxy_bench.measure())
 
 
+def paging_rows() -> list[Row]:
+    sys.path.insert(0, str(HERE))
+    import paging_bench
+
+    return _table_rows(paging_bench.measure())
+
+
 def print_table(rows: list[Row]) -> None:
     header: Row = ("measurement", "sendcloud-contract", "peer", "ratio")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
@@ -349,7 +356,7 @@ def main() -> None:
         "--skip",
         nargs="*",
         default=[],
-        choices=["library", "cli", "strategies", "plugin", "contract", "proxy"],
+        choices=["library", "cli", "strategies", "plugin", "contract", "proxy", "paging"],
     )
     parser.add_argument(
         "--instructions",
@@ -380,6 +387,8 @@ def main() -> None:
         rows += contract_rows()
     if "proxy" not in args.skip:
         rows += proxy_rows()
+    if "paging" not in args.skip:
+        rows += paging_rows()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
     print_table(rows)
 

@@ -40,6 +40,7 @@ __all__ = [
     "pytest_addhooks",
     "pytest_addoption",
     "pytest_collect_file",
+    "pytest_collection_modifyitems",
     "pytest_configure",
     "pytest_runtest_call",
     "pytest_runtest_makereport",
@@ -73,20 +74,28 @@ def pytest_configure(config: pytest.Config) -> None:
         config.getoption("sendcloud_cassettes") or config.getini("sendcloud_cassettes")
     )
     if config.getoption("sendcloud_payloads") or config.getini("sendcloud_payloads"):
-        from sendcloud_contract.plugin.collection import outside, payload_paths
+        from sendcloud_contract.plugin.collection import payload_paths
 
-        files = config.stash[PAYLOAD_FILES] = payload_paths(config)
-        if files and not hasattr(config, "workerinput"):
-            config.args.extend(outside(files, config.args, config.invocation_params.dir))
+        config.stash[PAYLOAD_FILES] = payload_paths(config)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> PayloadFile | None:
     files = parent.config.stash.get(PAYLOAD_FILES, frozenset())
     if not files or file_path.resolve() not in files:
         return None
-    from sendcloud_contract.plugin.collection import PayloadFile
+    from sendcloud_contract.plugin.collection import collect_payload_file
 
-    return PayloadFile.from_parent(parent, path=file_path)
+    return collect_payload_file(file_path, parent)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(session: pytest.Session, items: list[pytest.Item]) -> None:
+    """The payload files outside the paths pytest collected become items too."""
+    files = session.config.stash.get(PAYLOAD_FILES, frozenset())
+    if files:
+        from sendcloud_contract.plugin.collection import collect_the_rest
+
+        collect_the_rest(session, files, items)
 
 
 @pytest.hookimpl(wrapper=True)

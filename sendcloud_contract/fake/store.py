@@ -32,13 +32,14 @@ from sendcloud_contract.fake._errors import (
     violation_errors,
 )
 from sendcloud_contract.fake._faults import Clock, system_clock
+from sendcloud_contract.fake._index import OrderIndex
 from sendcloud_contract.fake._orders import (
     State,
     StoredOrder,
     integration_of,
     stored,
 )
-from sendcloud_contract.fake._paging import Cursor, filters, page_size, paginate, parse_sort
+from sendcloud_contract.fake._paging import Cursor, parse_query
 from sendcloud_contract.fake.models import JSON, Account
 from sendcloud_contract.ids import digit_id
 from sendcloud_contract.report import Violation
@@ -79,6 +80,7 @@ class OrderStore:
         self._ids: Iterator[int] = iter(ids) if ids is not None else itertools.count(1)
         self.visibility_delay = visibility_delay
         self._state = State()
+        self._index = OrderIndex()
         self._processing: dict[str, int | None] = {}
 
     # ------------------------------------------------------------------ setup
@@ -87,6 +89,7 @@ class OrderStore:
         """Forget every order and pending "still processing" conflict."""
         with self._lock:
             self._state = State()
+            self._index.clear()
             self._processing.clear()
 
     def still_processing(self, order_id: str, *, times: int | None = 1) -> None:
@@ -116,6 +119,7 @@ class OrderStore:
             raise SeedError([error(400, "non_field_errors", "expected a list of orders")])
         with self._lock:
             saved = copy.deepcopy(self._state)
+            self._index.clear()  # built again, once, when next listed
             ids: list[int] = []
             try:
                 for start in range(0, len(orders), MAX_ORDERS_PER_BATCH):
@@ -157,20 +161,9 @@ class OrderStore:
         self, account: Account, params: Mapping[str, str]
     ) -> tuple[list[dict[str, Any]], list[tuple[str, Cursor]]]:
         """``GET /orders``: one page of the account's orders and the cursors of its neighbours."""
-        checks = filters(params, account.integrations)
-        spec = parse_sort(params.get("sort"))
-        size = page_size(params.get("page_size"))
-        cursor = Cursor.decode(params["cursor"], spec) if params.get("cursor") else None
+        query = parse_query(params, account.integrations)
         with self._lock:
-            found: list[StoredOrder] = []
-            for order in self._state.orders.values():
-                if order.owner != account.public_key or not all(c(order) for c in checks):
-                    continue
-                if order.unseen_reads > 0:
-                    order.unseen_reads -= 1
-                    continue
-                found.append(order)
-            page, links = paginate(found, spec, cursor, size)
+            page, links = self._index.page(self._state.orders, account.public_key, query)
             return [order.returned() for order in page], links
 
     def retrieve(self, account: Account, pk: int) -> dict[str, Any]:
@@ -184,6 +177,7 @@ class OrderStore:
             order = self._find(account, pk, NOT_FOUND)
             del self._state.orders[order.pk]
             self._state.by_key.pop(order.key, None)
+            self._index.drop(order)
 
     def update(self, account: Account, pk: int, patch: JSON) -> dict[str, Any]:
         """``PATCH /orders/{id}``: merge ``patch`` in; the order's summary.
@@ -276,6 +270,7 @@ class OrderStore:
                 pending = 0 if seeding else self.visibility_delay
                 state.orders[pk] = StoredOrder(pk, account.public_key, document, now, now, pending)
                 state.by_key[key] = pk
+                self._index.put(state.orders[pk])
             else:
                 self._replace(target, document, now)
                 pk = target.pk
@@ -305,6 +300,7 @@ class OrderStore:
         state.by_key.pop(order.key, None)
         order.document = document
         state.by_key[order.key] = order.pk
+        self._index.put(order)
         step = order.modified_at + timedelta(microseconds=1)
         order.modified_at = now if now >= step else step
 
