@@ -133,16 +133,22 @@ def test_a_request_that_breaks_the_contract_fails_the_test(
 def test_an_answer_that_breaks_the_contract_fails_the_test(
     pytester: pytest.Pytester, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def wrong(scope: dict[str, Any], receive: Any, send: Any) -> None:
-        body = orjson.dumps({"data": [{"id": "x", "order_id": "y"}]})
-        start = {"type": "http.response.start", "status": 201,
-                 "headers": [(b"content-type", b"application/json")]}  # fmt: skip
-        await send(start)
-        await send({"type": "http.response.body", "body": body})
+    class Wrong:
+        """An upstream whose 201 breaks the contract (and has nothing to settle at shutdown)."""
+
+        def begin_shutdown(self) -> None:
+            pass
+
+        async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+            body = orjson.dumps({"data": [{"id": "x", "order_id": "y"}]})
+            start = {"type": "http.response.start", "status": 201,
+                     "headers": [(b"content-type", b"application/json")]}  # fmt: skip
+            await send(start)
+            await send({"type": "http.response.body", "body": body})
 
     monkeypatch.setenv("SENDCLOUD_PUBLIC_KEY", KEYS[0])
     monkeypatch.setenv("SENDCLOUD_SECRET_KEY", KEYS[1])
-    loopback = LoopbackServer(wrong).start()
+    loopback = LoopbackServer(Wrong()).start()
     try:
         pytester.makepyfile(
             SUITE.split("def test_async")[0].replace(

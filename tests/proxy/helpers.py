@@ -189,7 +189,7 @@ def fake_upstream(fake: FakeSendcloud | None = None) -> Iterator[tuple[str, Send
     try:
         yield server.base_url, app
     finally:
-        app.release_stalls()
+        app.begin_shutdown()
         server.stop()
 
 
