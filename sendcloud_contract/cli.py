@@ -44,15 +44,26 @@ EXTRAS = {"uvicorn": "fake", "httpx": "fake", "respx": "fake", "hypothesis": "st
 
 
 class HelpFormatter(argparse.HelpFormatter):
-    """argparse's formatter, measuring the terminal with ``os`` instead of ``shutil``.
+    """argparse's formatter, showing each option's default, measuring the terminal with ``os``.
 
-    argparse builds a formatter for every option it is given, and its default imports
-    shutil, which imports the compression modules: a cost to every run's start-up.
+    A default is shown unless the help says it already; flags (``--verbose``) and options
+    without a default show none. argparse's own formatter measures the terminal with shutil,
+    which imports the compression modules: a cost to every run's start-up.
     """
 
     def __init__(self, prog: str, max_help_position: int = 24, width: int | None = None) -> None:
         columns = _terminal_columns() - 2 if width is None else width
         super().__init__(prog, max_help_position=max_help_position, width=columns)
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        default = action.default
+        if action.nargs == 0 or default in (None, argparse.SUPPRESS) or default == []:
+            return text
+        shown = f"{default:g}" if isinstance(default, float) else str(default)
+        if "default" in text or f"({shown})" in text:
+            return text
+        return f"{text} (default: {shown.replace('%', '%%')})"
 
 
 def _terminal_columns() -> int:
@@ -83,21 +94,23 @@ def _add_validate(parser: argparse.ArgumentParser) -> None:
         "--kind",
         default="auto",
         choices=("auto", *KINDS, RECORDING),
-        help="payload shape; 'recording' reads every file as recorded traffic (VCR.py "
-        "cassette, HAR, or the project's JSON recording form)",
+        help="payload shape; 'auto' tells it from the content; 'recording' reads every file "
+        "as recorded traffic (VCR.py cassette, HAR, or the project's JSON recording form)",
     )
     parser.add_argument(
         "--api-root",
         dest="root",
         default=API_ROOT,
         metavar="PATH",
-        help=f"URL path of the Orders API in recordings (default {API_ROOT}; any host)",
+        help="URL path of the Orders API in recordings, on any host",
     )
     parser.add_argument(
         "--format",
         dest="output_format",
         default="text",
         choices=("text", "json", "junit", "github"),
+        help="how the report is written: text for people, json for tools, junit for CI test "
+        "reports, github for annotations on a GitHub Actions run",
     )
     parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
     parser.add_argument(
@@ -125,7 +138,7 @@ def _add_validate(parser: argparse.ArgumentParser) -> None:
         "--stdin-format",
         choices=("json", "jsonl", "yaml"),
         default="json",
-        help="format of the payload read from - (default json)",
+        help="format of the payload read from -",
     )
     parser.add_argument(
         "--max-bytes",
@@ -143,8 +156,16 @@ def _add_validate(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--verbose", "-v", action="store_true", help="list valid files too")
     color = parser.add_mutually_exclusive_group()
-    color.add_argument("--color", action="store_const", const=True)
-    color.add_argument("--no-color", dest="color", action="store_const", const=False)
+    color.add_argument(
+        "--color",
+        action="store_const",
+        const=True,
+        help="colour the report (default: on a terminal, unless NO_COLOR is set; "
+        "FORCE_COLOR colours it anywhere)",
+    )
+    color.add_argument(
+        "--no-color", dest="color", action="store_const", const=False, help="never colour it"
+    )
     parser.set_defaults(handler=_run_validate)
 
 
