@@ -141,6 +141,12 @@ def _add_validate(parser: argparse.ArgumentParser) -> None:
         help="format of the payload read from -",
     )
     parser.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="read what symbolic links in a directory point to outside it (and outside its "
+        "repository) or in hidden files; by default such links are reported, not read",
+    )
+    parser.add_argument(
         "--max-bytes",
         type=positive_int,
         default=DEFAULT_MAX_BYTES,
@@ -173,7 +179,7 @@ def _run_validate(args: argparse.Namespace) -> int:
     from sendcloud_contract.reporting import FORMATS
     from sendcloud_contract.reporting.text import render_text
 
-    paths, refused = expand(args.paths)
+    paths, refused = expand(args.paths, follow_symlinks=args.follow_symlinks)
     if not paths and not refused:
         raise UsageError("no payload files found (looked for " + ", ".join(PAYLOAD_SUFFIXES) + ")")
     if args.output:

@@ -31,6 +31,8 @@ PROGRESS_THRESHOLD = 200
 PARALLEL_THRESHOLD = 1000
 CHUNK = 50  # files per task: small beside the task's own cost, and the workers end together
 
+_OUTSIDE = "load.outside-link"
+_LINK_HINT = "Name the file it points to on its own, or pass --follow-symlinks."
 _BUG_HINT = "This is a bug in sendcloud-contract: please report it with this file."
 
 
@@ -47,8 +49,11 @@ class CheckOptions(NamedTuple):
     max_depth: int = DEFAULT_MAX_DEPTH
 
 
-def expand(paths: Sequence[str]) -> tuple[list[str], list[Report]]:
-    """Files to check, in a stable order, and reports of the folders that cannot be listed.
+def expand(
+    paths: Sequence[str], *, follow_symlinks: bool = False
+) -> tuple[list[str], list[Report]]:
+    """Files to check, in a stable order, and reports of what was refused unread: a folder
+    that cannot be listed, and a symbolic link found in a folder that leads out of it.
 
     A path that does not exist, standard input named twice and a loop of symbolic links
     are usage errors.
@@ -61,7 +66,8 @@ def expand(paths: Sequence[str]) -> tuple[list[str], list[Report]]:
         if raw == "-" or os.path.isfile(raw):
             found.append(raw)
         elif os.path.isdir(raw):
-            found.extend(_payload_files(raw, refused))
+            files = _payload_files(raw, refused)
+            found.extend(files if follow_symlinks else _kept_inside(raw, files, refused))
         elif os.path.exists(raw):
             raise UsageError(f"not a file or directory: {raw}")
         elif os.path.islink(raw):
@@ -78,6 +84,46 @@ def _payload_files(folder: str, refused: list[Report]) -> list[str]:
         refused.append(_refusal(error.filename or folder, message, "load.unreadable", hint))
 
     return payload_files(folder, onerror=unlisted)
+
+
+def _kept_inside(folder: str, files: list[str], refused: list[Report]) -> list[str]:
+    """``files`` less the symbolic links that lead out of ``folder``, or out of the repository
+    it is in, or into a hidden file or folder (``.git``, ``.env``); each of those is refused."""
+    kept: list[str] = []
+    bounds: list[str] = []
+    for path in files:
+        if not os.path.islink(path):  # the search follows no linked folder: only files
+            kept.append(path)
+            continue
+        bounds = bounds or _bounds(folder)
+        if _inside(os.path.realpath(path), bounds):
+            kept.append(path)
+        else:
+            reason = f"a symbolic link that leads out of {bounds[-1]} (or into a hidden file)"
+            refused.append(_refusal(path, f"{reason}; it was not read", _OUTSIDE, _LINK_HINT))
+    return kept
+
+
+def _bounds(folder: str) -> list[str]:
+    """The folder, and the root of the repository it is in (the nearest holding ``.git``)."""
+    here = os.path.realpath(folder)
+    bounds = [here]
+    while not os.path.lexists(os.path.join(here, ".git")):
+        if os.path.dirname(here) == here:
+            return bounds
+        here = os.path.dirname(here)
+    return bounds if here == bounds[0] else [*bounds, here]
+
+
+def _inside(target: str, bounds: list[str]) -> bool:
+    for bound in bounds:
+        try:
+            relative = os.path.relpath(target, bound)
+        except ValueError:  # another drive
+            continue
+        if not any(part.startswith(".") for part in relative.split(os.sep)):
+            return True  # neither "..", nor hidden
+    return False
 
 
 def _refusal(path: str, message: str, rule: str, hint: str) -> Report:

@@ -1,0 +1,106 @@
+"""``validate`` on odd inputs: symbolic links that lead out of the folder given."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from sendcloud_contract.cli import main
+from tests.helpers import ROOT
+
+EXAMPLES = ROOT / "examples"
+BASIC = EXAMPLES / "valid" / "basic-order.json"
+SECRET = "ghp_0123456789abcdefTOKEN"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        status = main(list(argv))
+    except SystemExit as exit_:
+        status = int(exit_.code or 0)
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@pytest.fixture
+def repository(tmp_path: Path) -> Path:
+    """A repository with a fixtures folder, beside a credentials file outside it."""
+    (tmp_path / "home").mkdir()
+    (tmp_path / "home" / ".git-credentials").write_text(f"https://user:{SECRET}@github.com\n")
+    (tmp_path / "home" / "order.json").write_bytes(BASIC.read_bytes())
+    repo = tmp_path / "home" / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / ".git" / "config").write_text(f"[http]\n\textraheader = token {SECRET}\n")
+    (repo / ".env").write_text(f"TOKEN: {SECRET}\n")
+    (repo / "shared").mkdir()
+    (repo / "shared" / "order.json").write_bytes(BASIC.read_bytes())
+    fixtures = repo / "fixtures"
+    fixtures.mkdir()
+    (fixtures / "own.json").write_bytes(BASIC.read_bytes())
+    (fixtures / "same-folder.json").symlink_to("own.json")
+    (fixtures / "same-repository.json").symlink_to(Path("..") / "shared" / "order.json")
+    return repo
+
+
+ESCAPES = {
+    "creds.yaml": Path("..") / ".." / ".git-credentials",
+    "outside.json": Path("..") / ".." / "order.json",
+    "git-config.yaml": Path("..") / ".git" / "config",
+    "dotenv.yaml": Path("..") / ".env",
+}
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "junit", "github"])
+def test_a_link_out_of_the_folder_is_refused_unread(
+    capsys: pytest.CaptureFixture[str], repository: Path, output_format: str
+) -> None:
+    fixtures = repository / "fixtures"
+    for name, target in ESCAPES.items():
+        (fixtures / name).symlink_to(target)
+    status, out, err = run(capsys, "validate", "--format", output_format, str(fixtures))
+    assert status == 1
+    assert SECRET not in out + err
+    assert "Traceback" not in out + err
+    if output_format == "json":
+        files = {Path(f["path"]).name: f for f in json.loads(out)["files"]}
+        assert set(files) == {*ESCAPES, "own.json", "same-folder.json", "same-repository.json"}
+        for name in ESCAPES:
+            (violation,) = files[name]["violations"]
+            assert violation["rule"] == "load.outside-link"
+            assert violation["message"] == (
+                f"a symbolic link that leads out of {repository} (or into a hidden file); "
+                "it was not read"
+            )
+            assert "--follow-symlinks" in violation["hint"]
+        for name in ("own.json", "same-folder.json", "same-repository.json"):
+            assert files[name]["valid"], name
+
+
+def test_outside_a_repository_the_folder_itself_is_the_bound(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "elsewhere.json").write_bytes(BASIC.read_bytes())
+    folder = tmp_path / "payloads"
+    folder.mkdir()
+    (folder / "link.json").symlink_to(tmp_path / "elsewhere.json")
+    status, out, _ = run(capsys, "validate", str(folder))
+    assert status == 1
+    assert f"leads out of {folder}" in out
+
+
+def test_follow_symlinks_reads_them(capsys: pytest.CaptureFixture[str], repository: Path) -> None:
+    fixtures = repository / "fixtures"
+    (fixtures / "outside.json").symlink_to(ESCAPES["outside.json"])
+    status, out, _ = run(capsys, "validate", "--follow-symlinks", "--verbose", str(fixtures))
+    assert status == 0
+    assert "outside.json (order-batch" in out
+
+
+def test_a_file_named_on_the_command_line_is_read_wherever_it_leads(
+    capsys: pytest.CaptureFixture[str], repository: Path
+) -> None:
+    link = repository / "fixtures" / "outside.json"
+    link.symlink_to(ESCAPES["outside.json"])
+    assert run(capsys, "validate", str(link))[0] == 0
