@@ -203,7 +203,7 @@ def _use_color(args: argparse.Namespace) -> bool:
         return False
     if os.environ.get("FORCE_COLOR"):
         return True
-    return args.output is None and sys.stdout.isatty()
+    return args.output is None and sys.stdout is not None and sys.stdout.isatty()
 
 
 def _add_subcommand(

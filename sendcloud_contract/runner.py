@@ -168,6 +168,8 @@ def check_files(paths: Sequence[str], options: CheckOptions) -> list[Report]:
 
 
 def _check_stdin(options: CheckOptions) -> Report:
+    if sys.stdin is None:
+        raise UsageError("standard input (-) is closed")
     documents = load_stream(
         sys.stdin.buffer,
         fmt=options.stdin_format,
@@ -329,8 +331,10 @@ def refuse_output_onto_input(output: str, paths: list[str]) -> None:
 def write_report(rendered: str, output: str | None) -> bool:
     """Write the report; False (with a message on stderr) when writing it failed. A file
     that cannot be opened is a usage error; a failure while writing (a full disk, a closed
-    pipe) has its own exit status."""
+    pipe or standard output) has its own exit status."""
     if output is None:
+        if sys.stdout is None:
+            return _write_failed("standard output", "it is closed")
         try:
             sys.stdout.write(rendered)
             sys.stdout.flush()
@@ -352,5 +356,7 @@ def write_report(rendered: str, output: str | None) -> bool:
 
 
 def _write_failed(target: str, reason: str) -> bool:
-    sys.stderr.write(f"sendcloud-contract: error: cannot write the report to {target}: {reason}\n")
+    if sys.stderr is not None:
+        sys.stderr.write(f"sendcloud-contract: error: cannot write the report to {target}: ")
+        sys.stderr.write(f"{reason}\n")
     return False

@@ -1,8 +1,10 @@
-"""``validate`` on odd inputs: symbolic links that lead out of the folder given."""
+"""``validate`` on odd inputs: links out of a folder, closed descriptors."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from tests.helpers import ROOT
 EXAMPLES = ROOT / "examples"
 BASIC = EXAMPLES / "valid" / "basic-order.json"
 SECRET = "ghp_0123456789abcdefTOKEN"
+COMMAND = [sys.executable, "-m", "sendcloud_contract", "validate"]
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -22,6 +25,10 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
         status = int(exit_.code or 0)
     captured = capsys.readouterr()
     return status, captured.out, captured.err
+
+
+# ---------------------------------------------------------------------------------------------
+# Symbolic links that lead out of the folder given
 
 
 @pytest.fixture
@@ -104,3 +111,47 @@ def test_a_file_named_on_the_command_line_is_read_wherever_it_leads(
     link = repository / "fixtures" / "outside.json"
     link.symlink_to(ESCAPES["outside.json"])
     assert run(capsys, "validate", str(link))[0] == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Closed standard descriptors
+
+
+def _shell(
+    redirect: str, *argv: str, stdin: bytes | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """The command run by a shell with ``redirect`` applied, as a user would type it."""
+    return subprocess.run(
+        ["sh", "-c", f'"$@" {redirect}', "sh", *COMMAND, *argv],
+        input=stdin,
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("payload", [BASIC, EXAMPLES / "invalid" / "integer-id.json"])
+def test_a_closed_standard_output_exits_3_without_a_traceback(payload: Path) -> None:
+    done = _shell(">&-", str(payload))
+    assert done.returncode == 3
+    assert done.stderr.decode() == (
+        "sendcloud-contract: error: cannot write the report to standard output: it is closed\n"
+    )
+
+
+def test_a_closed_standard_output_is_no_matter_with_an_output_file(tmp_path: Path) -> None:
+    report = tmp_path / "report.txt"
+    done = _shell(">&-", str(BASIC), "--output", str(report))
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert report.read_text().endswith("1 file: 1 valid, 0 invalid; 0 errors, 0 warnings\n")
+
+
+def test_a_closed_standard_input_is_a_usage_error() -> None:
+    done = _shell("<&-", "-")
+    assert done.returncode == 2
+    assert done.stdout == b""
+    assert done.stderr.decode() == "sendcloud-contract: error: standard input (-) is closed\n"
+
+
+def test_a_closed_standard_input_is_no_matter_without_dash() -> None:
+    assert _shell("<&-", str(BASIC)).returncode == 0
