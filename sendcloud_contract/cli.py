@@ -137,8 +137,8 @@ def _add_validate(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--stdin-format",
         choices=("json", "jsonl", "yaml"),
-        default="json",
-        help="format of the payload read from -",
+        help="format of the payload read from - (default: JSON, or YAML when it is not JSON "
+        "but reads as YAML mappings or lists)",
     )
     parser.add_argument(
         "--follow-symlinks",

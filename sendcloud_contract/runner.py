@@ -4,11 +4,13 @@ worker processes when there are many), and write the rendered report."""
 from __future__ import annotations
 
 import errno
+import io
 import os
 import signal
 import stat
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import IO, TYPE_CHECKING, NamedTuple
 
 from sendcloud_contract._exit import UsageError
@@ -16,6 +18,7 @@ from sendcloud_contract.loading import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_DEPTH,
     SYMLINK_LOOP,
+    Document,
     Format,
     load_stream,
     payload_files,
@@ -34,6 +37,7 @@ CHUNK = 50  # files per task: small beside the task's own cost, and the workers 
 _OUTSIDE = "load.outside-link"
 _LINK_HINT = "Name the file it points to on its own, or pass --follow-symlinks."
 _BUG_HINT = "This is a bug in sendcloud-contract: please report it with this file."
+_YAML_HINT = " If standard input is YAML, pass --stdin-format yaml."
 
 
 class CheckOptions(NamedTuple):
@@ -44,7 +48,7 @@ class CheckOptions(NamedTuple):
     root: str = API_ROOT
     allow_unknown_fields: bool = False
     strict: bool = False
-    stdin_format: Format = "json"
+    stdin_format: Format | None = None  # None: JSON, or YAML when it is plainly YAML
     max_bytes: int = DEFAULT_MAX_BYTES
     max_depth: int = DEFAULT_MAX_DEPTH
 
@@ -168,15 +172,23 @@ def check_files(paths: Sequence[str], options: CheckOptions) -> list[Report]:
 
 
 def _check_stdin(options: CheckOptions) -> Report:
+    """Standard input's report. Unless ``--stdin-format`` names one, it is JSON, or YAML
+    when it is not JSON but reads as YAML mappings or lists (the report says so)."""
     if sys.stdin is None:
         raise UsageError("standard input (-) is closed")
-    documents = load_stream(
-        sys.stdin.buffer,
-        fmt=options.stdin_format,
-        max_bytes=options.max_bytes,
-        max_depth=options.max_depth,
-    )
-    return validate_loaded(
+    try:
+        data = sys.stdin.buffer.read(options.max_bytes + 1)
+    except OSError as error:
+        raise UsageError(f"cannot read standard input: {error.strerror or error}") from None
+    documents = _load(data, options.stdin_format or "json", options)
+    guessed = options.stdin_format is None and _syntax_error(documents)
+    if guessed:
+        as_yaml = _load(data, "yaml", options)
+        guessed = bool(as_yaml) and all(
+            not d.fatal and isinstance(d.value, (dict, list)) for d in as_yaml
+        )
+        documents = as_yaml if guessed else documents
+    report = validate_loaded(
         documents,
         options.kind,
         path="<stdin>",
@@ -184,6 +196,26 @@ def _check_stdin(options: CheckOptions) -> Report:
         allow_unknown_fields=options.allow_unknown_fields,
         strict=options.strict,
     )
+    if guessed:
+        reasons = ["read as YAML, since standard input is not JSON", report.kind_reason]
+        return replace(report, kind_reason="; ".join(r for r in reasons if r))
+    if options.stdin_format is None:
+        hinted = [
+            replace(v, hint=(v.hint or "") + _YAML_HINT) if v.rule == "load.syntax" else v
+            for v in report.violations
+        ]
+        return replace(report, violations=hinted)
+    return report
+
+
+def _load(data: bytes, fmt: Format, options: CheckOptions) -> list[Document]:
+    # Through load_stream: it words the size limit as standard input needs, size unknown.
+    stream = io.BytesIO(data)
+    return load_stream(stream, fmt=fmt, max_bytes=options.max_bytes, max_depth=options.max_depth)
+
+
+def _syntax_error(documents: list[Document]) -> bool:
+    return any(d.fatal and any(p.rule == "load.syntax" for p in d.problems) for d in documents)
 
 
 class Progress:

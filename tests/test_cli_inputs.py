@@ -1,11 +1,13 @@
-"""``validate`` on odd inputs: links out of a folder, closed descriptors."""
+"""``validate`` on odd inputs: links out of a folder, closed descriptors, YAML on stdin."""
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -155,3 +157,96 @@ def test_a_closed_standard_input_is_a_usage_error() -> None:
 
 def test_a_closed_standard_input_is_no_matter_without_dash() -> None:
     assert _shell("<&-", str(BASIC)).returncode == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# YAML on standard input
+
+
+def _stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+
+
+def _yaml(value: object) -> bytes:
+    import yaml
+
+    return yaml.safe_dump(value, sort_keys=False).encode()
+
+
+def test_yaml_on_stdin_is_read_as_yaml_and_the_report_says_so(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batch = json.loads(BASIC.read_text())
+    _stdin(monkeypatch, _yaml(batch))
+    status, out, _ = run(capsys, "validate", "--verbose", "-")
+    assert status == 0
+    assert "<stdin> (order-batch, auto: read as YAML, since standard input is not JSON; " in out
+    del batch[0]["order_details"]
+    _stdin(monkeypatch, _yaml(batch[0]))  # one order: a mapping
+    status, out, _ = run(capsys, "validate", "-")
+    assert status == 1
+    assert "(order, auto: read as YAML, since standard input is not JSON; " in out
+    assert "<stdin>:1:1: error   /: missing required field 'order_details' [required]" in out
+
+
+def test_yaml_positions_point_into_the_yaml_text(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = _yaml(json.loads(BASIC.read_text())).decode()
+    text = text.replace("  order_number: '10293'\n", "  order_number: 10293\n")
+    _stdin(monkeypatch, text.encode())
+    status, document = _json_run(capsys)
+    assert status == 1
+    (violation,) = document["files"][0]["violations"]
+    assert (violation["pointer"], violation["rule"]) == ("/0/order_number", "type")
+    assert violation["line"] == text.splitlines().index("  order_number: 10293") + 1
+
+
+@pytest.mark.parametrize("data", [b"hello\n", b"[{", b"- [unclosed\n", b"{'a': 1}\n{'b': 2}\n"])
+def test_stdin_that_is_neither_json_nor_yaml_collections_gets_the_json_error_and_a_hint(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, data: bytes
+) -> None:
+    _stdin(monkeypatch, data)
+    status, document = _json_run(capsys)
+    assert status == 1
+    entry = document["files"][0]
+    assert entry["kind"] == "unknown"
+    (violation,) = entry["violations"]
+    assert violation["rule"] == "load.syntax"
+    assert violation["hint"].endswith(" If standard input is YAML, pass --stdin-format yaml.")
+
+
+def test_empty_stdin_is_empty_not_yaml(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _stdin(monkeypatch, b"")
+    status, document = _json_run(capsys)
+    assert status == 1
+    assert [v["rule"] for v in document["files"][0]["violations"]] == ["load.empty"]
+
+
+def _json_run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any]]:
+    status, out, _ = run(capsys, "validate", "--format", "json", *argv, "-")
+    loaded: dict[str, Any] = json.loads(out)
+    return status, loaded
+
+
+def test_a_stdin_format_named_is_kept(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = _yaml(json.loads(BASIC.read_text()))
+    _stdin(monkeypatch, text)
+    status, out, _ = run(capsys, "validate", "--stdin-format", "json", "-")
+    assert status == 1
+    assert "[load.syntax]" in out
+    assert "--stdin-format yaml" not in out
+    _stdin(monkeypatch, text)
+    status, out, _ = run(capsys, "validate", "--verbose", "--stdin-format", "yaml", "-")
+    assert status == 0
+    assert "read as YAML" not in out  # asked for, not guessed
+
+
+def test_yaml_piped_into_the_command() -> None:
+    done = _shell("", "-", stdin=_yaml(json.loads(BASIC.read_text())))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.decode() == "1 file: 1 valid, 0 invalid; 0 errors, 0 warnings\n"
