@@ -47,6 +47,23 @@ demo: $(STAMP)
 	$(BIN)/python -m pytest -c /dev/null --rootdir . -p sendcloud \
 		-p no:randomly -p no:cacheprovider -v examples/pytest_demo --sendcloud-payloads examples/valid \
 		--sendcloud-coverage
+	@echo
+	@echo "== the proxy in front of serve: each exchange judged on its way through, a summary on SIGTERM"
+	@echo "   (exit status 1 expected from the proxy and from validating its recording: one batch breaks the contract)"
+	rm -rf build/demo-proxy && mkdir -p build/demo-proxy
+	cd build/demo-proxy && { \
+	  ../../$(BIN)/sendcloud-contract serve --port 0 --integration 4711 > serve.out & SERVE=$$!; \
+	  for i in $$(seq 100); do [ -s serve.out ] && break; sleep 0.1; done; \
+	  ../../$(BIN)/sendcloud-contract proxy --upstream "$$(head -1 serve.out)" --record recording \
+	    --report report.txt > proxy.out & PROXY=$$!; \
+	  for i in $$(seq 100); do [ -s proxy.out ] && break; sleep 0.1; done; URL=$$(head -1 proxy.out); \
+	  for FILE in valid/basic-order.json invalid/typos-and-ranges.json; do \
+	    curl -s -o /dev/null -w "POST /orders with $$FILE: %{http_code}\n" -u fake-public-key:fake-secret-key \
+	      -H "content-type: application/json" --data-binary @../../examples/$$FILE "$$URL/orders"; done; \
+	  curl -s -o /dev/null -w "GET /orders: %{http_code}\n" -u fake-public-key:fake-secret-key "$$URL/orders"; \
+	  kill -TERM $$PROXY; wait $$PROXY; STATUS=$$?; kill -TERM $$SERVE; wait $$SERVE; \
+	  cat report.txt; test $$STATUS -eq 1; }
+	$(BIN)/sendcloud-contract validate build/demo-proxy/recording; test $$? -eq 1
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -324,6 +324,20 @@ def contract_rows() -> list[Row]:
     return _table_rows(contract_bench.measure())
 
 
+def proxy_rows() -> list[Row]:
+    sys.path.insert(0, str(HERE))
+    import proxy_bench
+
+    return _table_rows(proxy_bench.measure())
+
+
+def paging_rows() -> list[Row]:
+    sys.path.insert(0, str(HERE))
+    import paging_bench
+
+    return _table_rows(paging_bench.measure())
+
+
 def print_table(rows: list[Row]) -> None:
     header: Row = ("measurement", "sendcloud-contract", "peer", "ratio")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
@@ -342,7 +356,7 @@ def main() -> None:
         "--skip",
         nargs="*",
         default=[],
-        choices=["library", "cli", "strategies", "plugin", "contract"],
+        choices=["library", "cli", "strategies", "plugin", "contract", "proxy", "paging"],
     )
     parser.add_argument(
         "--instructions",
@@ -371,6 +385,10 @@ def main() -> None:
             rows += instructions.plugin_rows()
     if "contract" not in args.skip:
         rows += contract_rows()
+    if "proxy" not in args.skip:
+        rows += proxy_rows()
+    if "paging" not in args.skip:
+        rows += paging_rows()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
     print_table(rows)
 

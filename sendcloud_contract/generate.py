@@ -30,17 +30,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="order",
         help="order: valid orders; batch: valid POST /orders batches; edge: valid but unusual "
         "orders and batches; invalid: payloads breaking one rule, each with a "
-        "<name>.expected.json naming the pointer and rule (default: order)",
+        "<name>.expected.json naming the pointer and rule",
     )
     parser.add_argument(
-        "--count", type=int, default=10, metavar="N", help="how many files to write (default: 10)"
+        "--count", type=int, default=10, metavar="N", help="how many files to write"
     )
     parser.add_argument(
         "--seed",
         type=int,
         default=0,
         metavar="S",
-        help="the same seed writes the same files (default: 0)",
+        help="the same seed writes the same files",
     )
     parser.add_argument(
         "--out",

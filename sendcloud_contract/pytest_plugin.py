@@ -19,6 +19,7 @@ from sendcloud_contract.plugin.fixtures import (
     sendcloud_config,
     sendcloud_fake,
     sendcloud_fakes,
+    sendcloud_live,
     sendcloud_server,
     sendcloud_settings,
     sendcloud_validator,
@@ -39,6 +40,7 @@ __all__ = [
     "pytest_addhooks",
     "pytest_addoption",
     "pytest_collect_file",
+    "pytest_collection_modifyitems",
     "pytest_configure",
     "pytest_runtest_call",
     "pytest_runtest_makereport",
@@ -50,6 +52,7 @@ __all__ = [
     "sendcloud_config",
     "sendcloud_fake",
     "sendcloud_fakes",
+    "sendcloud_live",
     "sendcloud_server",
     "sendcloud_settings",
     "sendcloud_validator",
@@ -71,20 +74,28 @@ def pytest_configure(config: pytest.Config) -> None:
         config.getoption("sendcloud_cassettes") or config.getini("sendcloud_cassettes")
     )
     if config.getoption("sendcloud_payloads") or config.getini("sendcloud_payloads"):
-        from sendcloud_contract.plugin.collection import outside, payload_paths
+        from sendcloud_contract.plugin.collection import payload_paths
 
-        files = config.stash[PAYLOAD_FILES] = payload_paths(config)
-        if files and not hasattr(config, "workerinput"):
-            config.args.extend(outside(files, config.args, config.invocation_params.dir))
+        config.stash[PAYLOAD_FILES] = payload_paths(config)
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> PayloadFile | None:
     files = parent.config.stash.get(PAYLOAD_FILES, frozenset())
     if not files or file_path.resolve() not in files:
         return None
-    from sendcloud_contract.plugin.collection import PayloadFile
+    from sendcloud_contract.plugin.collection import collect_payload_file
 
-    return PayloadFile.from_parent(parent, path=file_path)
+    return collect_payload_file(file_path, parent)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(session: pytest.Session, items: list[pytest.Item]) -> None:
+    """The payload files outside the paths pytest collected become items too."""
+    files = session.config.stash.get(PAYLOAD_FILES, frozenset())
+    if files:
+        from sendcloud_contract.plugin.collection import collect_the_rest
+
+        collect_the_rest(session, files, items)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -113,22 +124,18 @@ def pytest_runtest_call(item: pytest.Item) -> Any:
     test swallowed the fake's 400; beside a failure of its own, add them as a section."""
     if not item.stash.get(REQUEST_CHECKS, None):
         return (yield)
-    from sendcloud_contract.plugin.request_check import (
-        RequestViolation,
-        checks_of,
-        render_failures,
-    )
+    from sendcloud_contract.plugin.request_check import RequestViolation, take_failures
 
     try:
         outcome = yield
     except BaseException:
-        failures = [text for check in checks_of(item) for text in check.take()]
-        if failures:
-            item.add_report_section("call", "sendcloud requests", render_failures(failures))
+        failed = take_failures(item)
+        if failed:
+            item.add_report_section("call", "sendcloud requests", failed)
         raise
-    failures = [text for check in checks_of(item) for text in check.take()]
-    if failures:
-        raise RequestViolation(render_failures(failures))
+    failed = take_failures(item)
+    if failed:
+        raise RequestViolation(failed)
     return outcome
 
 

@@ -156,58 +156,19 @@ def test_jobs_gives_identical_results(capsys: pytest.CaptureFixture[str], tmp_pa
 def test_jobs_auto_goes_parallel_on_many_files_with_identical_results(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sendcloud_contract import cli
+    from sendcloud_contract import runner
 
     for source in sorted((EXAMPLES / "invalid").iterdir()) + sorted((EXAMPLES / "valid").iterdir()):
         shutil.copy(source, tmp_path / source.name)
     files = len(list(tmp_path.iterdir()))
-    assert cli._workers(None, files) == 1
-    monkeypatch.setattr(cli, "PARALLEL_THRESHOLD", 2)
-    monkeypatch.setattr(cli.os, "cpu_count", lambda: 2)
-    assert cli._workers(None, files) == 2
-    assert cli._workers(3, files) == 3
+    assert runner.workers(None, files) == 1
+    monkeypatch.setattr(runner, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(runner.os, "cpu_count", lambda: 2)
+    assert runner.workers(None, files) == 2
+    assert runner.workers(3, files) == 3
     auto = run(capsys, "validate", "--format", "json", str(tmp_path))
     serial = run(capsys, "validate", "--format", "json", "--jobs", "1", str(tmp_path))
     assert auto == serial
-
-
-def test_jobs_fork_where_they_may_and_use_a_pool_elsewhere_with_identical_results(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from sendcloud_contract import _forked
-
-    for source in sorted((EXAMPLES / "invalid").iterdir()) + sorted((EXAMPLES / "valid").iterdir()):
-        for copy in range(2):
-            shutil.copy(source, tmp_path / f"{copy}-{source.name}")
-    serial = run(capsys, "validate", "--format", "json", "--jobs", "1", str(tmp_path))
-    forks: list[int] = []
-    real_run = _forked.run
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        forks.append(args[2])
-        return real_run(*args, **kwargs)
-
-    monkeypatch.setattr(_forked, "run", counted)
-    forked = run(capsys, "validate", "--format", "json", "--jobs", "2", str(tmp_path))
-    assert forks == ([1] if _forked.available() else [])
-    monkeypatch.setattr(_forked, "available", lambda: False)
-    pooled = run(capsys, "validate", "--format", "json", "--jobs", "2", str(tmp_path))
-    assert len(forks) <= 1
-    assert serial == forked == pooled
-    assert serial[0] == 1
-
-
-def test_a_worker_sends_clean_reports_in_short_and_they_come_back_whole() -> None:
-    from sendcloud_contract import cli
-    from sendcloud_contract.report import Report, Violation
-
-    clean = Report("order-batch", path="a.json", kind_reason="a JSON array is a batch")
-    assert cli._compact(clean, "a.json") == ("order-batch", "a JSON array is a batch")
-    assert cli._expanded(cli._compact(clean, "a.json"), "a.json") == clean
-    found = Report("order", [Violation("/x", "bad", "type")], path="b.json")
-    assert cli._compact(found, "b.json") is found
-    other_path = Report("order", path="<stdin>")
-    assert cli._compact(other_path, "-") is other_path
 
 
 def test_output_file_and_formats(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -330,19 +291,19 @@ class _Terminal(io.StringIO):
 
 
 def test_progress_bar_only_on_a_terminal_and_long_runs() -> None:
-    from sendcloud_contract.cli import PROGRESS_THRESHOLD, _Progress
+    from sendcloud_contract.runner import PROGRESS_THRESHOLD, Progress
 
     terminal = _Terminal()
-    bar = _Progress(PROGRESS_THRESHOLD, terminal)
+    bar = Progress(PROGRESS_THRESHOLD, terminal)
     bar.advance(PROGRESS_THRESHOLD // 2)
     assert f"] {PROGRESS_THRESHOLD // 2}/{PROGRESS_THRESHOLD}" in terminal.getvalue()
     assert "#" * 15 + "-" * 15 in terminal.getvalue()
     bar.close()
     assert terminal.getvalue().endswith("\r")
     short = _Terminal()
-    _Progress(PROGRESS_THRESHOLD - 1, short).advance(1)
+    Progress(PROGRESS_THRESHOLD - 1, short).advance(1)
     piped = io.StringIO()
-    _Progress(PROGRESS_THRESHOLD, piped).advance(1)
+    Progress(PROGRESS_THRESHOLD, piped).advance(1)
     assert short.getvalue() == piped.getvalue() == ""
 
 
@@ -385,13 +346,13 @@ def test_a_missing_optional_package_is_named_with_its_extra(
 
 
 def test_workers_never_outnumber_files_nor_two_per_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
-    from sendcloud_contract import cli
+    from sendcloud_contract import runner
 
-    monkeypatch.setattr(cli.os, "cpu_count", lambda: 2)
-    assert cli._workers(100_000, 2) == 2
-    assert cli._workers(100_000, 5_000) == 4
-    assert cli._workers(None, 5_000) == 2
-    assert cli._workers(3, 1) == 1
+    monkeypatch.setattr(runner.os, "cpu_count", lambda: 2)
+    assert runner.workers(100_000, 2) == 2
+    assert runner.workers(100_000, 5_000) == 4
+    assert runner.workers(None, 5_000) == 2
+    assert runner.workers(3, 1) == 1
 
 
 def _order_file(folder: Path, name: str, updated_at: str) -> Path:
@@ -417,18 +378,18 @@ def test_offsets_of_a_day_are_violations_in_every_worker(
 def test_an_exception_in_a_worker_becomes_a_report(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sendcloud_contract import cli
+    from sendcloud_contract import runner
 
     for name in ("a.json", "b.json", "c.json"):
         shutil.copy(EXAMPLES / "valid" / "basic-order.json", tmp_path / name)
-    real = cli.validate_path
+    real = runner.validate_path
 
     def broken(path: str, *args: Any, **kwargs: Any) -> Any:
         if path.endswith("b.json"):
             raise ValueError("a bug")
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(cli, "validate_path", broken)  # inherited by the forked workers
+    monkeypatch.setattr(runner, "validate_path", broken)  # inherited by the forked workers
     serial = run_json(capsys, "--jobs", "1", str(tmp_path))
     parallel = run_json(capsys, "--jobs", "2", str(tmp_path))
     assert serial == parallel
@@ -438,66 +399,6 @@ def test_an_exception_in_a_worker_becomes_a_report(
     (violation,) = document["files"][1]["violations"]
     assert violation["rule"] == "internal-error"
     assert violation["message"] == "the check failed: ValueError: a bug"
-
-
-_SLOW_WORKERS = """
-import os, sys, time
-from sendcloud_contract import cli
-
-def stuck(job):
-    open(os.path.join(sys.argv[1], str(os.getpid())), "w").close()
-    time.sleep(60)
-
-cli._check_chunk = stuck
-sys.exit(cli.main(sys.argv[2:]))
-"""
-
-
-def _alive(pid: int) -> bool:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return False
-    return "\nState:\tZ" not in status  # a zombie has ended; only its parent may reap it
-
-
-@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc")
-def test_workers_end_when_the_parent_is_terminated(tmp_path: Path) -> None:
-    import os
-    import signal
-    import time
-
-    payloads, pids = tmp_path / "payloads", tmp_path / "pids"
-    payloads.mkdir()
-    pids.mkdir()
-    for index in range(4):
-        shutil.copy(EXAMPLES / "valid" / "basic-order.json", payloads / f"{index}.json")
-    parent = subprocess.Popen(
-        [sys.executable, "-c", _SLOW_WORKERS, str(pids), "validate", "--jobs", "3", str(payloads)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    workers: list[int] = []
-    try:
-        deadline = time.monotonic() + 30
-        while len(workers) < 2 and time.monotonic() < deadline:
-            # --jobs 3 is two workers and the command itself, which checks files too.
-            workers = [int(name.name) for name in pids.iterdir() if int(name.name) != parent.pid]
-            time.sleep(0.05)
-        assert len(workers) == 2, "the workers did not start"
-        parent.send_signal(signal.SIGTERM)
-        assert parent.wait(timeout=10) == -signal.SIGTERM
-        deadline = time.monotonic() + 10
-        while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert not any(_alive(pid) for pid in workers), "workers outlived their parent"
-    finally:
-        if parent.poll() is None:
-            parent.kill()
-            parent.wait(timeout=10)
-        for pid in workers:
-            if _alive(pid):
-                os.kill(pid, signal.SIGKILL)
 
 
 def test_an_unlistable_subdirectory_is_reported(
@@ -658,29 +559,6 @@ def test_version_imports_no_command() -> None:
         [sys.executable, "-c", _VERSION_PROBE], capture_output=True, text=True, check=False
     )
     assert done.stdout.splitlines() == ["sendcloud-contract 0.1.0", "0 []"], done.stderr
-
-
-_PARALLEL_PROBE = """
-import sys
-from sendcloud_contract.cli import main
-status = main(["validate", "--jobs", "2", "--format", "json", "--output", sys.argv[2], sys.argv[1]])
-print(status, [name for name in ("concurrent.futures", "multiprocessing") if name in sys.modules])
-"""
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork only on Linux")
-def test_parallel_checking_forks_without_a_process_pool(tmp_path: Path) -> None:
-    for index in range(6):
-        shutil.copy(EXAMPLES / "valid" / "basic-order.json", tmp_path / f"{index}.json")
-    report = tmp_path.parent / f"{tmp_path.name}-report.json"
-    done = subprocess.run(
-        [sys.executable, "-c", _PARALLEL_PROBE, str(tmp_path), str(report)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.stdout.splitlines()[-1] == "0 []", done.stdout + done.stderr
-    assert json.loads(report.read_text())["summary"]["files"] == 6
 
 
 def test_help_follows_the_terminal_width_in_columns(

@@ -8,10 +8,15 @@ account (:func:`sendcloud_account`), and returns :class:`Verdicts`.
 
 from __future__ import annotations
 
-from sendcloud_contract.contract.client import TargetUnreachable
+from sendcloud_contract.contract.client import (
+    DEFAULT_REQUEST_TIMEOUT,
+    DeadlinePassed,
+    TargetUnreachable,
+)
 from sendcloud_contract.contract.laws import LAWS, LawBroken
-from sendcloud_contract.contract.pacing import Pacer, RateLimit
+from sendcloud_contract.contract.pacing import DEFAULT_MAX_RETRY_AFTER, Pacer, RateLimit
 from sendcloud_contract.contract.runner import (
+    DEFAULT_DEADLINE,
     DEFAULT_EXAMPLES,
     DEFAULT_STEPS,
     RunSettings,
@@ -24,9 +29,13 @@ from sendcloud_contract.contract.targets import FakeTarget, HttpTarget, Target, 
 from sendcloud_contract.contract.testcase import SendcloudContractTest
 
 __all__ = [
+    "DEFAULT_DEADLINE",
     "DEFAULT_EXAMPLES",
+    "DEFAULT_MAX_RETRY_AFTER",
+    "DEFAULT_REQUEST_TIMEOUT",
     "DEFAULT_STEPS",
     "LAWS",
+    "DeadlinePassed",
     "FakeTarget",
     "HttpTarget",
     "LawBroken",

@@ -1,8 +1,9 @@
 """A failing run written as the HTTP calls it made, each a curl line a person can paste.
 
 Credentials are never printed: every line reads them from the environment
-(``SENDCLOUD_PUBLIC_KEY``, ``SENDCLOUD_SECRET_KEY``), and URLs start at
-``$SENDCLOUD_BASE_URL``, so the same lines replay against any target.
+(``SENDCLOUD_PUBLIC_KEY``, ``SENDCLOUD_SECRET_KEY``), URLs start at
+``$SENDCLOUD_BASE_URL``, so the same lines replay against any target, and any
+user name and password written in a URL is masked.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 import orjson
 
 from sendcloud_contract.contract.client import Exchange
+from sendcloud_contract.contract.origins import redact
 
 __all__ = ["curl_line", "render_steps"]
 
@@ -26,7 +28,7 @@ def curl_line(exchange: Exchange, base_url: str) -> str:
     if url.startswith(base):
         quoted = '"$SENDCLOUD_BASE_URL"' + shlex.quote(url[len(base) :])
     else:
-        quoted = shlex.quote(url)
+        quoted = shlex.quote(redact(url))
     parts = ["curl -sS", f"-X {exchange.method}", quoted, _AUTH]
     if exchange.body is not None:
         parts.append("-H 'Content-Type: application/json'")
@@ -36,6 +38,6 @@ def curl_line(exchange: Exchange, base_url: str) -> str:
 
 def render_steps(exchanges: Sequence[Exchange], base_url: str) -> list[str]:
     """The lines of a failing run: where to point them, then every call in order."""
-    lines = [f"export SENDCLOUD_BASE_URL={shlex.quote(base_url.rstrip('/'))}"]
+    lines = [f"export SENDCLOUD_BASE_URL={shlex.quote(redact(base_url.rstrip('/')))}"]
     lines.extend(curl_line(exchange, base_url) for exchange in exchanges)
     return lines

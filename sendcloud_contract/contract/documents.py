@@ -88,9 +88,20 @@ def merged_in(previous: Any, sent: Any, got: Any, pointer: str = "") -> Iterator
 
 
 def patched(document: Mapping[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
-    """The order after a PATCH: objects merge, null removes, items are matched by name."""
+    """The order after a PATCH: objects merge, null removes, items are matched by name.
+
+    A service point is replaced whole (it names another point, whose details are its own);
+    the customer's ``phone`` is the stored ``phone_number``. Both as schemas/README.md decides.
+    """
     changes = {k: v for k, v in patch.items() if k not in SERVER_FIELDS}
+    customer = changes.get("customer_details")
+    if isinstance(customer, dict) and "phone" in customer:
+        changes["customer_details"] = {
+            ("phone_number" if k == "phone" else k): v for k, v in customer.items()
+        }
     result = _merge(dict(document), changes)
+    if isinstance(changes.get("service_point_details"), dict):
+        result["service_point_details"] = copy.deepcopy(changes["service_point_details"])
     details = changes.get("order_details")
     if isinstance(details, dict) and isinstance(details.get("order_items"), list):
         items = copy.deepcopy(document["order_details"]["order_items"])

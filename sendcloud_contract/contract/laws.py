@@ -24,7 +24,7 @@ LAWS: Mapping[str, str] = MappingProxyType(
         "write that changes the order",
         "atomicity": "a rejected batch, and a rejected PATCH, change nothing",
         "patch": "PATCH touches only what it names; items are matched by name, never added "
-        "or dropped",
+        "or dropped; a service point is replaced whole; a body's id names the order in the URL",
         "deletion": "404 after DELETE on retrieve, PATCH and DELETE, absent from every list, "
         "and the key can be created again",
         "listing": "filters, case-insensitive matching and sort agree with the model; "

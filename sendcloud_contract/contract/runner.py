@@ -2,14 +2,17 @@
 
 ``run(target, settings)`` runs the machine through Hypothesis and returns a
 verdict per law. A broken law comes with Hypothesis' shrunk example, written
-as the HTTP calls of its final replay. A target that cannot be reached raises
-:class:`TargetUnreachable`: that is no verdict on any law.
+as the HTTP calls of its final replay. A target that cannot be reached, or
+answers too slowly for the request's or the run's deadline, raises
+:class:`TargetUnreachable` (:class:`DeadlinePassed` for the run's): that is no
+verdict on any law.
 """
 
 from __future__ import annotations
 
 import secrets
 import string
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -18,13 +21,16 @@ import hypothesis
 from hypothesis import Phase, Verbosity
 from hypothesis.stateful import get_state_machine_test, run_state_machine_as_test
 
-from sendcloud_contract.contract.client import ContractClient
+from sendcloud_contract.contract.client import DEFAULT_REQUEST_TIMEOUT, ContractClient
 from sendcloud_contract.contract.curl import render_steps
 from sendcloud_contract.contract.laws import LAWS, LawBroken
 from sendcloud_contract.contract.machine import RunContext, machine_for, sweep
+from sendcloud_contract.contract.pacing import DEFAULT_MAX_RETRY_AFTER
 from sendcloud_contract.contract.targets import Target
+from sendcloud_contract.loading import DEFAULT_MAX_BYTES
 
 __all__ = [
+    "DEFAULT_DEADLINE",
     "DEFAULT_EXAMPLES",
     "DEFAULT_STEPS",
     "RunSettings",
@@ -36,6 +42,8 @@ __all__ = [
 
 DEFAULT_EXAMPLES = 30
 DEFAULT_STEPS = 10
+# A paced run against Sendcloud, shrinking included, stays well inside an hour.
+DEFAULT_DEADLINE = 3600.0
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,16 @@ class RunSettings:
     """Shrink a failure to its shortest run; off, a failure is found as fast but reported long."""
     report_steps: bool = False
     """Let Hypothesis print the failing steps too (a pytest run wants them)."""
+    request_timeout: float = DEFAULT_REQUEST_TIMEOUT
+    """Seconds a request may take from sending to the last byte of its answer."""
+    deadline: float | None = DEFAULT_DEADLINE
+    """Seconds the whole run may take (None: no limit). Once the run stops for time
+    (this deadline, or a request's), deleting what it created may take up to two
+    ``request_timeout`` more: one for the example under way, one for the final sweep."""
+    max_answer_bytes: int = DEFAULT_MAX_BYTES
+    """The largest answer body read; a larger one breaks law ``shapes``."""
+    max_retry_after: float = DEFAULT_MAX_RETRY_AFTER
+    """The longest wait a 429's Retry-After gets (when pacing)."""
 
     def hypothesis(self) -> hypothesis.settings:
         return hypothesis.settings(
@@ -88,6 +106,8 @@ class Verdicts:
     examples: int
     steps: int = 0
     """Steps run in all examples (each invariant check after a step counts one)."""
+    notes: tuple[str, ...] = ()
+    """What the run saw besides verdicts: a wait the target asked for that was capped."""
 
     @property
     def ok(self) -> bool:
@@ -109,6 +129,7 @@ class Verdicts:
                 lines.append(f"    {verdict.message}")
                 lines.append(f"    shortest failing run ({len(verdict.steps) - 1} calls):")
                 lines.extend(f"    {line}" for line in verdict.steps)
+        lines.extend(f"note: {note}" for note in self.notes)
         held = sum(v.status is Status.HOLDS for v in self.verdicts)
         lines.append(f"{held} of {len(self.verdicts)} laws hold after {self.examples} examples")
         return "\n".join(lines) + "\n"
@@ -130,11 +151,22 @@ def run(
 
     ``on_example(count, failing)`` hears of each example begun, and the law being
     shrunk once one broke. Raises :class:`TargetUnreachable` when the target fails
-    to answer (a connection error, a 5xx, rate limiting that does not end).
+    to answer (a connection error, a 5xx, rate limiting that does not end, an answer
+    slower than ``settings.request_timeout``), :class:`DeadlinePassed` when the run
+    takes longer than ``settings.deadline``.
     """
     settings = settings or RunSettings()
+    started = time.monotonic()
     with target.client() as http:
-        client = ContractClient(http, target.base_url, target.pacer)
+        client = ContractClient(
+            http,
+            target.base_url,
+            target.pacer,
+            request_timeout=settings.request_timeout,
+            run_deadline=None if settings.deadline is None else started + settings.deadline,
+            max_answer_bytes=settings.max_answer_bytes,
+            max_retry_after=settings.max_retry_after,
+        )
         ctx = RunContext(target, client, _prefix(), settings.max_list_pages)
         client.on_created = ctx.created.update
         if on_example is not None:
@@ -151,8 +183,16 @@ def run(
         finally:
             if target.cleans_up:
                 client.log = []
+                client.run_deadline = _clean_up_deadline(client.run_deadline, settings)
                 sweep(ctx, by_prefix=True)
-    return _verdicts(failure, ctx, target.base_url)
+    return _verdicts(failure, ctx, target.base_url, tuple(client.notes))
+
+
+def _clean_up_deadline(run_deadline: float | None, settings: RunSettings) -> float | None:
+    """The run's deadline, or one request's time from now if it is nearer (or passed)."""
+    if run_deadline is None:
+        return None
+    return max(run_deadline, time.monotonic() + settings.request_timeout)
 
 
 def _drive(factory: type, settings: RunSettings) -> None:
@@ -173,7 +213,9 @@ def _law_in(error: BaseException) -> LawBroken | None:
     return None
 
 
-def _verdicts(failure: LawBroken | None, ctx: RunContext, base_url: str) -> Verdicts:
+def _verdicts(
+    failure: LawBroken | None, ctx: RunContext, base_url: str, notes: tuple[str, ...]
+) -> Verdicts:
     verdicts = []
     for law, description in LAWS.items():
         if failure is None:
@@ -183,4 +225,4 @@ def _verdicts(failure: LawBroken | None, ctx: RunContext, base_url: str) -> Verd
             verdicts.append(Verdict(law, description, Status.BROKEN, failure.message, steps))
         else:
             verdicts.append(Verdict(law, description, Status.UNTESTED))
-    return Verdicts(tuple(verdicts), ctx.examples, ctx.steps - ctx.examples)
+    return Verdicts(tuple(verdicts), ctx.examples, ctx.steps - ctx.examples, notes)

@@ -4,25 +4,47 @@ A target gives an httpx client for the run and a hook around each example. The
 fake starts every example afresh; a server the suite cannot reset (a base URL,
 a real account) gets back what the suite created: it deletes its own orders at
 the end of each example, and the run sweeps up whatever an example left.
+
+Credentials in the base URL (``http://key:secret@host/...``) are taken out of
+it: they serve as the keys when none are given, and the URL is kept without
+them, so that nothing the suite prints or writes holds them.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
+from sendcloud_contract.contract.origins import origin, split_credentials
 from sendcloud_contract.contract.pacing import Pacer
+from sendcloud_contract.contract.transport import DeadlineTransport
 
 __all__ = ["FakeTarget", "HttpTarget", "Target", "sendcloud_account"]
 
 SENDCLOUD_URL = "https://panel.sendcloud.sc/api/v3"
 _TIMEOUT = 30.0
+# The codings the suite can undo within its size limit.
+_ACCEPTED_CODINGS = "gzip, deflate"
+
+
+class _OwnOriginAuth(httpx.Auth):
+    """Basic credentials on requests to the base URL's origin, and on no other."""
+
+    def __init__(self, public_key: str, secret_key: str, base_url: str) -> None:
+        self._basic = httpx.BasicAuth(public_key, secret_key)
+        self._origin = origin(base_url)
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if self._origin is not None and origin(str(request.url)) == self._origin:
+            yield from self._basic.auth_flow(request)
+        else:
+            yield request
 
 
 @dataclass
@@ -47,10 +69,19 @@ class Target:
             raise ValueError("the suite needs two distinct integrations of the account")
         if self.foreign_integration in self.integrations:
             raise ValueError("the foreign integration must not belong to the account")
+        self.base_url, user, password = split_credentials(self.base_url)
+        self.public_key = self.public_key or user or ""
+        self.secret_key = self.secret_key or password or ""
 
     def client(self) -> httpx.Client:
-        """The client for the whole run."""
-        return httpx.Client(auth=(self.public_key, self.secret_key), timeout=_TIMEOUT)
+        """The client for the whole run: credentials for the base URL's origin only, and
+        every request kept to the deadline the suite sets around it."""
+        return httpx.Client(
+            auth=_OwnOriginAuth(self.public_key, self.secret_key, self.base_url),
+            timeout=_TIMEOUT,
+            transport=DeadlineTransport(),
+            headers={"accept-encoding": _ACCEPTED_CODINGS},
+        )
 
     def example(self) -> AbstractContextManager[object]:
         """Entered around each example; nothing to do for a shared server."""

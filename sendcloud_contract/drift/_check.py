@@ -7,7 +7,12 @@ from dataclasses import replace
 from sendcloud_contract.drift import _deviations
 from sendcloud_contract.drift._compare import compare
 from sendcloud_contract.drift._model import DriftProblem, DriftReport, Finding, Location
-from sendcloud_contract.drift._normalise import Origin, SchemaError
+from sendcloud_contract.drift._normalise import (
+    DEFAULT_MAX_NODES,
+    Origin,
+    SchemaError,
+    SchemaTooLarge,
+)
 from sendcloud_contract.drift._shapes import pairs
 from sendcloud_contract.drift._sources import (
     OpenApi,
@@ -20,11 +25,16 @@ __all__ = ["check_drift"]
 
 
 def check_drift(
-    document_path: str, *, deviations_path: str | None = None
+    document_path: str,
+    *,
+    deviations_path: str | None = None,
+    max_nodes: int = DEFAULT_MAX_NODES,
 ) -> DriftReport | DriftProblem:
     """Compare the contract with an OpenAPI document; a problem when either cannot be read.
 
     ``deviations_path`` defaults to the deviations file shipped beside the schemas.
+    ``max_nodes`` bounds the schema nodes built for the document: a document whose
+    references expand beyond it is a problem, not a wait.
     """
     api = OpenApi.load(document_path)
     if isinstance(api, DriftProblem):
@@ -33,12 +43,18 @@ def check_drift(
     if isinstance(deviations, DriftProblem):
         return deviations
     try:
-        findings = _findings(api)
+        findings = _findings(api, max_nodes)
     except SchemaError as error:
         line, column = api.locate(error.origin.pointer) or (None, None)
+        hint = (
+            "Its references expand into more schemas than allowed; raise max_nodes "
+            "(--max-schema-nodes) if the document is right."
+            if isinstance(error, SchemaTooLarge)
+            else "Fix the document at this place; drift reads local references only."
+        )
         return DriftProblem(
             error.message,
-            "Fix the document at this place; drift reads local references only.",
+            hint,
             error.origin.file,
             line,
             column,
@@ -48,8 +64,8 @@ def check_drift(
     return DriftReport(document_path, marked, stale)
 
 
-def _findings(api: OpenApi) -> list[Finding]:
-    found, findings = pairs(api)
+def _findings(api: OpenApi, max_nodes: int) -> list[Finding]:
+    found, findings = pairs(api, max_nodes)
     contract = contract_normaliser()
     for pair in found:
         assert pair.shape.kind is not None  # every pair names the contract's kind

@@ -8,6 +8,11 @@ in the type list, ``const`` is a one-value enum, a vacuous bound (``minItems: 0`
 is no bound, and OpenAPI 3.0's boolean ``exclusiveMinimum`` takes 3.1's spelling.
 Annotations (descriptions, examples, titles, ``readOnly``) and
 ``additionalProperties`` are not compared and are dropped.
+
+A referenced schema is normalised once and its node shared by every place that
+refers to it, so references to references cost the document's size, not the size
+of their expansion; nodes are never changed once built. The work is bounded all
+the same (``max_nodes``), as schemas full of cycles cannot be shared that way.
 """
 
 from __future__ import annotations
@@ -19,13 +24,24 @@ from typing import Any
 
 from sendcloud_contract import pointers
 
-__all__ = ["BOUNDS", "Node", "Normaliser", "Origin", "SchemaError", "merge", "value_key"]
+__all__ = [
+    "BOUNDS",
+    "DEFAULT_MAX_NODES",
+    "Node",
+    "Normaliser",
+    "Origin",
+    "SchemaError",
+    "SchemaTooLarge",
+    "value_key",
+]
 
 # Each bound and how two of them combine under allOf (the stricter one wins).
 _LOWER = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties")
 _UPPER = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties")
 BOUNDS = (*_LOWER, *_UPPER, "multipleOf", "pattern", "uniqueItems")
 _VACUOUS = {"minLength": 0, "minItems": 0, "minProperties": 0, "uniqueItems": False}
+# The published document takes a few hundred nodes: a hundred times that leaves room to spare.
+DEFAULT_MAX_NODES = 50_000
 
 
 class SchemaError(Exception):
@@ -35,6 +51,10 @@ class SchemaError(Exception):
         super().__init__(message)
         self.message = message
         self.origin = origin
+
+
+class SchemaTooLarge(SchemaError):
+    """The schemas expand to more nodes than the normaliser may build (``max_nodes``)."""
 
 
 @dataclass(frozen=True)
@@ -72,17 +92,32 @@ class Normaliser:
     """Turns raw schemas into :class:`Node` trees, following references with ``resolve``.
 
     ``ref_siblings`` says whether keywords beside ``$ref`` apply (JSON Schema 2020-12 and
-    OpenAPI 3.1) or are ignored (OpenAPI 3.0).
+    OpenAPI 3.1) or are ignored (OpenAPI 3.0). ``max_nodes`` bounds the nodes built and
+    merged in the normaliser's life; past it, :class:`SchemaTooLarge` is raised.
     """
 
-    def __init__(self, resolve: Resolver, *, ref_siblings: bool = True) -> None:
+    def __init__(
+        self, resolve: Resolver, *, ref_siblings: bool = True, max_nodes: int = DEFAULT_MAX_NODES
+    ) -> None:
         self._resolve = resolve
         self._ref_siblings = ref_siblings
+        self._max_nodes = max_nodes
+        self._work = 0
+        self._cycles = 0
+        self._references: dict[tuple[Origin, str], Node] = {}
+        # Keyed by the ids of the two nodes, which the value keeps alive.
+        self._merges: dict[tuple[int, int], tuple[Node, Node, Node]] = {}
 
     def node(self, raw: Any, origin: Origin, base: str = "") -> Node:
         return self._node(raw, origin, base, frozenset())
 
+    def _spend(self, origin: Origin) -> None:
+        self._work += 1
+        if self._work > self._max_nodes:
+            raise SchemaTooLarge(f"the schemas expand to more than {self._max_nodes} nodes", origin)
+
     def _node(self, raw: Any, origin: Origin, base: str, seen: frozenset[Origin]) -> Node:
+        self._spend(origin)
         if raw is True or raw == {}:
             return Node(origin)
         if not isinstance(raw, dict):
@@ -110,19 +145,32 @@ class Normaliser:
             elif found and not branches:
                 branches = tuple(found)
         local = self._local(own, origin, base, seen)
-        merged = merge([local, *parts], origin)
+        merged = self.merge([local, *parts], origin)
         if branches:
             merged.branches = branches
             merged.types = _intersect(merged.types, _union(b.types for b in branches))
         return merged
 
     def _reference(self, ref: Any, origin: Origin, base: str, seen: frozenset[Origin]) -> Node:
+        """The node of a reference's target, built once when no cycle is inside it.
+
+        Without a cycle inside, the node reads the same from every place that refers to
+        it, so it is shared; with one, it ends where the path to it was, so it is not.
+        """
         if not isinstance(ref, str):
             raise SchemaError("$ref must be a string", origin.child("$ref"))
         target, where, target_base = self._resolve(ref, base, origin)
+        done = self._references.get((where, target_base))
+        if done is not None:
+            return done
         if where in seen:
+            self._cycles += 1
             return Node(where, cycle=True)
-        return self._node(target, where, target_base, seen | {where})
+        cycles = self._cycles
+        node = self._node(target, where, target_base, seen | {where})
+        if self._cycles == cycles:
+            self._references[(where, target_base)] = node
+        return node
 
     def _local(
         self, raw: dict[str, Any], origin: Origin, base: str, seen: frozenset[Origin]
@@ -152,38 +200,46 @@ class Normaliser:
             node.items = self._node(raw["items"], origin.child("items"), base, seen)
         return node
 
-
-def merge(nodes: list[Node], origin: Origin) -> Node:
-    """The conjunction of schemas (``allOf``): every constraint of every part applies."""
-    if len(nodes) == 1:
-        return replace(nodes[0], origin=origin)
-    result = Node(origin)
-    for node in nodes:
-        result.types = _intersect(result.types, node.types)
-        for name, child in node.properties.items():
-            mine = result.properties.get(name)
-            result.properties[name] = child if mine is None else merge([mine, child], mine.origin)
-        result.required |= node.required
-        if node.items is not None:
-            result.items = (
-                node.items
-                if result.items is None
-                else merge([result.items, node.items], result.items.origin)
-            )
-        if node.enum is not None:
-            result.enum = (
-                node.enum
-                if result.enum is None
-                else tuple(
-                    v for v in result.enum if value_key(v) in {value_key(w) for w in node.enum}
+    def merge(self, nodes: list[Node], origin: Origin) -> Node:
+        """The conjunction of schemas (``allOf``): every constraint of every part applies."""
+        if len(nodes) == 1:
+            return replace(nodes[0], origin=origin)
+        self._spend(origin)
+        result = Node(origin)
+        for node in nodes:
+            result.types = _intersect(result.types, node.types)
+            for name, child in node.properties.items():
+                mine = result.properties.get(name)
+                result.properties[name] = child if mine is None else self._inner(mine, child)
+            result.required |= node.required
+            if node.items is not None:
+                result.items = (
+                    node.items if result.items is None else self._inner(result.items, node.items)
                 )
-            )
-        result.format = result.format or node.format
-        for keyword, value in node.bounds.items():
-            result.bounds[keyword] = _stricter(keyword, result.bounds.get(keyword), value)
-        result.branches = result.branches or node.branches
-        result.cycle = result.cycle or node.cycle
-    return result
+            if node.enum is not None:
+                result.enum = (
+                    node.enum
+                    if result.enum is None
+                    else tuple(
+                        v for v in result.enum if value_key(v) in {value_key(w) for w in node.enum}
+                    )
+                )
+            result.format = result.format or node.format
+            for keyword, value in node.bounds.items():
+                result.bounds[keyword] = _stricter(keyword, result.bounds.get(keyword), value)
+            result.branches = result.branches or node.branches
+            result.cycle = result.cycle or node.cycle
+        return result
+
+    def _inner(self, mine: Node, other: Node) -> Node:
+        """Two nodes met under one name while merging; shared nodes merge once a pair."""
+        if mine is other:
+            return mine
+        done = self._merges.get((id(mine), id(other)))
+        if done is None:
+            done = (mine, other, self.merge([mine, other], mine.origin))
+            self._merges[(id(mine), id(other))] = done
+        return done[2]
 
 
 def _constraining(keywords: dict[str, Any]) -> bool:

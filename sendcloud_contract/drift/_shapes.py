@@ -16,7 +16,13 @@ from typing import Any
 from sendcloud_contract import operations, pointers
 from sendcloud_contract.drift._compare import Shape, location
 from sendcloud_contract.drift._model import Change, Finding
-from sendcloud_contract.drift._normalise import Node, Origin, SchemaError
+from sendcloud_contract.drift._normalise import (
+    DEFAULT_MAX_NODES,
+    Node,
+    Normaliser,
+    Origin,
+    SchemaError,
+)
 from sendcloud_contract.drift._sources import OpenApi
 
 __all__ = ["OPERATIONS_FILE", "Pair", "pairs"]
@@ -43,9 +49,13 @@ def _routes(api: OpenApi) -> dict[str, tuple[Any, Origin]]:
     return found
 
 
-def pairs(api: OpenApi) -> tuple[list[Pair], list[Finding]]:
-    """The shapes to compare, and the operations and statuses that differ."""
-    normaliser = api.normaliser()
+def pairs(api: OpenApi, max_nodes: int = DEFAULT_MAX_NODES) -> tuple[list[Pair], list[Finding]]:
+    """The shapes to compare, and the operations and statuses that differ.
+
+    One normaliser serves every shape, so a schema they share is normalised once and
+    ``max_nodes`` bounds the work on the whole document.
+    """
+    normaliser = api.normaliser(max_nodes)
     routes = _routes(api)
     found: list[Pair] = []
     findings: list[Finding] = []
@@ -65,7 +75,7 @@ def pairs(api: OpenApi) -> tuple[list[Pair], list[Finding]]:
             found.append(Pair(shape, normaliser.node(body, where)))
         if op.query_kind is not None:
             shape = Shape(f"{op.key} query", op.query_kind)
-            found.append(Pair(shape, _query(api, item, raw, origin)))
+            found.append(Pair(shape, _query(api, normaliser, item, raw, origin)))
         responses = raw.get("responses", {})
         if not isinstance(responses, dict):
             raise SchemaError("responses must be an object", origin.child("responses"))
@@ -141,9 +151,14 @@ def _body(api: OpenApi, holder: Any, origin: Origin) -> tuple[Any, Origin]:
     return schema, origin.child("content", media, "schema")
 
 
-def _query(api: OpenApi, item: tuple[Any, Origin], raw: dict[str, Any], origin: Origin) -> Node:
+def _query(
+    api: OpenApi,
+    normaliser: Normaliser,
+    item: tuple[Any, Origin],
+    raw: dict[str, Any],
+    origin: Origin,
+) -> Node:
     """The query parameters as one object schema, as the contract's query kind states them."""
-    normaliser = api.normaliser()
     parameters: dict[str, Node] = {}
     required: set[str] = set()
     for holder, where in ((item[0], item[1]), (raw, origin)):

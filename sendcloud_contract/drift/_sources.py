@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 
 from sendcloud_contract import pointers, schemas
 from sendcloud_contract.drift._model import DriftProblem
-from sendcloud_contract.drift._normalise import Normaliser, Origin, SchemaError
+from sendcloud_contract.drift._normalise import DEFAULT_MAX_NODES, Normaliser, Origin, SchemaError
 from sendcloud_contract.loading import DEFAULT_MAX_BYTES, Document, detect_format, load_path
 
 __all__ = [
@@ -123,12 +123,12 @@ class OpenApi:
             )
         return Origin(self.path, ref[1:])
 
-    def normaliser(self) -> Normaliser:
+    def normaliser(self, max_nodes: int = DEFAULT_MAX_NODES) -> Normaliser:
         def resolve(ref: str, base: str, origin: Origin) -> tuple[Any, Origin, str]:
             target = self._target(ref, origin)
             return self.at(target), target, base
 
-        return Normaliser(resolve, ref_siblings=self.version != "3.0")
+        return Normaliser(resolve, ref_siblings=self.version != "3.0", max_nodes=max_nodes)
 
 
 def _contract_file(uri: str) -> str:

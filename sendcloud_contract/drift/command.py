@@ -11,10 +11,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from sendcloud_contract.argtypes import positive_int
 from sendcloud_contract.drift._check import check_drift
 from sendcloud_contract.drift._github import render_github
 from sendcloud_contract.drift._json import render_json
 from sendcloud_contract.drift._model import DriftProblem, DriftReport
+from sendcloud_contract.drift._normalise import DEFAULT_MAX_NODES
 from sendcloud_contract.drift._text import render_text
 
 __all__ = ["FORMATS", "add_arguments", "run"]
@@ -35,8 +37,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "statuses. Exit status: 0 only known deviations, 1 drift, 2 unreadable input."
     )
     parser.add_argument("openapi", metavar="OPENAPI_FILE", help="the published OpenAPI document")
-    parser.add_argument("--format", dest="output_format", default="text", choices=tuple(FORMATS))
-    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE")
+    parser.add_argument(
+        "--format",
+        dest="output_format",
+        default="text",
+        choices=tuple(FORMATS),
+        help="text for people, json for tools, github for workflow annotations (default: text)",
+    )
+    parser.add_argument(
+        "--output", "-o", metavar="FILE", help="write the report to FILE (default: stdout)"
+    )
     parser.add_argument(
         "--deviations",
         metavar="FILE",
@@ -44,6 +54,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--verbose", "-v", action="store_true", help="list the known deviations too"
+    )
+    parser.add_argument(
+        "--max-schema-nodes",
+        type=positive_int,
+        default=DEFAULT_MAX_NODES,
+        metavar="N",
+        help="give up (exit 2) when the document's schemas expand to more than N nodes "
+        f"(default: {DEFAULT_MAX_NODES})",
     )
 
 
@@ -53,7 +71,9 @@ def _fail(problem: DriftProblem) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    result = check_drift(args.openapi, deviations_path=args.deviations)
+    result = check_drift(
+        args.openapi, deviations_path=args.deviations, max_nodes=args.max_schema_nodes
+    )
     if isinstance(result, DriftProblem):
         return _fail(result)
     rendered = FORMATS[args.output_format](result, args.verbose)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from sendcloud_contract.fake._errors import Refusal
+from sendcloud_contract.fake._errors import Refusal, contract_errors, error
 from sendcloud_contract.fake.asgi import SendcloudASGI, asgi_app
 from sendcloud_contract.fake.core import (
     BASE_URL,
@@ -41,6 +41,8 @@ __all__ = [
     "SeedError",
     "SendcloudASGI",
     "asgi_app",
+    "contract_errors",
+    "error",
     "mock_sendcloud",
     "mount",
     "respx_router",

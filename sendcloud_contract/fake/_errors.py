@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Iterable
 from typing import Any
 
+from sendcloud_contract.report import Violation
 from sendcloud_contract.validation import validate
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "refuse",
     "server_error",
     "shifted",
+    "violation_errors",
 ]
 
 STILL_PROCESSING = "We are still processing a previous request. Please try again in a moment."
@@ -132,15 +134,13 @@ def shifted(errors: list[dict[str, Any]], offset: int) -> list[dict[str, Any]]:
     return out
 
 
-def contract_errors(
-    payload: Any, kind: str, pointer: Callable[[str, str | None], str] | None = None
-) -> list[dict[str, Any]]:
+def contract_errors(payload: Any, kind: str) -> list[dict[str, Any]]:
     """The project's validator's errors as Sendcloud 400 error objects.
 
-    This is the one place where a :class:`~sendcloud_contract.report.Violation`
-    becomes a JSON:API error: ``detail`` is its message and ``source.pointer``
-    its Sendcloud pointer (or what ``pointer`` makes of the RFC 6901 one).
-    Warnings never block an order, as on Sendcloud.
+    This is where a :class:`~sendcloud_contract.report.Violation` of a request body becomes
+    a JSON:API error: ``detail`` is its message (Sendcloud's own wording where its
+    documentation shows it) and ``source.pointer`` its Sendcloud pointer. Warnings never
+    block an order, as on Sendcloud.
     """
     try:
         report = validate(payload, kind)
@@ -149,12 +149,23 @@ def contract_errors(
         # the client's mistake: a 400 naming it, never a 500.
         _log.warning("the validator failed on a %s body: %s", kind, problem)
         return [invalid(f"Invalid value: {problem}", "/data/attributes")]
-    errors = []
-    for violation in report.errors:
-        if pointer is not None:
-            where = pointer(violation.pointer, violation.sendcloud_pointer)
-        else:
-            where = violation.sendcloud_pointer or "/data/attributes" + violation.pointer
-        detail = _SENDCLOUD_DETAILS.get(violation.rule, violation.message)
-        errors.append(invalid(detail, where))
-    return errors
+    return [
+        invalid(
+            _SENDCLOUD_DETAILS.get(v.rule, v.message),
+            v.sendcloud_pointer or "/data/attributes" + v.pointer,
+        )
+        for v in report.errors
+    ]
+
+
+def violation_errors(violations: Iterable[Violation]) -> list[dict[str, Any]]:
+    """Findings told as they are: ``detail`` is the message, ``source.pointer`` the place.
+
+    For what :func:`sendcloud_contract.patching.merge_violations` finds, whose messages are
+    written for the fake's answer; warnings never block.
+    """
+    return [
+        invalid(v.message, v.sendcloud_pointer or "/data/attributes" + v.pointer)
+        for v in violations
+        if v.severity == "error"
+    ]

@@ -1,4 +1,6 @@
-"""The stored order: what is kept of a sent order, how GET returns it, and how PATCH merges.
+"""The stored order: what is kept of a sent order and how GET returns it.
+
+How a PATCH merges into it is :mod:`sendcloud_contract.patching`'s, shared with the validator.
 
 Kept apart from the request handling so listing and paging can read orders
 without knowing how they got there.
@@ -12,11 +14,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from sendcloud_contract.fake._errors import ITEM_NOT_FOUND, refuse
 from sendcloud_contract.ids import integration_id
 from sendcloud_contract.timestamps import parse_date_time
 
-__all__ = ["State", "StoredOrder", "integration_of", "merge_order", "stored"]
+__all__ = ["State", "StoredOrder", "integration_of", "stored"]
 
 
 @dataclass
@@ -113,67 +114,3 @@ def integration_of(order: Any) -> int | None:
     details = order.get("order_details")
     integration = details.get("integration") if isinstance(details, dict) else None
     return integration_id(integration.get("id")) if isinstance(integration, dict) else None
-
-
-def merge_order(document: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    """A PATCH applied: a merge patch, except that order items are matched by name.
-
-    The PATCH part of Sendcloud's document calls the customer's phone ``phone``,
-    the POST part ``phone_number``: both change the stored ``phone_number``.
-    Read-only ``created_at``/``modified_at``, sent back as GET returned them, are ignored.
-    """
-    customer = changes.get("customer_details")
-    if isinstance(customer, dict) and "phone" in customer:
-        renamed = {("phone_number" if k == "phone" else k): v for k, v in customer.items()}
-        changes = {**changes, "customer_details": renamed}
-    return stored(_merged(document, changes))
-
-
-def _merged(document: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    details = changes.get("order_details")
-    if isinstance(details, dict) and "order_items" in details:
-        items = _merge_items(document["order_details"]["order_items"], details["order_items"])
-        rest = {k: v for k, v in details.items() if k != "order_items"}
-        merged = _merge(document, {**changes, "order_details": rest})
-        merged["order_details"] = {**merged["order_details"], "order_items": items}
-        return merged
-    return _merge(document, changes)
-
-
-def _merge(target: dict[str, Any], patch: Mapping[str, Any]) -> dict[str, Any]:
-    """JSON merge patch (RFC 7386): objects merge, null removes, anything else replaces."""
-    result = dict(target)
-    for key, value in patch.items():
-        if value is None:
-            result.pop(key, None)
-        elif isinstance(value, dict) and isinstance(result.get(key), dict):
-            result[key] = _merge(result[key], value)
-        else:
-            result[key] = copy.deepcopy(value)
-    return result
-
-
-def _merge_items(items: list[Any], patches: list[Any]) -> list[Any]:
-    """Apply item patches matched by ``name``; items are never added or removed."""
-    merged = copy.deepcopy(items)
-    for patch in patches:
-        name = patch.get("name") if isinstance(patch, dict) else None
-        index = next(
-            (
-                i
-                for i, item in enumerate(merged)
-                if isinstance(item, dict) and item.get("name") == name
-            ),
-            None,
-        )
-        if index is None or not isinstance(patch, dict):
-            # Sendcloud's documented pointer for this error really is this path.
-            raise refuse(
-                400,
-                "invalid",
-                ITEM_NOT_FOUND,
-                title="Invalid",
-                pointer="order/order_details/order_items",
-            )
-        merged[index] = _merge(merged[index], patch)
-    return merged

@@ -27,13 +27,16 @@ __all__ = [
     "DEFAULT_PAGE_SIZE",
     "MAX_PAGE_SIZE",
     "Cursor",
+    "ListQuery",
     "SortKey",
     "SortSpec",
     "filters",
     "link_header",
     "page_size",
     "paginate",
+    "parse_query",
     "parse_sort",
+    "sort_values",
 ]
 
 DEFAULT_PAGE_SIZE = 100
@@ -150,6 +153,11 @@ def parse_sort(text: str | None) -> SortSpec:
     return spec if "pk" in chosen else (*spec, ("pk", True))
 
 
+def sort_values(order: StoredOrder, spec: SortSpec) -> SortKey:
+    """The order's values of the spec's fields: its position in that sort, as a cursor holds it."""
+    return tuple(_sort_value(order, name) for name, _ in spec)
+
+
 def _sort_value(order: StoredOrder, name: str) -> Any:
     if name == "integration":
         return order.integration
@@ -252,13 +260,50 @@ class Cursor:
         return cls(tokens.get("r") == "1", tuple(position), tokens.get("i") == "1")
 
 
+@dataclass(frozen=True)
+class ListQuery:
+    """What a list asks for: its filters, sort, cursor and page size.
+
+    ``order_id`` and ``order_number`` repeat the exact-match filters among
+    ``checks``, so an index can look them up instead of checking every order.
+    """
+
+    checks: tuple[Check, ...]
+    spec: SortSpec
+    cursor: Cursor | None
+    size: int
+    order_id: str | None = None
+    order_number: str | None = None
+
+
+def parse_query(params: Mapping[str, str], integrations: Sequence[int]) -> ListQuery:
+    """The list query's parameters read, or refused as Sendcloud refuses them."""
+    checks = filters(params, integrations)
+    spec = parse_sort(params.get("sort"))
+    size = page_size(params.get("page_size"))
+    cursor = Cursor.decode(params["cursor"], spec) if params.get("cursor") else None
+    return ListQuery(
+        tuple(checks),
+        spec,
+        cursor,
+        size,
+        params.get("order_id") or None,
+        params.get("order_number") or None,
+    )
+
+
 def paginate(
     orders: list[StoredOrder], spec: SortSpec, cursor: Cursor | None, size: int
 ) -> tuple[list[StoredOrder], list[tuple[str, Cursor]]]:
-    """One page of ``orders`` in ``spec`` order, and the cursors of its neighbours."""
+    """One page of ``orders`` in ``spec`` order, and the cursors of its neighbours.
+
+    The plain definition of a page: sort them all, then find the cursor. The
+    store's index gives the same pages without sorting, and uses this for the few
+    orders an exact filter leaves.
+    """
     compare = functools.partial(_compare, spec)
     by_key = functools.cmp_to_key(compare)
-    found = [(tuple(_sort_value(order, n) for n, _ in spec), order) for order in orders]
+    found = [(sort_values(order, spec), order) for order in orders]
     found.sort(key=lambda pair: by_key(pair[0]))
     window, links = _window([k for k, _ in found], cursor, size, compare)
     return [found[i][1] for i in window], links

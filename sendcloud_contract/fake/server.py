@@ -20,7 +20,17 @@ from typing import Any
 from sendcloud_contract._exit import EXIT_OK, EXIT_USAGE
 from sendcloud_contract.fake.core import PUBLIC_KEY, SECRET_KEY, Account, FakeSendcloud, SeedError
 
-__all__ = ["add_arguments", "run"]
+__all__ = ["SPARE_FILES", "add_arguments", "open_files_for", "run"]
+
+# The longest a timeout may be set to: a day (this also keeps out inf and nan).
+_MAX_SECONDS = 86_400.0
+# Connections the kernel queues before they are accepted; asyncio accepts up to
+# this many at once before any is refused, so they need files of their own.
+_BACKLOG = 128
+# Files the process needs besides its connections: a burst of accepted and one of
+# refused ones being closed, refused ones being answered (64 at most), the
+# listening socket, the standard streams, the event loop's own, what imports open.
+SPARE_FILES = 2 * _BACKLOG + 96
 
 
 def _port(text: str) -> int:
@@ -34,14 +44,62 @@ def _port(text: str) -> int:
     return port
 
 
+def _seconds(text: str) -> float:
+    """A positive number of seconds; anything else is a usage error."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not 0 < seconds <= _MAX_SECONDS:
+        raise argparse.ArgumentTypeError(
+            f"a time is more than 0 and at most {_MAX_SECONDS:g} seconds, not {text}"
+        )
+    return seconds
+
+
+def _count(text: str) -> int:
+    """A positive whole number; anything else is a usage error."""
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, not {count}")
+    return count
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``serve`` options; the CLI calls this on its subcommand parser."""
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     parser.add_argument(
-        "--port", type=_port, default=8000, help="port to listen on (8000); 0 picks a free one"
+        "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
     )
-    parser.add_argument("--public-key", default=PUBLIC_KEY, help="Basic auth user name")
-    parser.add_argument("--secret-key", default=SECRET_KEY, help="Basic auth password")
+    parser.add_argument(
+        "--port",
+        type=_port,
+        default=8000,
+        help="port to listen on; 0 picks a free one (default: %(default)s)",
+    )
+    keys = parser.add_argument_group(
+        "credentials",
+        "Clients authenticate with HTTP Basic auth, the public key as the user name and the "
+        "secret key as the password, as on Sendcloud; with --bearer-token, also with "
+        "'Authorization: Bearer TOKEN'. The server prints the keys it accepts when it starts.",
+    )
+    keys.add_argument(
+        "--public-key",
+        default=PUBLIC_KEY,
+        metavar="KEY",
+        help="the public key, the Basic auth user name (default: %(default)s)",
+    )
+    keys.add_argument(
+        "--secret-key",
+        default=SECRET_KEY,
+        metavar="KEY",
+        help="the secret key, the Basic auth password (default: %(default)s)",
+    )
+    keys.add_argument(
+        "--bearer-token", metavar="TOKEN", help="also accept 'Authorization: Bearer TOKEN'"
+    )
     parser.add_argument(
         "--integration",
         type=int,
@@ -50,12 +108,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="ID",
         help="integration id(s) the account owns (default: 1)",
     )
-    parser.add_argument("--bearer-token", help="also accept 'Authorization: Bearer TOKEN'")
     parser.add_argument(
         "--seed", metavar="FILE", help="load orders from a payload file (JSON, JSON Lines, YAML)"
     )
     parser.add_argument(
-        "--first-id", type=int, default=1, metavar="N", help="Sendcloud id of the first new order"
+        "--first-id",
+        type=int,
+        default=1,
+        metavar="N",
+        help="Sendcloud id of the first new order (default: %(default)s)",
     )
     knobs = parser.add_argument_group("realism and faults")
     knobs.add_argument(
@@ -68,7 +129,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=0,
         metavar="N",
-        help="a new order is 404 (and absent from lists) for its next N reads",
+        help="a new order is 404 (and absent from lists) for its next N reads "
+        "(default: %(default)s)",
     )
     knobs.add_argument(
         "--still-processing",
@@ -91,13 +153,50 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=30.0,
         metavar="S",
-        help="how long a 'timeout' fault hangs before answering 504 (30)",
+        help="how long a 'timeout' fault hangs before answering 504 (default: %(default)g)",
+    )
+    bounds = parser.add_argument_group(
+        "connections",
+        "What one client may hold: a connection that is idle, or slow to send its request, "
+        "is closed; past the limit a new connection is answered 503.",
+    )
+    bounds.add_argument(
+        "--keep-alive-timeout",
+        type=_seconds,
+        default=5.0,
+        metavar="S",
+        help="close a connection idle this long after an answer (default: %(default)g)",
+    )
+    bounds.add_argument(
+        "--header-timeout",
+        type=_seconds,
+        default=10.0,
+        metavar="S",
+        help="a request line and headers must all arrive within this long of the connection "
+        "opening (or of the request's first byte on a kept-alive one), else the connection "
+        "is closed, with a 408 if the request had begun (default: %(default)g)",
+    )
+    bounds.add_argument(
+        "--body-timeout",
+        type=_seconds,
+        default=30.0,
+        metavar="S",
+        help="answer 408 to a request whose body is not all in this long after its headers "
+        "(default: %(default)g)",
+    )
+    bounds.add_argument(
+        "--max-connections",
+        type=_count,
+        default=256,
+        metavar="N",
+        help="connections open at once; more are answered 503, and the limit is lowered to "
+        "fit the files the process may open (default: %(default)s)",
     )
     parser.add_argument(
         "--log-level",
         default="warning",
         choices=["critical", "error", "warning", "info", "debug", "trace"],
-        help="uvicorn's log level (warning)",
+        help="uvicorn's log level; info and below log each request (default: %(default)s)",
     )
 
 
@@ -160,6 +259,31 @@ def build_fake(args: argparse.Namespace) -> FakeSendcloud:
     return fake
 
 
+def open_files_for(connections: int) -> int:
+    """How many connections the process can hold open, raising its open-file limit if it may.
+
+    Past its limit a process cannot accept, and asyncio logs a traceback for every
+    try; so the soft limit is raised (up to the hard one) to fit the connections,
+    and when even that is too low, fewer connections are allowed.
+    """
+    try:
+        import resource
+    except ImportError:  # not on this platform: nothing to fit
+        return connections
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = connections + SPARE_FILES
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        raised = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
+            soft = raised
+        except (ValueError, OSError):
+            pass
+    if soft == resource.RLIM_INFINITY:
+        return connections
+    return max(1, min(connections, soft - SPARE_FILES))
+
+
 def _listen(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # IPPROTO_TCP, not 0: only then does asyncio turn Nagle's algorithm off on each
@@ -168,7 +292,7 @@ def _listen(host: str, port: int) -> socket.socket:
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
-        sock.listen(128)
+        sock.listen(_BACKLOG)
     except OSError:
         sock.close()
         raise
@@ -204,19 +328,36 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
 
     from sendcloud_contract.fake.asgi import asgi_app
+    from sendcloud_contract.fake.http_guard import ConnectionLimits, guarded_protocol
 
-    app = asgi_app(fake)
+    max_connections = open_files_for(args.max_connections)
+    if max_connections < args.max_connections:
+        print(
+            f"sendcloud-contract serve: --max-connections lowered to {max_connections}: "
+            "the process may not open more files",
+            file=sys.stderr,
+        )
+    limits = ConnectionLimits(
+        keep_alive_timeout=args.keep_alive_timeout,
+        header_timeout=args.header_timeout,
+        max_connections=max_connections,
+    )
+    app = asgi_app(fake, body_timeout=args.body_timeout)
     config = uvicorn.Config(
         app,
+        http=guarded_protocol(limits),
+        ws="none",
         log_level=args.log_level,
         access_log=args.log_level in ("info", "debug", "trace"),
         lifespan="on",
+        backlog=_BACKLOG,
+        timeout_keep_alive=max(1, round(args.keep_alive_timeout)),
         timeout_graceful_shutdown=3,
     )
 
     class Server(uvicorn.Server):
         def handle_exit(self, sig: int, frame: FrameType | None) -> None:
-            app.release_stalls()  # stalled requests answer now, so shutdown cancels none
+            app.begin_shutdown()  # waiting requests answer now, so shutdown cancels none
             super().handle_exit(sig, frame)
 
     server = Server(config)

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from sendcloud_contract import patching
 from sendcloud_contract.fake._errors import (
     ITEM_NOT_FOUND,
     NOT_FOUND,
@@ -28,19 +29,22 @@ from sendcloud_contract.fake._errors import (
     order_index,
     refuse,
     shifted,
+    violation_errors,
 )
 from sendcloud_contract.fake._faults import Clock, system_clock
+from sendcloud_contract.fake._index import OrderIndex
 from sendcloud_contract.fake._orders import (
     State,
     StoredOrder,
     integration_of,
-    merge_order,
     stored,
 )
-from sendcloud_contract.fake._paging import Cursor, filters, page_size, paginate, parse_sort
+from sendcloud_contract.fake._paging import Cursor, parse_query
 from sendcloud_contract.fake.models import JSON, Account
 from sendcloud_contract.ids import digit_id
+from sendcloud_contract.report import Violation
 from sendcloud_contract.rules import MAX_ORDERS_PER_BATCH
+from sendcloud_contract.validation import validate
 
 __all__ = ["MAX_ORDER_ID", "OrderStore", "order_pk"]
 
@@ -76,6 +80,7 @@ class OrderStore:
         self._ids: Iterator[int] = iter(ids) if ids is not None else itertools.count(1)
         self.visibility_delay = visibility_delay
         self._state = State()
+        self._index = OrderIndex()
         self._processing: dict[str, int | None] = {}
 
     # ------------------------------------------------------------------ setup
@@ -84,6 +89,7 @@ class OrderStore:
         """Forget every order and pending "still processing" conflict."""
         with self._lock:
             self._state = State()
+            self._index.clear()
             self._processing.clear()
 
     def still_processing(self, order_id: str, *, times: int | None = 1) -> None:
@@ -113,6 +119,7 @@ class OrderStore:
             raise SeedError([error(400, "non_field_errors", "expected a list of orders")])
         with self._lock:
             saved = copy.deepcopy(self._state)
+            self._index.clear()  # built again, once, when next listed
             ids: list[int] = []
             try:
                 for start in range(0, len(orders), MAX_ORDERS_PER_BATCH):
@@ -154,20 +161,9 @@ class OrderStore:
         self, account: Account, params: Mapping[str, str]
     ) -> tuple[list[dict[str, Any]], list[tuple[str, Cursor]]]:
         """``GET /orders``: one page of the account's orders and the cursors of its neighbours."""
-        checks = filters(params, account.integrations)
-        spec = parse_sort(params.get("sort"))
-        size = page_size(params.get("page_size"))
-        cursor = Cursor.decode(params["cursor"], spec) if params.get("cursor") else None
+        query = parse_query(params, account.integrations)
         with self._lock:
-            found: list[StoredOrder] = []
-            for order in self._state.orders.values():
-                if order.owner != account.public_key or not all(c(order) for c in checks):
-                    continue
-                if order.unseen_reads > 0:
-                    order.unseen_reads -= 1
-                    continue
-                found.append(order)
-            page, links = paginate(found, spec, cursor, size)
+            page, links = self._index.page(self._state.orders, account.public_key, query)
             return [order.returned() for order in page], links
 
     def retrieve(self, account: Account, pk: int) -> dict[str, Any]:
@@ -181,9 +177,15 @@ class OrderStore:
             order = self._find(account, pk, NOT_FOUND)
             del self._state.orders[order.pk]
             self._state.by_key.pop(order.key, None)
+            self._index.drop(order)
 
     def update(self, account: Account, pk: int, patch: JSON) -> dict[str, Any]:
-        """``PATCH /orders/{id}``: merge ``patch`` in; the order's summary."""
+        """``PATCH /orders/{id}``: merge ``patch`` in; the order's summary.
+
+        The body is checked alone first, then against the stored order
+        (:func:`~sendcloud_contract.patching.merge_violations`, the validator's own check
+        given the order), then against the account (the integration it moves to).
+        """
         with self._lock:
             order = self._find(account, pk, ITEM_NOT_FOUND)
             if not isinstance(patch, dict):
@@ -193,25 +195,13 @@ class OrderStore:
                     f"Invalid data. Expected a dictionary, but got {_json_type(patch)}.",
                     title="Invalid data",
                 )
-            errors = []
-            if "id" in patch and not isinstance(patch["id"], str):
-                errors.append(invalid(_NOT_A_STRING, "/data/attributes/id"))
-            changes = {k: v for k, v in patch.items() if k != "id"}
-            errors.extend(contract_errors(changes, "order-update"))
+            errors = _patch_errors(patch)
             if errors:
                 raise Refusal(400, errors)
-            explicit = patch.get("id")
-            if isinstance(explicit, str) and explicit != str(pk):
-                errors.append(
-                    invalid(
-                        f"Order id {explicit} does not match the order {pk} in the URL",
-                        "/data/attributes/id",
-                    )
-                )
-            order_id = changes.get("order_id")
-            if order_id is not None and order_id != order.order_id:
-                errors.append(_order_id_fixed(order.order_id, "/data/attributes/order_id"))
-            integration = integration_of(changes)
+            errors = violation_errors(
+                patching.merge_violations(order.returned(), patch, _order_violations)
+            )
+            integration = integration_of(patch)
             if integration is not None and integration != order.integration:
                 if integration not in account.integrations:
                     errors.append(_unknown_integration(integration, _PATCH_INTEGRATION))
@@ -219,13 +209,7 @@ class OrderStore:
                     errors.append(_taken(order.order_id, integration, _PATCH_INTEGRATION))
             if errors:
                 raise Refusal(400, errors)
-            merged = merge_order(order.document, changes)
-            errors = contract_errors(
-                merged, "order", lambda pointer, _: "/data/attributes" + pointer
-            )
-            if errors:
-                raise Refusal(400, errors)
-            self._replace(order, merged, self._now())
+            self._replace(order, stored(patching.merge(order.document, patch)), self._now())
             return order.summary()
 
     # ------------------------------------------------------------------ behaviour
@@ -286,6 +270,7 @@ class OrderStore:
                 pending = 0 if seeding else self.visibility_delay
                 state.orders[pk] = StoredOrder(pk, account.public_key, document, now, now, pending)
                 state.by_key[key] = pk
+                self._index.put(state.orders[pk])
             else:
                 self._replace(target, document, now)
                 pk = target.pk
@@ -315,6 +300,7 @@ class OrderStore:
         state.by_key.pop(order.key, None)
         order.document = document
         state.by_key[order.key] = order.pk
+        self._index.put(order)
         step = order.modified_at + timedelta(microseconds=1)
         order.modified_at = now if now >= step else step
 
@@ -392,6 +378,21 @@ def _checked(batch: list[Any]) -> tuple[list[dict[str, Any]], list[Any]]:
         cleaned.append(item)
     errors.extend(contract_errors(cleaned, "order-batch"))
     return errors, cleaned
+
+
+def _patch_errors(patch: dict[str, Any]) -> list[dict[str, Any]]:
+    """A PATCH body's contract errors; an ``id`` that is no string gets Sendcloud's answer."""
+    if "id" not in patch or isinstance(patch["id"], str):
+        return contract_errors(patch, "order-update")
+    rest = {k: v for k, v in patch.items() if k != "id"}
+    return [
+        invalid(_NOT_A_STRING, "/data/attributes/id"),
+        *(contract_errors(rest, "order-update") if rest else []),
+    ]
+
+
+def _order_violations(order: Mapping[str, Any]) -> list[Violation]:
+    return list(validate(order, "order").violations)
 
 
 def _unknown_integration(integration: int, pointer: str) -> dict[str, Any]:

@@ -4,6 +4,12 @@ Each file the CLI would check is one item named after the file (a JSON Lines
 file too: its report names the line of each violation; a recording, a cassette
 or HAR file, is checked per interaction, as ``validate`` does). A file whose name
 matches the invalid pattern (``*.invalid.*``) passes only when it is rejected.
+
+A payload file under the paths pytest collects becomes an item as pytest walks
+them (``pytest_collect_file``). The others are collected once pytest is done,
+from the session, by path: never as command-line arguments, which pytest would
+read as node ids (``order::2.json`` names a test ``2.json``; ``order[2].json`` a
+parametrization).
 """
 
 from __future__ import annotations
@@ -20,7 +26,16 @@ import pytest
 from sendcloud_contract.plugin.options import resolve
 from sendcloud_contract.plugin.record import record_of
 
-__all__ = ["PayloadFile", "PayloadItem", "payload_paths"]
+__all__ = [
+    "PayloadFile",
+    "PayloadItem",
+    "collect_payload_file",
+    "collect_the_rest",
+    "payload_paths",
+]
+
+# The payload files pytest's own walk made items of, so the rest are collected apart.
+_COLLECTED = pytest.StashKey[set[Path]]()
 
 
 def payload_paths(config: pytest.Config) -> frozenset[Path]:
@@ -47,10 +62,32 @@ def payload_paths(config: pytest.Config) -> frozenset[Path]:
     return frozenset(files)
 
 
-def outside(files: Iterable[Path], args: Iterable[str], invocation: Path) -> list[str]:
-    """The files no collection argument covers, so the session must be told about them."""
-    roots = [(invocation / arg.split("::")[0]).resolve() for arg in args]
-    return sorted(str(f) for f in files if not any(f == r or r in f.parents for r in roots))
+def collect_payload_file(file_path: Path, parent: pytest.Collector) -> PayloadFile:
+    """The payload file pytest's walk came to, as a collector (remembered as collected)."""
+    parent.config.stash.setdefault(_COLLECTED, set()).add(file_path.resolve())
+    return PayloadFile.from_parent(parent, path=file_path)
+
+
+def collect_the_rest(
+    session: pytest.Session, files: Iterable[Path], items: list[pytest.Item]
+) -> None:
+    """Add the items of the payload files pytest's walk did not come to.
+
+    Each is collected from the session with the usual reports, before any other
+    plugin selects or orders the items (``-k``, ``--deselect``, ``--lf``).
+    """
+    collected = session.config.stash.get(_COLLECTED, set())
+    for path in sorted(set(files) - collected):
+        node = PayloadFile.from_parent(session, path=path, name=_shown(session.config, path))
+        items.extend(session.genitems(node))
+
+
+def _shown(config: pytest.Config, path: Path) -> str:
+    """The file's name in reports: from the rootdir when inside it, else from where pytest ran."""
+    for base in (config.rootpath, config.invocation_params.dir):
+        if base in path.parents:
+            return path.relative_to(base).as_posix()
+    return path.as_posix()
 
 
 class PayloadFile(pytest.File):

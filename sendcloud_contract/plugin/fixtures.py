@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from sendcloud_contract.fake import FakeSendcloud, SendcloudASGI
     from sendcloud_contract.plugin.handle import FakeHandle, Validator
     from sendcloud_contract.plugin.hookspec import SendcloudSetup
+    from sendcloud_contract.plugin.live import LiveHandle
     from sendcloud_contract.plugin.request_check import RequestCheck
     from sendcloud_contract.plugin.server import LoopbackServer
 
@@ -29,6 +30,7 @@ __all__ = [
     "sendcloud_config",
     "sendcloud_fake",
     "sendcloud_fakes",
+    "sendcloud_live",
     "sendcloud_server",
     "sendcloud_settings",
     "sendcloud_validator",
@@ -179,6 +181,31 @@ def sendcloud_server(
     checks_of(request.node).append(check)
     make = _fake_maker(request.node, sendcloud_settings, check)
     return FakeHandle(server.base_url, sendcloud_settings, make, install)
+
+
+@pytest.fixture
+def sendcloud_live(
+    request: pytest.FixtureRequest, sendcloud_settings: Settings
+) -> Iterator[LiveHandle]:
+    """The fake in CI, a real account with ``--sendcloud-live URL``: ``.base_url``,
+    ``.auth``, ``.integration_ids``, ``.order_id(name)`` (this run's prefix), ``.live``.
+
+    Live, every exchange is checked as the fake's are, and the orders the test
+    created are deleted after it; only those may be changed.
+    """
+    from sendcloud_contract.plugin.live import live_handle, live_url
+
+    node, settings = request.node, sendcloud_settings
+    needs_extra("sendcloud_live", "httpx", *(() if live_url(node.config) else ("respx",)))
+    check = _request_check(node, settings)
+    with live_handle(
+        node,
+        settings,
+        rules=lambda: configured(node, settings, None).rules,
+        fake=lambda: respx_fake(node, settings, check),
+        fake_check=check,
+    ) as handle:
+        yield handle
 
 
 class FreshFakes:

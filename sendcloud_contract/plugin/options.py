@@ -99,6 +99,13 @@ def add_options(parser: pytest.Parser) -> None:
         help="write what each test sent to the fake (and its answers) as a recording in DIR",
     )
     group.addoption(
+        "--sendcloud-live",
+        metavar="URL",
+        default=None,
+        help="run the sendcloud_live tests against URL (keys from SENDCLOUD_PUBLIC_KEY and "
+        "SENDCLOUD_SECRET_KEY), every exchange checked; without it they use the fake",
+    )
+    group.addoption(
         "--sendcloud-cassettes",
         action="store_true",
         default=False,

@@ -8,8 +8,8 @@ after the test body returns. It also feeds the contract coverage.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
 
@@ -22,7 +22,14 @@ if TYPE_CHECKING:
     from sendcloud_contract.plugin.record import Record
     from sendcloud_contract.report import Report
 
-__all__ = ["RequestCheck", "RequestViolation", "checks_of", "render_failures"]
+__all__ = [
+    "Check",
+    "RequestCheck",
+    "RequestViolation",
+    "checks_of",
+    "render_failures",
+    "take_failures",
+]
 
 OPT_OUT = "  sent on purpose? opt out with @pytest.mark.sendcloud(validate_requests=False)"
 
@@ -31,9 +38,18 @@ class RequestViolation(AssertionError):
     """Requests the code under test sent broke the contract; ``str()`` is the report."""
 
 
-def checks_of(item: pytest.Item) -> list[RequestCheck]:
-    """The request checks of the fakes one test uses, failed on after its body returns."""
-    found: list[RequestCheck] | None = item.stash.get(REQUEST_CHECKS, None)
+class Check(Protocol):
+    """What watches a test's traffic: its failures so far, and how they read."""
+
+    def take(self) -> list[str]: ...
+
+    def render(self, failures: list[str]) -> str: ...
+
+
+def checks_of(item: pytest.Item) -> list[Check]:
+    """The checks of the traffic one test makes (the fakes', the live server's), failed on
+    after its body returns."""
+    found: list[Check] | None = item.stash.get(REQUEST_CHECKS, None)
     if found is None:
         found = item.stash[REQUEST_CHECKS] = []
     return found
@@ -76,29 +92,23 @@ class RequestCheck:
 
     def _checked(self, exchange: Exchange) -> tuple[Report, Any] | None:
         """The report on the request, and the value its pointers point into (None: no value)."""
-        from sendcloud_contract.loading import load_bytes
+        from sendcloud_contract.exchanges import Content, check_request
         from sendcloud_contract.plugin.checking import finish
-        from sendcloud_contract.validation import validate, validate_documents
+        from sendcloud_contract.pointers import MISSING
 
         operation = exchange.operation
         assert operation is not None
-        where = f"{exchange.method} {exchange.path}"
-        if operation.request_kind is not None:
-            documents = load_bytes(exchange.body)
-            report = validate_documents(documents, operation.request_kind, path=where)
-            values = [(d.value, None) for d in documents if not d.fatal]
-            document = values[0][0] if values else None
-        elif operation.query_kind is not None:
-            query = dict(exchange.query)
-            report = replace(
-                validate(query, operation.query_kind),
-                path=where + "?" + "&".join(f"{k}={v}" for k, v in exchange.query),
-            )
-            values = [(query, None)]
-            document = query
-        else:
+        parts = check_request(operation, query=dict(exchange.query), body=Content(exchange.body))
+        if not parts:
             return None
-        return finish(report, values, self.rules, strict=self.settings.strict), document
+        part = parts[0]
+        where = f"{exchange.method} {exchange.path}"
+        if part.part == "query":
+            where += "?" + "&".join(f"{k}={v}" for k, v in exchange.query)
+        values = [] if part.value is MISSING else [(part.value, None)]
+        document = values[0][0] if values else None
+        report = finish(part.report(where), values, self.rules, strict=self.settings.strict)
+        return report, document
 
     def take(self) -> list[str]:
         """The failures so far, forgotten once taken."""
@@ -106,9 +116,24 @@ class RequestCheck:
             taken, self.failures = self.failures, []
         return taken
 
+    def render(self, failures: list[str]) -> str:
+        return render_failures(failures)
+
 
 def render_failures(failures: list[str]) -> str:
     """The failure text: a line that says what happened, each request's report, the opt-out."""
     count = len(failures)
     head = f"sendcloud: {count} request{'s' if count != 1 else ''} to the fake broke the contract"
     return "\n".join([head, *failures, OPT_OUT])
+
+
+def take_failures(item: pytest.Item) -> str | None:
+    """The failure text of the test's checks (each kind of check renders its own, the
+    failures of one kind under one head line), taken; None when nothing failed."""
+    by_kind: dict[type, tuple[Check, list[str]]] = {}
+    for check in checks_of(item):
+        failures = check.take()
+        if failures:
+            by_kind.setdefault(type(check), (check, []))[1].extend(failures)
+    texts = [check.render(failures) for check, failures in by_kind.values()]
+    return "\n".join(texts) if texts else None

@@ -1,28 +1,27 @@
 """Validate the interactions of a recording against the contract, side by side.
 
 Each interaction whose path is an Orders API route is matched to its
-operation (``sendcloud_contract.operations``): the request body is checked as
-the operation's request kind, a list query as ``order-list-query``, the
-response body as the kind its status answers with. Other routes are counted
-and left alone.
+operation (``sendcloud_contract.operations``) and judged by the one checker
+of an exchange (``sendcloud_contract.exchanges``): the request body as the
+operation's request kind, a list query as ``order-list-query``, the response
+body as the kind its status answers with. This module places what it finds
+in the recording file. Other routes are counted and left alone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from dataclasses import replace
-from typing import Any
 
 from sendcloud_contract import operations
-from sendcloud_contract.loading import Document, load_bytes
+from sendcloud_contract.exchanges import Checked, Content, check_exchange
+from sendcloud_contract.loading import Document
 from sendcloud_contract.operations import Operation
 from sendcloud_contract.recording_report import InteractionPlace
 from sendcloud_contract.recordings.credentials import credential_problems
 from sendcloud_contract.recordings.interaction import Body, Interaction, Problem, Side
 from sendcloud_contract.recordings.shape import child
 from sendcloud_contract.report import Severity, Violation
-from sendcloud_contract.schemas import Kind
-from sendcloud_contract.validation import validate
 
 __all__ = ["check_interaction", "problem_violation"]
 
@@ -118,93 +117,69 @@ def check_interaction(
             )
         )
         return True, found
-    found.extend(_request(context, operation))
-    found.extend(_response(context, operation))
+    verdict = check_exchange(
+        operation,
+        query=interaction.query,
+        request=_content(interaction.request_body),
+        status=interaction.status,
+        response=_content(interaction.response_body),
+        allow_unknown_fields=context.allow_unknown_fields,
+    )
+    for part in verdict.parts:
+        found.extend(_placed(context, operation, part))
     return True, found
 
 
-def _request(context: _Context, operation: Operation) -> Iterator[Violation]:
-    interaction = context.interaction
-    if operation.query_kind is not None:
-        report = validate(
-            dict(interaction.query),
-            operation.query_kind,
-            allow_unknown_fields=context.allow_unknown_fields,
-        )
-        for violation in report.violations:
-            yield context.at(violation, interaction.url_at, "request")
-    if operation.request_kind is not None:
-        yield from _body(context, interaction.request_body, operation.request_kind, "request")
+def _content(body: Body | None) -> Content | None:
+    """A recorded body as the checker takes it; an empty one is no body."""
+    if body is None or body.empty:
+        return None
+    return Content(body.data, body.value, body.embedded, body.readable)
 
 
-def _response(context: _Context, operation: Operation) -> Iterator[Violation]:
+def _placed(context: _Context, operation: Operation, part: Checked) -> Iterator[Violation]:
+    """What the checker found in one part, placed in the recording and worded as
+    recordings word it."""
     interaction = context.interaction
-    status = interaction.status
-    if status is None:
+    side = part.side
+    if part.part == "query":
+        for violation in part.violations:
+            yield context.at(violation, interaction.url_at, side)
         return
-    body = interaction.response_body
-    where = body.at if body is not None else interaction.response_at
-    if status in operation.responses:
-        kind = operation.responses[status]
-    elif 400 <= status < 500:
-        kind = "errors"  # Sendcloud answers every client error with a JSON:API document
-    else:
+    body = interaction.request_body if side == "request" else interaction.response_body
+    where = interaction.url_at if side == "request" else interaction.response_at
+    at = body.at if body is not None else where
+    if part.finding == "undocumented-status":
         yield context.error(
             "recording.undocumented-status",
-            f"{operation.key} has no documented answer {status}; its body is not checked",
+            f"{operation.key} has no documented answer {interaction.status}; "
+            "its body is not checked",
             "Documented: " + ", ".join(str(code) for code in operation.responses) + ".",
-            where,
-            "response",
+            at,
+            side,
             warning=True,
         )
-        return
-    if kind is None:
-        if body is not None and not body.empty:
-            yield context.error(
-                "recording.unexpected-body",
-                f"a {status} answer of {operation.key} has no body, but one was recorded",
-                "Sendcloud sends no content with this status.",
-                where,
-                "response",
-            )
-        return
-    yield from _body(context, body, kind, "response")
-
-
-def _body(context: _Context, body: Body | None, kind: Kind, side: Side) -> Iterator[Violation]:
-    interaction = context.interaction
-    if body is not None and not body.readable:
-        return  # a problem already says why it cannot be read
-    if (body is None or body.empty) and not context.reported(side):
-        where = interaction.url_at if side == "request" else interaction.response_at
+    elif part.finding == "unexpected-body":
         yield context.error(
-            "recording.missing-body",
-            f"the {side} has no body, but {kind} was expected",
-            "Record the body, or check that the recording tool did not drop it.",
-            body.at if body is not None else where,
+            "recording.unexpected-body",
+            f"a {interaction.status} answer of {operation.key} has no body, but one was recorded",
+            "Sendcloud sends no content with this status.",
+            at,
             side,
         )
-    if body is None or body.empty:
-        return
-    problems, value, usable = _parsed(context, body, side)
-    yield from problems
-    if not usable:
-        return
-    report = validate(value, kind, allow_unknown_fields=context.allow_unknown_fields)
-    for violation in report.violations:
-        where = body.at + violation.pointer if body.embedded else body.at
-        yield context.at(violation, where, side)
-
-
-def _parsed(context: _Context, body: Body, side: Side) -> tuple[list[Violation], Any, bool]:
-    """The body's loading problems, its JSON value, and whether there is one to check."""
-    if body.embedded:
-        return [], body.value, True
-    document = load_bytes(body.data, fmt="json")[0]
-    found = []
-    for problem in document.problems:
-        where = f" (line {problem.line}, column {problem.column} of the body)"
-        message = problem.message + (where if problem.line is not None else "")
+    elif part.finding == "missing-body" and not context.reported(side):
+        yield context.error(
+            "recording.missing-body",
+            f"the {side} has no body, but {part.kind} was expected",
+            "Record the body, or check that the recording tool did not drop it.",
+            at,
+            side,
+        )
+    for problem in part.problems:
+        shown = f" (line {problem.line}, column {problem.column} of the body)"
+        message = problem.message + (shown if problem.line is not None else "")
         violation = Violation(problem.pointer, message, problem.rule, hint=problem.hint)
-        found.append(context.at(violation, body.at, side))
-    return found, document.value, not document.fatal
+        yield context.at(violation, at, side)
+    for violation in part.violations:
+        embedded = body is not None and body.embedded
+        yield context.at(violation, at + violation.pointer if embedded else at, side)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sendcloud_contract.recordings.bodies import decode_base64, decode_body
+from sendcloud_contract.recordings.bodies import Inflation, decode_base64, decode_body
 from sendcloud_contract.recordings.interaction import Body, Interaction, Problem, Side
 from sendcloud_contract.recordings.shape import Exchange, Shape, child, exchange
 from sendcloud_contract.report import Severity
@@ -27,20 +27,22 @@ def read_har(value: Mapping[str, Any]) -> tuple[list[Interaction], list[Problem]
         shape.fail("'log.entries' should be a list of entries", "/log/entries")
     if not isinstance(entries, list):
         return [], shape.problems
+    inflation = Inflation()
     interactions = [
-        _entry(entry, index, child("/log/entries", index)) for index, entry in enumerate(entries)
+        _entry(entry, index, child("/log/entries", index), inflation)
+        for index, entry in enumerate(entries)
     ]
     return interactions, shape.problems
 
 
-def _entry(entry: Any, index: int, at: str) -> Interaction:
+def _entry(entry: Any, index: int, at: str, inflation: Inflation) -> Interaction:
     parts = exchange(entry, index, at, "url")
     shape, request, response = parts.shape, parts.request, parts.response
     post = request.get("postData")
     request_body = None
     if isinstance(post, Mapping) and isinstance(post.get("text"), str):
         at_text = child(parts.request_at, "postData", "text")
-        request_body = _decoded(post["text"], at_text, "request", parts)
+        request_body = _decoded(post["text"], at_text, "request", parts, inflation)
     status, response_body = None, None
     if response:
         status = _status(response.get("status"), child(parts.response_at, "status"), shape)
@@ -55,7 +57,7 @@ def _entry(entry: Any, index: int, at: str) -> Interaction:
             response_body = (
                 Body(text_at, readable=False)
                 if raw is None
-                else _decoded(raw, text_at, "response", parts)
+                else _decoded(raw, text_at, "response", parts, inflation)
             )
     return parts.interaction(request_body, status, response_body)
 
@@ -76,6 +78,15 @@ def _status(value: Any, at: str, shape: Shape) -> int | None:
     return shape.status(value, at)
 
 
-def _decoded(raw: str | bytes, at: str, side: Side, parts: Exchange) -> Body | None:
-    problems = parts.shape.problems
-    return decode_body(raw, at, side, parts.encodings(side), decoding="sniffed", problems=problems)
+def _decoded(
+    raw: str | bytes, at: str, side: Side, parts: Exchange, inflation: Inflation
+) -> Body | None:
+    return decode_body(
+        raw,
+        at,
+        side,
+        parts.encodings(side),
+        decoding="sniffed",
+        problems=parts.shape.problems,
+        inflation=inflation,
+    )

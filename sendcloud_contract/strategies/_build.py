@@ -12,52 +12,52 @@ from typing import Any, Literal, TypeVar
 
 from sendcloud_contract.rules import EU_COUNTRIES, STATE_REQUIRED_COUNTRIES
 from sendcloud_contract.strategies._data import (
-    _ADDRESS_EXTRAS,
-    _BOXES_CM,
-    _BREAKDOWNS,
-    _CATALOGUE,
-    _COMPANIES,
-    _CONTACTS,
-    _COUNTRY_LIST,
-    _DEFAULT_DESTINATIONS,
-    _DELIVERY_INDICATORS,
-    _DISCOUNTS,
-    _EMAIL_DOMAINS,
-    _FIRST_NAMES,
-    _FULL_DG,
-    _ITEM_EXTRAS,
-    _LAST_NAMES,
-    _LINE2,
-    _NOTES,
-    _ORDER_NUMBER_STYLES,
-    _ORDER_STATUSES,
-    _PAYMENT_STATUSES,
-    _PO_BOXES,
-    _PRODUCTS,
-    _QUANTITIES,
-    _SERVICE_POINT_TYPES,
-    _SHIPPING_CENTS,
-    _SHIPPING_OPTION_CODES,
-    _TAGS,
-    _TRANSLITERATE,
+    ADDRESS_EXTRAS,
+    BOXES_CM,
+    BREAKDOWNS,
+    CATALOGUE,
+    COMPANIES,
+    CONTACTS,
+    COUNTRY_LIST,
+    DEFAULT_DESTINATIONS,
+    DELIVERY_INDICATORS,
     DIMENSION_UNITS,
+    DISCOUNTS,
+    EMAIL_DOMAINS,
+    FIRST_NAMES,
+    FULL_DG,
+    ITEM_EXTRAS,
+    LAST_NAMES,
+    LINE2,
+    NOTES,
+    ORDER_NUMBER_STYLES,
+    ORDER_STATUSES,
+    PAYMENT_STATUSES,
+    PO_BOXES,
+    PRODUCTS,
+    QUANTITIES,
+    SERVICE_POINT_TYPES,
+    SHIPPING_CENTS,
+    SHIPPING_OPTION_CODES,
+    TAGS,
+    TRANSLITERATE,
     VOLUME_UNITS,
     WEIGHT_UNITS,
-    _Country,
+    Country,
 )
-from sendcloud_contract.strategies._schema import _enum, _nullable_members
-from sendcloud_contract.strategies._source import _Source
-from sendcloud_contract.strategies._time import _EPOCH, _SPAN_MS, _STAMP_STYLES, _stamp
+from sendcloud_contract.strategies._schema import nullable_members, schema_enum
+from sendcloud_contract.strategies._source import Source
+from sendcloud_contract.strategies._time import EPOCH, SPAN_MS, STAMP_STYLES, write_stamp
 
 T = TypeVar("T")
 Order = dict[str, Any]
 
 
 @dataclass(frozen=True)
-class _Config:
+class OrderConfig:
     """What the caller fixed; ``customs="always"`` adds customs data even inside the EU."""
 
-    destinations: tuple[_Country, ...] | None
+    destinations: tuple[Country, ...] | None
     currencies: tuple[str, ...]
     customs: Literal["auto", "always"] = "auto"
     service_point: bool | None = None
@@ -74,7 +74,7 @@ def _decimal_string(cents: int) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
 
 
-def _price(cents: int, currency: str) -> dict[str, Any]:
+def price_of(cents: int, currency: str) -> dict[str, Any]:
     return {"value": _money(cents), "currency": currency}
 
 
@@ -83,7 +83,7 @@ def _within(total: float, unit: float, quantity: int) -> bool:
     return total <= unit * quantity and Decimal(repr(total)) <= Decimal(repr(unit)) * quantity
 
 
-def _line_total(unit_cents: int, quantity: int, total_cents: int) -> float:
+def line_total(unit_cents: int, quantity: int, total_cents: int) -> float:
     """The item total as a float that never reads as more than unit price x quantity."""
     unit = _money(unit_cents)
     for cents in (total_cents, total_cents - 1, total_cents - 2):
@@ -95,39 +95,39 @@ def _line_total(unit_cents: int, quantity: int, total_cents: int) -> float:
     return value
 
 
-def _moment(src: _Source) -> datetime:
-    millis = src.integer(0, _SPAN_MS)
-    return _EPOCH + timedelta(milliseconds=millis, microseconds=(millis * 7) % 1000)
+def _moment(src: Source) -> datetime:
+    millis = src.integer(0, SPAN_MS)
+    return EPOCH + timedelta(milliseconds=millis, microseconds=(millis * 7) % 1000)
 
 
 def _slug(text: str) -> str:
-    plain = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE))
+    plain = unicodedata.normalize("NFKD", text.translate(TRANSLITERATE))
     return "".join(c for c in plain.lower() if c.isascii() and c.isalnum())
 
 
-def _email(first: str, last: str) -> str:
+def email_for(first: str, last: str) -> str:
     local = ".".join(filter(None, (_slug(first), _slug(last)))) or "customer"
-    return f"{local}@{_EMAIL_DOMAINS[len(local) % len(_EMAIL_DOMAINS)]}"
+    return f"{local}@{EMAIL_DOMAINS[len(local) % len(EMAIL_DOMAINS)]}"
 
 
-def _phone(country: _Country, src: _Source) -> str:
+def phone_number_for(country: Country, src: Source) -> str:
     digits = country.phone_digits
     return country.phone_prefix + str(src.integer(10 ** (digits - 1), 10**digits - 1))
 
 
-def _nullable(src: _Source, value: T, *, container: bool = False) -> T | None:
+def _nullable(src: Source, value: T, *, container: bool = False) -> T | None:
     return None if src.nullify(container) else value
 
 
-def _address(src: _Source, country: _Country, *, shipping: bool) -> dict[str, Any]:
+def _address(src: Source, country: Country, *, shipping: bool) -> dict[str, Any]:
     place = src.pick(country.places)
     street = src.pick(country.streets)
     number = str(src.integer(1, 250))
-    first, last = src.pick(_FIRST_NAMES), src.pick(_LAST_NAMES)
+    first, last = src.pick(FIRST_NAMES), src.pick(LAST_NAMES)
     address: dict[str, Any] = {"name": f"{first} {last}"}
-    extras = _ADDRESS_EXTRAS[-1] if src.everything else src.pick(_ADDRESS_EXTRAS)
+    extras = ADDRESS_EXTRAS[-1] if src.everything else src.pick(ADDRESS_EXTRAS)
     if "company" in extras:
-        address["company_name"] = src.pick(_COMPANIES)
+        address["company_name"] = src.pick(COMPANIES)
     if country.number_first:
         address["address_line_1"] = f"{number} {street}"
         if src.everything:
@@ -136,11 +136,11 @@ def _address(src: _Source, country: _Country, *, shipping: bool) -> dict[str, An
         address["address_line_1"] = street
         address["house_number"] = number
     if "line_2" in extras:
-        address["address_line_2"] = src.pick(_LINE2)
+        address["address_line_2"] = src.pick(LINE2)
     address["postal_code"] = place.postal_code
     address["city"] = place.city
     if "po_box" in extras:
-        address["po_box"] = _nullable(src, src.pick(_PO_BOXES))
+        address["po_box"] = _nullable(src, src.pick(PO_BOXES))
     needs_state = shipping and country.code in STATE_REQUIRED_COUNTRIES
     if place.state and (needs_state or src.chance(30)):
         prefixed = src.chance(30)
@@ -148,15 +148,15 @@ def _address(src: _Source, country: _Country, *, shipping: bool) -> dict[str, An
             f"{country.code}-{place.state}" if prefixed else place.state
         )
     address["country_code"] = country.code
-    contact = _CONTACTS[-1] if src.everything else src.pick(_CONTACTS)
+    contact = CONTACTS[-1] if src.everything else src.pick(CONTACTS)
     if "email" in contact:
-        address["email"] = _email(first, last)
+        address["email"] = email_for(first, last)
     if "phone" in contact:
-        address["phone_number"] = _phone(country, src)
+        address["phone_number"] = phone_number_for(country, src)
     return address
 
 
-def _weight(grams: float, unit: str) -> dict[str, Any]:
+def weight_of(grams: float, unit: str) -> dict[str, Any]:
     value = round(grams / WEIGHT_UNITS[unit], 3)
     return {"value": value if value > 0 else 0.001, "unit": unit}
 
@@ -180,11 +180,11 @@ class _Measuring:
     volume: str | None
 
     @classmethod
-    def draw(cls, src: _Source) -> _Measuring:
-        dimension = src.pick(_enum("dimension-unit")) if src.chance(40) else None
-        volume = src.pick(_enum("volume-unit")) if src.chance(10) else None
+    def draw(cls, src: Source) -> _Measuring:
+        dimension = src.pick(schema_enum("dimension-unit")) if src.chance(40) else None
+        volume = src.pick(schema_enum("volume-unit")) if src.chance(10) else None
         weighed = src.chance(70) or not (dimension or volume)
-        return cls(dimension, src.pick(_enum("weight-unit")) if weighed else None, volume)
+        return cls(dimension, src.pick(schema_enum("weight-unit")) if weighed else None, volume)
 
 
 def _measurement(what: _Measuring, grams: float, cm: tuple[float, float, float]) -> dict[str, Any]:
@@ -192,26 +192,26 @@ def _measurement(what: _Measuring, grams: float, cm: tuple[float, float, float])
     if what.dimension:
         measurement["dimension"] = _dimension(cm, what.dimension)
     if what.weight:
-        measurement["weight"] = _weight(grams, what.weight)
+        measurement["weight"] = weight_of(grams, what.weight)
     if what.volume:
         measurement["volume"] = _volume(cm, what.volume)
     return measurement
 
 
-def _ean13(body: str) -> str:
+def ean13(body: str) -> str:
     total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body))
     return body + str((10 - total % 10) % 10)
 
 
-def _dangerous_goods(src: _Source, values: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+def _dangerous_goods(src: Source, values: tuple[tuple[str, str], ...]) -> dict[str, Any]:
     """A product's hazard data; orders showing every field draw each enum from the schema."""
-    nullable = _nullable_members("dangerous-goods")
+    nullable = nullable_members("dangerous-goods")
     goods: dict[str, Any] = {}
     for member, value in values:
         if member in nullable:
             goods[member] = _nullable(src, value)
         elif src.everything:
-            goods[member] = src.pick(_enum("dangerous-goods", member))
+            goods[member] = src.pick(schema_enum("dangerous-goods", member))
         else:
             goods[member] = value
     return goods
@@ -235,14 +235,14 @@ class _ItemShape:
     customs_text: bool
 
     @classmethod
-    def draw(cls, src: _Source, customs: bool) -> _ItemShape:
+    def draw(cls, src: Source, customs: bool) -> _ItemShape:
         everything = src.everything
         return cls(
-            catalogue=_CATALOGUE[-1] if everything else src.pick(_CATALOGUE),
+            catalogue=CATALOGUE[-1] if everything else src.pick(CATALOGUE),
             variants=src.chance(40),
             description=src.chance(30),
             hs_code=customs or src.chance(20),
-            extras=_ITEM_EXTRAS[-1] if everything else src.pick(_ITEM_EXTRAS),
+            extras=ITEM_EXTRAS[-1] if everything else src.pick(ITEM_EXTRAS),
             unit_price=src.chance(60),
             measuring=_Measuring.draw(src) if src.chance(40) else None,
             customs_text=(customs and src.chance(30)) or everything,
@@ -250,24 +250,24 @@ class _ItemShape:
 
 
 def _item(
-    src: _Source,
+    src: Source,
     shape: _ItemShape,
     index: int,
     used: set[str],
     currency: str,
     created: datetime,
 ) -> dict[str, Any]:
-    product = src.pick(_PRODUCTS)
-    position = _PRODUCTS.index(product)
+    product = src.pick(PRODUCTS)
+    position = PRODUCTS.index(product)
     variant = src.pick(product.variants) if product.variants and shape.variants else None
     name = f"{product.name} - {variant}" if variant else product.name
     serial = 2
     while name in used:
         name, serial = f"{product.name} ({serial})", serial + 1
     used.add(name)
-    quantity = src.pick(_QUANTITIES)
+    quantity = src.pick(QUANTITIES)
     unit_cents = product.price_cents
-    discount = src.pick(_DISCOUNTS) if src.chance(10) else 0
+    discount = src.pick(DISCOUNTS) if src.chance(10) else 0
     total_cents = unit_cents * quantity * (100 - discount) // 100
 
     item: dict[str, Any] = {}
@@ -292,23 +292,23 @@ def _item(
     if "properties" in shape.extras:
         item["properties"] = {"colour": variant or "default", "gift_wrap": index % 2 == 1}
     if shape.unit_price:
-        item["unit_price"] = _price(unit_cents, currency)
+        item["unit_price"] = price_of(unit_cents, currency)
     item["total_price"] = {
-        "value": _line_total(unit_cents, quantity, total_cents),
+        "value": line_total(unit_cents, quantity, total_cents),
         "currency": currency,
     }
     if shape.measuring is not None:
         item["measurement"] = _measurement(shape.measuring, product.grams, product.dimensions_cm)
     if "ean" in shape.catalogue:
-        item["ean"] = _ean13(f"871{position:04d}{index:05d}")
+        item["ean"] = ean13(f"871{position:04d}{index:05d}")
     if "delivery_dates" in shape.extras:
         handover = created + timedelta(days=1 + index % 3)
         item["delivery_dates"] = _nullable(
             src,
             {
-                "handover_at": _nullable(src, _stamp(handover, _STAMP_STYLES[2])),
+                "handover_at": _nullable(src, write_stamp(handover, STAMP_STYLES[2])),
                 "deliver_at": _nullable(
-                    src, _stamp(handover + timedelta(days=2), _STAMP_STYLES[2])
+                    src, write_stamp(handover + timedelta(days=2), STAMP_STYLES[2])
                 ),
             },
             container=True,
@@ -318,13 +318,13 @@ def _item(
         item["material_content"] = _nullable(src, product.material)
         item["intended_use"] = _nullable(src, product.intended_use)
     if src.everything:
-        item["dangerous_goods"] = _dangerous_goods(src, _FULL_DG)
+        item["dangerous_goods"] = _dangerous_goods(src, FULL_DG)
     elif product.dangerous and src.chance(30):
         item["dangerous_goods"] = _dangerous_goods(src, product.dangerous)
     return item
 
 
-def _costs(src: _Source, cents: int, currency: str) -> dict[str, Any] | None:
+def _costs(src: Source, cents: int, currency: str) -> dict[str, Any] | None:
     if src.nullify(container=True):
         return None
     return {
@@ -334,24 +334,24 @@ def _costs(src: _Source, cents: int, currency: str) -> dict[str, Any] | None:
 
 
 def _payment(
-    src: _Source, items: list[dict[str, Any]], currency: str, created: datetime
+    src: Source, items: list[dict[str, Any]], currency: str, created: datetime
 ) -> dict[str, Any]:
     subtotal = sum(round(item["total_price"]["value"] * 100) for item in items)
-    shipping = src.pick(_SHIPPING_CENTS)
+    shipping = src.pick(SHIPPING_CENTS)
     discount = subtotal // 10 if src.chance(10) else 0
     total = subtotal + shipping - discount
     payment: dict[str, Any] = {}
     if src.chance(10):
         payment["is_cash_on_delivery"] = _nullable(src, src.chance(20))
-    payment["total_price"] = _price(total, currency)
-    breakdown = _BREAKDOWNS[-1] if src.everything else src.pick(_BREAKDOWNS)
+    payment["total_price"] = price_of(total, currency)
+    breakdown = BREAKDOWNS[-1] if src.everything else src.pick(BREAKDOWNS)
     if "subtotal" in breakdown:
-        payment["subtotal_price"] = _price(subtotal, currency)
+        payment["subtotal_price"] = price_of(subtotal, currency)
     if "shipping" in breakdown:
-        payment["estimated_shipping_price"] = _price(shipping, currency)
+        payment["estimated_shipping_price"] = price_of(shipping, currency)
     if "tax" in breakdown:
-        payment["estimated_tax_price"] = _price(total * 21 // 121, currency)
-    code, message = src.pick(_PAYMENT_STATUSES)
+        payment["estimated_tax_price"] = price_of(total * 21 // 121, currency)
+    code, message = src.pick(PAYMENT_STATUSES)
     payment["status"] = {"code": code, "message": message} if src.chance(80) else {"code": code}
     if src.chance(20):
         payment["invoice_date"] = _nullable(src, created.date().isoformat())
@@ -367,7 +367,7 @@ def _payment(
     return payment
 
 
-def _tax_number(src: _Source, country: str) -> dict[str, Any]:
+def _tax_number(src: Source, country: str) -> dict[str, Any]:
     digits = src.integer(100_000_000, 999_999_999)
     return {
         "name": _nullable(src, "VAT" if country in EU_COUNTRIES else "EORI"),
@@ -376,11 +376,13 @@ def _tax_number(src: _Source, country: str) -> dict[str, Any]:
     }
 
 
-def _customs(src: _Source, order_id: str, destination: str, created: datetime) -> dict[str, Any]:
+def build_customs(
+    src: Source, order_id: str, destination: str, created: datetime
+) -> dict[str, Any]:
     customs: dict[str, Any] = {
         "commercial_invoice_number": f"{created:%m%d}-{_slug(order_id)[:12] or '1'}",
-        "shipment_type": src.pick(_enum("customs-details", "shipment_type")),
-        "export_type": src.pick(_enum("customs-details", "export_type")),
+        "shipment_type": src.pick(schema_enum("customs-details", "shipment_type")),
+        "export_type": src.pick(schema_enum("customs-details", "export_type")),
     }
     if src.chance(25):
         if src.nullify(container=True):
@@ -395,8 +397,8 @@ def _customs(src: _Source, order_id: str, destination: str, created: datetime) -
     return customs
 
 
-def _shipping_details(
-    src: _Source, cfg: _Config, items: list[dict[str, Any]], present: bool
+def build_shipping_details(
+    src: Source, cfg: OrderConfig, items: list[dict[str, Any]], present: bool
 ) -> dict[str, Any] | None:
     ship_with = cfg.ship_with if cfg.ship_with is not None else present and src.chance(30)
     if not (present or ship_with):
@@ -405,28 +407,28 @@ def _shipping_details(
     if src.chance(20):
         details["is_local_pickup"] = _nullable(src, False)
     if src.chance(50):
-        details["delivery_indicator"] = src.pick(_DELIVERY_INDICATORS)
+        details["delivery_indicator"] = src.pick(DELIVERY_INDICATORS)
     if src.chance(60) or not (details or ship_with):
         grams = 150.0 + sum(
-            _PRODUCTS[0].grams if "measurement" not in item else 250.0 for item in items
+            PRODUCTS[0].grams if "measurement" not in item else 250.0 for item in items
         )
-        box = src.pick(_BOXES_CM)
+        box = src.pick(BOXES_CM)
         details["measurement"] = _measurement(_Measuring.draw(src), grams, box)
     if ship_with:
         properties: dict[str, Any] = {
-            "shipping_option_code": _nullable(src, src.pick(_SHIPPING_OPTION_CODES))
+            "shipping_option_code": _nullable(src, src.pick(SHIPPING_OPTION_CODES))
         }
         if src.chance(30):
             properties["contract_id"] = _nullable(src, src.integer(1, 99_999))
         details["ship_with"] = {
-            "type": src.pick(_enum("ship-with", "type")),
+            "type": src.pick(schema_enum("ship-with", "type")),
             "properties": properties,
         }
     return details
 
 
-def _service_point(src: _Source, country: _Country | None) -> dict[str, Any]:
-    place = src.pick(country.places) if country else _COUNTRY_LIST[0].places[0]
+def build_service_point(src: Source, country: Country | None) -> dict[str, Any]:
+    place = src.pick(country.places) if country else COUNTRY_LIST[0].places[0]
     number = src.integer(1, 99_999)
     by = src.pick(("id", "id", "carrier_service_point_id"))
     point: dict[str, Any] = {by: str(number) if by == "id" else f"{number:05d}"}
@@ -435,7 +437,7 @@ def _service_point(src: _Source, country: _Country | None) -> dict[str, Any]:
     if src.chance(50):
         point["latitude"], point["longitude"] = place.latitude, place.longitude
     if src.chance(50):
-        point["type"] = src.pick(_SERVICE_POINT_TYPES)
+        point["type"] = src.pick(SERVICE_POINT_TYPES)
     if src.chance(10):
         point["extra_data"] = {"shop_name": "Tabak & Post", "opening_hours": "09:00-18:00"}
     return point
@@ -450,12 +452,12 @@ def _item_counts(low: int, high: int) -> tuple[int, ...]:
     )
 
 
-def _build_order(src: _Source, cfg: _Config, order_id: str, integration_id: int) -> Order:
+def build_order(src: Source, cfg: OrderConfig, order_id: str, integration_id: int) -> Order:
     """One order that passes the schema and every domain rule, by construction."""
     currency = src.pick(cfg.currencies)
     created = _moment(src)
     if cfg.destinations is not None or src.chance(85):
-        destination: _Country | None = src.pick(cfg.destinations or _DEFAULT_DESTINATIONS)
+        destination: Country | None = src.pick(cfg.destinations or DEFAULT_DESTINATIONS)
     else:
         destination = None
     needs_customs = cfg.customs == "always" or (destination is not None and not destination.eu)
@@ -464,67 +466,67 @@ def _build_order(src: _Source, cfg: _Config, order_id: str, integration_id: int)
     count = src.pick(_item_counts(cfg.min_items, cfg.max_items))
     shape = _ItemShape.draw(src.fork(), needs_customs)
     items = [_item(src, shape, i, used, currency, created) for i in range(count)]
-    status_code, status_message = src.pick(_ORDER_STATUSES)
+    status_code, status_message = src.pick(ORDER_STATUSES)
 
-    order: Order = {}
-    if src.everything:
-        order["id"] = str(src.integer(1, 99_999_999))
-    order["order_id"] = order_id
+    # No Sendcloud ``id``: it names an order already stored, which only the caller knows.
+    order: Order = {"order_id": order_id}
     # Each shop (integration) numbers its orders its own way.
-    style = _ORDER_NUMBER_STYLES[(integration_id - 1) % len(_ORDER_NUMBER_STYLES)]
+    style = ORDER_NUMBER_STYLES[(integration_id - 1) % len(ORDER_NUMBER_STYLES)]
     order["order_number"] = style.format(order_id)
     if src.everything:
-        order["created_at"] = _stamp(created + timedelta(minutes=5), _STAMP_STYLES[2])
-        order["modified_at"] = _stamp(created + timedelta(minutes=6), _STAMP_STYLES[2])
-    stamp_style = src.pick(_STAMP_STYLES)
+        order["created_at"] = write_stamp(created + timedelta(minutes=5), STAMP_STYLES[2])
+        order["modified_at"] = write_stamp(created + timedelta(minutes=6), STAMP_STYLES[2])
+    stamp_style = src.pick(STAMP_STYLES)
     details: dict[str, Any] = {
         "integration": {"id": integration_id},
         "status": {"code": status_code, "message": status_message}
         if src.chance(80)
         else {"code": status_code},
-        "order_created_at": _stamp(created, stamp_style),
+        "order_created_at": write_stamp(created, stamp_style),
     }
     if src.chance(50):
         # At least a second later: a stamp without fractions may drop the sub-second part.
         updated = created + timedelta(seconds=src.integer(1, 30 * 24 * 3600))
-        details["order_updated_at"] = _stamp(updated, stamp_style)
+        details["order_updated_at"] = write_stamp(updated, stamp_style)
     details["order_items"] = items
     if src.chance(20):
-        details["notes"] = src.pick(_NOTES)
+        details["notes"] = src.pick(NOTES)
     if src.chance(25):
-        tags = [src.pick(_TAGS) for _ in range(src.integer(1, 3))]
+        tags = [src.pick(TAGS) for _ in range(src.integer(1, 3))]
         details["tags"] = list(dict.fromkeys(tags))
     order["order_details"] = details
     order["payment_details"] = _payment(src.fork(), items, currency, created)
     if needs_customs or src.chance(10):
-        customs = _customs(src.fork(), order_id, destination.code if destination else "NL", created)
+        customs = build_customs(
+            src.fork(), order_id, destination.code if destination else "NL", created
+        )
         null = not needs_customs and src.nullify(container=True)
         order["customs_details"] = None if null else customs
     shipping = _address(src.fork(), destination, shipping=True) if destination else None
     if src.chance(60):
         first, _, last = (shipping["name"] if shipping else "John Doe").partition(" ")
         customer: dict[str, Any] = {"name": f"{first} {last}".strip()}
-        contact = _CONTACTS[-1] if src.everything else src.pick(_CONTACTS)
+        contact = CONTACTS[-1] if src.everything else src.pick(CONTACTS)
         if "phone" in contact:
-            customer["phone_number"] = _phone(destination or _COUNTRY_LIST[0], src)
+            customer["phone_number"] = phone_number_for(destination or COUNTRY_LIST[0], src)
         if "email" in contact:
-            customer["email"] = _email(first, last)
+            customer["email"] = email_for(first, last)
         order["customer_details"] = customer
     if shipping is not None and src.chance(30):
         elsewhere = src.fork()
         order["billing_address"] = (
             dict(shipping)
             if elsewhere.chance(50)
-            else _address(elsewhere, elsewhere.pick(_DEFAULT_DESTINATIONS), shipping=False)
+            else _address(elsewhere, elsewhere.pick(DEFAULT_DESTINATIONS), shipping=False)
         )
     if shipping is not None:
         order["shipping_address"] = shipping
     present = src.chance(50)
     if present or cfg.ship_with:
-        shipping_details = _shipping_details(src.fork(), cfg, items, present)
+        shipping_details = build_shipping_details(src.fork(), cfg, items, present)
         if shipping_details is not None:
             order["shipping_details"] = shipping_details
     wants_point = cfg.service_point if cfg.service_point is not None else src.chance(15)
     if wants_point:
-        order["service_point_details"] = _service_point(src.fork(), destination)
+        order["service_point_details"] = build_service_point(src.fork(), destination)
     return order

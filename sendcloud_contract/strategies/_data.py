@@ -21,7 +21,7 @@ class _Place:
 
 
 @dataclass(frozen=True)
-class _Country:
+class Country:
     code: str
     places: tuple[_Place, ...]
     streets: tuple[str, ...]
@@ -41,17 +41,17 @@ def _country(
     phone: tuple[str, int],
     *,
     number_first: bool = False,
-) -> _Country:
+) -> Country:
     built = tuple(
         _Place(p[0], p[1], p[2] or None, p[3], p[4])
         if len(p) == 5
         else _Place(p[0], p[1], p[2] or None)
         for p in places
     )
-    return _Country(code, built, tuple(streets), phone[0], phone[1], number_first)
+    return Country(code, built, tuple(streets), phone[0], phone[1], number_first)
 
 
-_COUNTRY_LIST: tuple[_Country, ...] = (
+COUNTRY_LIST: tuple[Country, ...] = (
     _country(
         "NL",
         [
@@ -196,36 +196,36 @@ _COUNTRY_LIST: tuple[_Country, ...] = (
         ("+81", 10),
     ),
 )
-_COUNTRIES: dict[str, _Country] = {c.code: c for c in _COUNTRY_LIST}
-SUPPORTED_COUNTRIES: tuple[str, ...] = tuple(c.code for c in _COUNTRY_LIST)
+COUNTRIES: dict[str, Country] = {c.code: c for c in COUNTRY_LIST}
+SUPPORTED_COUNTRIES: tuple[str, ...] = tuple(c.code for c in COUNTRY_LIST)
 
 # Most orders stay inside the EU: repeated entries weight the draw; NL first, where shrinking ends.
-_DEFAULT_DESTINATIONS: tuple[_Country, ...] = tuple(
-    _COUNTRIES[code]
+DEFAULT_DESTINATIONS: tuple[Country, ...] = tuple(
+    COUNTRIES[code]
     for code in "NL NL NL DE DE BE FR ES IT AT PL SE IE PT DK GB GB US US CA AU CH NO JP".split()  # noqa: SIM905
 )
 
-_FIRST_NAMES = (
+FIRST_NAMES = (
     "John", "Anna", "Maya", "Lars", "Sophie", "Luca", "Zoë", "José", "Łukasz", "Søren",
     "Chloé", "Björn", "Aoife", "Mateo", "Amélie", "Jürgen", "Ines", "Noah", "Fatima", "Kenji",
 )  # fmt: skip
-_LAST_NAMES = (
+LAST_NAMES = (
     "Doe", "Jansen", "Thompson", "de Vries", "Müller", "Rossi", "García", "Nowak", "Østergaard",
     "O'Brien", "Dubois", "Andersson", "Silva", "Kowalczyk", "van den Berg", "Ñúñez", "Tanaka",
 )  # fmt: skip
-_COMPANIES = (
+COMPANIES = (
     "Sendcloud", "Acme Trading B.V.", "Bäckerei Schulz GmbH", "Studio Lumière SARL",
     "Nordic Outdoor AB", "Café Olé S.L.",
 )  # fmt: skip
 # Optional address parts, as (rarely) sent together; the plainest first for shrinking.
-_ADDRESS_EXTRAS: tuple[tuple[str, ...], ...] = (
+ADDRESS_EXTRAS: tuple[tuple[str, ...], ...] = (
     (), (), (), (), ("company",), ("line_2",), ("company", "line_2"), ("po_box",),
     ("company", "line_2", "po_box"),
 )  # fmt: skip
-_CONTACTS: tuple[tuple[str, ...], ...] = ((), ("phone",), ("email",), ("phone", "email"))
-_LINE2 = ("Apartment 17B", "2nd floor", "c/o Reception", "Unit 4", "Bus 12", "Hinterhaus")
-_EMAIL_DOMAINS = ("example.com", "example.org", "example.net", "mail.example.com")
-_TRANSLITERATE = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "æ": "ae"})
+CONTACTS: tuple[tuple[str, ...], ...] = ((), ("phone",), ("email",), ("phone", "email"))
+LINE2 = ("Apartment 17B", "2nd floor", "c/o Reception", "Unit 4", "Bus 12", "Hinterhaus")
+EMAIL_DOMAINS = ("example.com", "example.org", "example.net", "mail.example.com")
+TRANSLITERATE = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "æ": "ae"})
 
 
 @dataclass(frozen=True)
@@ -270,7 +270,7 @@ _BATTERY_DG = (
     ("weight_type", "Gross"),
 )
 # Every dangerous-goods member, for orders that must carry every optional field.
-_FULL_DG = (
+FULL_DG = (
     ("adr_packing_group_letter", "III"),
     ("chemical_record_identifier", "CR-2211"),
     ("class_division_number", "3"),
@@ -292,7 +292,7 @@ _FULL_DG = (
     ("weight_type", "Gross"),
 )
 
-_PRODUCTS: tuple[_Product, ...] = (
+PRODUCTS: tuple[_Product, ...] = (
     _Product("Cylinder candle", "Pebble green - 12x8 cm", 350, 400, (12, 8, 8),
              "3406.00", "NL", "Paraffin wax", "Home decoration", "NLOZR92MEL",
              ("Pebble green", "Sand")),
@@ -350,45 +350,45 @@ _PRODUCTS: tuple[_Product, ...] = (
 )  # fmt: skip
 
 # Catalogue references an item carries (ids and sku come together), the plainest first.
-_CATALOGUE: tuple[tuple[str, ...], ...] = (
+CATALOGUE: tuple[tuple[str, ...], ...] = (
     (), (), ("ids",), ("ids", "image"), ("ids", "ean"), ("ids", "image", "ean"),
 )  # fmt: skip
-_ITEM_EXTRAS: tuple[tuple[str, ...], ...] = (
+ITEM_EXTRAS: tuple[tuple[str, ...], ...] = (
     (), (), (), (), (), (), (), (),
     ("properties",), ("delivery_dates",), ("properties", "delivery_dates"),
 )  # fmt: skip
-_QUANTITIES = (1, 1, 1, 1, 2, 2, 3, 4, 6, 10)
-_DISCOUNTS = (10, 15, 20, 25, 50)
-_ORDER_STATUSES = (
+QUANTITIES = (1, 1, 1, 1, 2, 2, 3, 4, 6, 10)
+DISCOUNTS = (10, 15, 20, 25, 50)
+ORDER_STATUSES = (
     ("fulfilled", "Fulfilled"),
     ("unfulfilled", "Unfulfilled"),
     ("processing", "Order is being picked"),
     ("partially_fulfilled", "Partially fulfilled"),
     ("on_hold", "Waiting for stock"),
 )
-_PAYMENT_STATUSES = (
+PAYMENT_STATUSES = (
     ("paid", "Paid"),
     ("pending", "Awaiting payment"),
     ("authorized", "Payment authorized"),
     ("partially_refunded", "Partially refunded"),
 )
-_ORDER_NUMBER_STYLES = ("{}", "#{}", "SO-{}", "WEB-{}", "OXSDFGHTD-{}")
-_NOTES = (
+ORDER_NUMBER_STYLES = ("{}", "#{}", "SO-{}", "WEB-{}", "OXSDFGHTD-{}")
+NOTES = (
     "Call this number before delivery: 063 874 6473",
     "Leave the parcel with the neighbours at number 17.",
     "Gift: please do not include the invoice.",
     "Bitte beim Nachbarn abgeben.",
     "Livraison après 18h, s'il vous plaît.",
 )
-_TAGS = ("october_campaign", "vip", "gift", "preorder", "b2b", "marketplace", "fragile")
-_DELIVERY_INDICATORS = (
+TAGS = ("october_campaign", "vip", "gift", "preorder", "b2b", "marketplace", "fragile")
+DELIVERY_INDICATORS = (
     "DHL home delivery",
     "PostNL standard",
     "DPD Classic",
     "UPS Standard",
     "Evening delivery",
 )
-_SHIPPING_OPTION_CODES = (
+SHIPPING_OPTION_CODES = (
     "postnl:standard",
     "postnl:standard/insured=3000",
     "dhl:home",
@@ -396,18 +396,18 @@ _SHIPPING_OPTION_CODES = (
     "ups:standard",
     "royal_mail:tracked_48",
 )
-_SERVICE_POINT_TYPES = ("servicepoint", "packstation", "locker", "post_office")
-_SHIPPING_CENTS = (0, 395, 495, 695, 995, 1495)
+SERVICE_POINT_TYPES = ("servicepoint", "packstation", "locker", "post_office")
+SHIPPING_CENTS = (0, 395, 495, 695, 995, 1495)
 # Which parts of the total a shop itemises.
-_BREAKDOWNS = (
+BREAKDOWNS = (
     (),
     ("subtotal",),
     ("shipping",),
     ("subtotal", "shipping"),
     ("subtotal", "shipping", "tax"),
 )
-_PO_BOXES = ("PO Box 1024", "Postbus 80", "Packstation 117")
-_BOXES_CM = ((30.0, 20.0, 10.0), (40.0, 30.0, 20.0), (60.0, 40.0, 40.0), (25.0, 17.5, 8.0))
+PO_BOXES = ("PO Box 1024", "Postbus 80", "Packstation 117")
+BOXES_CM = ((30.0, 20.0, 10.0), (40.0, 30.0, 20.0), (60.0, 40.0, 40.0), (25.0, 17.5, 8.0))
 
 # How each unit of the contract converts from grams, centimetres and cubic centimetres. A unit
 # the schema gains without an entry here is a schema change these strategies must learn: the

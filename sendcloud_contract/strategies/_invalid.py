@@ -15,18 +15,18 @@ from hypothesis.strategies import DrawFn, SearchStrategy
 
 from sendcloud_contract import pointers, schemas
 from sendcloud_contract.rules import STATE_REQUIRED_COUNTRIES
-from sendcloud_contract.strategies._build import Order, _build_order, _Config, _ean13
-from sendcloud_contract.strategies._data import _COUNTRIES, _COUNTRY_LIST, _DEFAULT_DESTINATIONS
-from sendcloud_contract.strategies._edge import _edge_config
+from sendcloud_contract.strategies._build import Order, OrderConfig, build_order, ean13
+from sendcloud_contract.strategies._data import COUNTRIES, COUNTRY_LIST, DEFAULT_DESTINATIONS
+from sendcloud_contract.strategies._edge import edge_config
 from sendcloud_contract.strategies._orders import (
-    _DEFAULT_INTEGRATIONS,
-    _DEFAULT_ORDER_IDS,
+    DEFAULT_INTEGRATIONS,
+    DEFAULT_ORDER_IDS,
     MAX_BATCH,
     order_batches,
 )
-from sendcloud_contract.strategies._schema import _COMMON, _enum, _resolve
-from sendcloud_contract.strategies._source import _SEEDS, _Drawn, _Seeded
-from sendcloud_contract.strategies._time import _EPOCH, _STAMP_STYLES, _parse_stamp, _stamp
+from sendcloud_contract.strategies._schema import COMMON_URI, resolve, schema_enum
+from sendcloud_contract.strategies._source import SEEDS, Drawn, Seeded
+from sendcloud_contract.strategies._time import EPOCH, STAMP_STYLES, read_stamp, write_stamp
 
 Path = tuple[str | int, ...]
 
@@ -83,11 +83,11 @@ def _sites(
     value: Any, node: Mapping[str, Any], base: str, path: Path, branch: bool
 ) -> Iterator[_Site]:
     """Each place of a payload together with the schema node that governs it."""
-    node, base = _resolve(node, base)
+    node, base = resolve(node, base)
     yield _Site(path, value, node, branch)
     if "oneOf" in node and isinstance(value, dict):
         for option in node["oneOf"]:
-            option, option_base = _resolve(option, base)
+            option, option_base = resolve(option, base)
             if all(key in value for key in option.get("required", ())):
                 for key, child in value.items():
                     sub = option.get("properties", {}).get(key)
@@ -249,7 +249,7 @@ def _site_mutations(order: Order, family: str) -> list[tuple[Order, Path, str, s
             found.append((_replace(order, path, []), path, "minItems", f"{where} empty"))
         elif family == "oneOf" and "oneOf" in node and isinstance(value, dict):
             for option in node["oneOf"]:
-                option = _resolve(option, _COMMON)[0]
+                option = resolve(option, COMMON_URI)[0]
                 for key in option.get("required", ()):
                     if key in value:
                         found.append(
@@ -283,29 +283,29 @@ _WARNING_FAMILIES = (
 )  # fmt: skip
 
 
-def _base(draw: DrawFn, cfg: _Config) -> Order:
-    oid, iid = draw(_DEFAULT_ORDER_IDS), draw(_DEFAULT_INTEGRATIONS)
-    return _build_order(_Drawn(draw), cfg, oid, iid)
+def _base(draw: DrawFn, cfg: OrderConfig) -> Order:
+    oid, iid = draw(DEFAULT_ORDER_IDS), draw(DEFAULT_INTEGRATIONS)
+    return build_order(Drawn(draw), cfg, oid, iid)
 
 
-def _base_config(family: str) -> _Config:
-    currencies = _enum("currency")
+def _base_config(family: str) -> OrderConfig:
+    currencies = schema_enum("currency")
     if family == "pattern":
-        return _Config(destinations=_DEFAULT_DESTINATIONS, currencies=currencies)
+        return OrderConfig(destinations=DEFAULT_DESTINATIONS, currencies=currencies)
     if family == "oneOf":
-        return _Config(destinations=None, currencies=currencies, service_point=True)
+        return OrderConfig(destinations=None, currencies=currencies, service_point=True)
     if family in ("state-province-required", "unknown-state-province-code"):
-        states = tuple(_COUNTRIES[c] for c in sorted(STATE_REQUIRED_COUNTRIES))
-        return _Config(destinations=states, currencies=currencies)
+        states = tuple(COUNTRIES[c] for c in sorted(STATE_REQUIRED_COUNTRIES))
+        return OrderConfig(destinations=states, currencies=currencies)
     if family == "customs-missing":
-        outside = tuple(c for c in _COUNTRY_LIST if not c.eu)
-        return _Config(destinations=outside, currencies=currencies)
-    return _Config(destinations=None, currencies=currencies)
+        outside = tuple(c for c in COUNTRY_LIST if not c.eu)
+        return OrderConfig(destinations=outside, currencies=currencies)
+    return OrderConfig(destinations=None, currencies=currencies)
 
 
 def _domain_break(draw: DrawFn, family: str, order: Order) -> tuple[Order, str, str, str]:
     """Break one domain rule (error or warning): (order, pointer, rule, description)."""
-    src = _Drawn(draw)
+    src = Drawn(draw)
     broken = copy.deepcopy(order)
     items = broken["order_details"]["order_items"]
     index = src.integer(0, len(items) - 1)
@@ -348,16 +348,16 @@ def _domain_break(draw: DrawFn, family: str, order: Order) -> tuple[Order, str, 
         return broken, f"{at}/total_price/value", family, why
     if family == "mixed-currencies":
         current = item["total_price"]["currency"]
-        other = src.pick(tuple(c for c in _enum("currency") if c != current))
+        other = src.pick(tuple(c for c in schema_enum("currency") if c != current))
         item["total_price"]["currency"] = other
         item.pop("unit_price", None)
         why = f"{name}.total_price in {other}, the rest of the order in {current}"
         return broken, f"{at}/total_price/currency", family, why
     if family == "updated-before-created":
         details = broken["order_details"]
-        created = _parse_stamp(details["order_created_at"]) or _EPOCH
+        created = read_stamp(details["order_created_at"]) or EPOCH
         earlier = created - timedelta(minutes=src.integer(1, 7 * 24 * 60))
-        details["order_updated_at"] = _stamp(earlier, src.pick(_STAMP_STYLES))
+        details["order_updated_at"] = write_stamp(earlier, src.pick(STAMP_STYLES))
         why = "order_updated_at before order_created_at"
         return broken, "/order_details/order_updated_at", family, why
     if family == "image-url-without-product-id":
@@ -365,7 +365,7 @@ def _domain_break(draw: DrawFn, family: str, order: Order) -> tuple[Order, str, 
         item["image_url"] = "https://cdn.example.com/products/item.jpg"
         return broken, f"{at}/image_url", family, f"{name}.image_url without product_id"
     if family == "ean-check-digit":
-        good = _ean13(f"871{index:04d}{src.integer(0, 99_999):05d}")
+        good = ean13(f"871{index:04d}{src.integer(0, 99_999):05d}")
         item["ean"] = good[:-1] + str((int(good[-1]) + src.integer(1, 9)) % 10)
         return broken, f"{at}/ean", family, f"{name}.ean {item['ean']} has a wrong check digit"
     if family == "hs-code-shape":
@@ -390,9 +390,9 @@ def _invalid(draw: DrawFn, families: tuple[str, ...]) -> tuple[Any, ExpectedViol
     if family == "batch-too-large":
         count = draw(st.sampled_from((MAX_BATCH + 1, MAX_BATCH + 2, 2 * MAX_BATCH)))
         first = draw(st.integers(1, 9_000_000))
-        seeds = draw(st.lists(_SEEDS, min_size=count, max_size=count))
+        seeds = draw(st.lists(SEEDS, min_size=count, max_size=count))
         batch = [
-            _build_order(_Seeded(seed), _edge_config(), str(first + i), 1)
+            build_order(Seeded(seed), edge_config(), str(first + i), 1)
             for i, seed in enumerate(seeds)
         ]
         why = f"{count} orders in one batch"

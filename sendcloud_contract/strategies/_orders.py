@@ -11,16 +11,16 @@ from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import DrawFn, SearchStrategy
 
 from sendcloud_contract.rules import MAX_ORDERS_PER_BATCH
-from sendcloud_contract.strategies._build import Order, _build_order, _Config
+from sendcloud_contract.strategies._build import Order, OrderConfig, build_order
 from sendcloud_contract.strategies._data import (
-    _COUNTRIES,
-    _COUNTRY_LIST,
-    _DEFAULT_DESTINATIONS,
+    COUNTRIES,
+    COUNTRY_LIST,
+    DEFAULT_DESTINATIONS,
     SUPPORTED_COUNTRIES,
-    _Country,
+    Country,
 )
-from sendcloud_contract.strategies._schema import _enum
-from sendcloud_contract.strategies._source import _SEEDS, _Drawn, _Seeded
+from sendcloud_contract.strategies._schema import schema_enum
+from sendcloud_contract.strategies._source import SEEDS, Drawn, Seeded
 
 if TYPE_CHECKING:
     # Typing only (PEP 692 keyword types); typing.Unpack needs Python 3.11.
@@ -69,11 +69,11 @@ def _is_integration_id(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 
-def _is_order_id(value: Any) -> bool:
+def is_order_id(value: Any) -> bool:
     return isinstance(value, str) and len(value) >= 1
 
 
-def _config(function: str, constraints: OrderConstraints) -> _Config:
+def _config(function: str, constraints: OrderConstraints) -> OrderConfig:
     """The checked constraints; an unknown keyword is a ``TypeError``, as for any function."""
     unknown = [name for name in constraints if name not in OrderConstraints.__annotations__]
     if unknown:
@@ -85,17 +85,17 @@ def _config(function: str, constraints: OrderConstraints) -> _Config:
     max_items = constraints.get("max_items", 5)
     if isinstance(countries, str):
         countries = [countries]
-    destinations: tuple[_Country, ...] | None = None
+    destinations: tuple[Country, ...] | None = None
     if countries is not None:
-        unknown = [c for c in countries if c not in _COUNTRIES]
+        unknown = [c for c in countries if c not in COUNTRIES]
         if unknown or not countries:
             raise InvalidArgument(
                 f"countries must be a non-empty list of {', '.join(SUPPORTED_COUNTRIES)}; "
                 f"got {list(countries)!r}"
             )
-        destinations = tuple(_COUNTRIES[c] for c in dict.fromkeys(countries))
+        destinations = tuple(COUNTRIES[c] for c in dict.fromkeys(countries))
     if international is True and destinations is None:
-        destinations = tuple(c for c in _COUNTRY_LIST if not c.eu)
+        destinations = tuple(c for c in COUNTRY_LIST if not c.eu)
     if international is False:
         outside = [c.code for c in destinations or () if not c.eu]
         if outside:
@@ -103,8 +103,8 @@ def _config(function: str, constraints: OrderConstraints) -> _Config:
                 f"international=False cannot ship to {', '.join(outside)}: outside the EU an "
                 "order needs customs data"
             )
-        destinations = destinations or tuple(c for c in _DEFAULT_DESTINATIONS if c.eu)
-    allowed = _enum("currency")
+        destinations = destinations or tuple(c for c in DEFAULT_DESTINATIONS if c.eu)
+    allowed = schema_enum("currency")
     if isinstance(currencies, str):
         currencies = [currencies]
     chosen = tuple(dict.fromkeys(currencies)) if currencies is not None else allowed
@@ -119,7 +119,7 @@ def _config(function: str, constraints: OrderConstraints) -> _Config:
         raise InvalidArgument(
             f"need 1 <= min_items <= max_items; got min_items={min_items}, max_items={max_items}"
         )
-    return _Config(
+    return OrderConfig(
         destinations=destinations,
         currencies=chosen,
         customs="always" if international else "auto",
@@ -130,19 +130,19 @@ def _config(function: str, constraints: OrderConstraints) -> _Config:
     )
 
 
-_DEFAULT_ORDER_IDS = st.integers(1, 9_999_999).map(str)
-_DEFAULT_INTEGRATIONS = st.integers(1, 999_999)
+DEFAULT_ORDER_IDS = st.integers(1, 9_999_999).map(str)
+DEFAULT_INTEGRATIONS = st.integers(1, 999_999)
 
 
 def _order_id_strategy(order_ids: OrderIds) -> SearchStrategy[str]:
     if order_ids is None:
-        return _DEFAULT_ORDER_IDS
-    return _as_strategy(order_ids, "order_ids", _is_order_id, "non-empty strings")
+        return DEFAULT_ORDER_IDS
+    return _as_strategy(order_ids, "order_ids", is_order_id, "non-empty strings")
 
 
 def _integration_strategy(integration_ids: IntegrationIds) -> SearchStrategy[int]:
     if integration_ids is None:
-        return _DEFAULT_INTEGRATIONS
+        return DEFAULT_INTEGRATIONS
     return _as_strategy(integration_ids, "integration_ids", _is_integration_id, "integers >= 1")
 
 
@@ -155,15 +155,15 @@ def _checked(value: Any, check: Callable[[Any], bool], name: str, what: str) -> 
 @st.composite
 def _orders(
     draw: DrawFn,
-    cfg: _Config,
+    cfg: OrderConfig,
     order_ids: SearchStrategy[str],
     integration_ids: SearchStrategy[int],
 ) -> Order:
-    order_id = _checked(draw(order_ids), _is_order_id, "order_ids", "non-empty strings")
+    order_id = _checked(draw(order_ids), is_order_id, "order_ids", "non-empty strings")
     integration = _checked(
         draw(integration_ids), _is_integration_id, "integration_ids", "integers >= 1"
     )
-    return _build_order(_Drawn(draw), cfg, order_id, integration)
+    return build_order(Drawn(draw), cfg, order_id, integration)
 
 
 def orders(**constraints: Unpack[OrderConstraints]) -> SearchStrategy[Order]:
@@ -199,7 +199,7 @@ def _keys(
         first = draw(st.integers(1, 9_000_000))
         numbers = [str(first + n - gaps[0]) for n in itertools.accumulate(gaps)]
         if integration_ids is None:
-            integration = draw(_DEFAULT_INTEGRATIONS)
+            integration = draw(DEFAULT_INTEGRATIONS)
             return [(n, integration) for n in numbers]
         pool = _integration_strategy(integration_ids)
         return [(n, draw(pool)) for n in numbers]
@@ -213,21 +213,21 @@ def _keys(
         st.lists(pairs, min_size=min_size, max_size=max_size, unique=True)
     )
     for order_id, integration in keys:
-        _checked(order_id, _is_order_id, "order_ids", "non-empty strings")
+        _checked(order_id, is_order_id, "order_ids", "non-empty strings")
         _checked(integration, _is_integration_id, "integration_ids", "integers >= 1")
     return keys
 
 
 @st.composite
 def _batches(
-    draw: DrawFn, cfg: _Config, keys: SearchStrategy[list[tuple[str, int]]]
+    draw: DrawFn, cfg: OrderConfig, keys: SearchStrategy[list[tuple[str, int]]]
 ) -> list[Order]:
     chosen = draw(keys)
     head = min(len(chosen), FULL_ORDERS_PER_BATCH)
-    seeds = draw(st.lists(_SEEDS, min_size=len(chosen) - head, max_size=len(chosen) - head))
-    batch = [_build_order(_Drawn(draw), cfg, oid, iid) for oid, iid in chosen[:head]]
+    seeds = draw(st.lists(SEEDS, min_size=len(chosen) - head, max_size=len(chosen) - head))
+    batch = [build_order(Drawn(draw), cfg, oid, iid) for oid, iid in chosen[:head]]
     batch.extend(
-        _build_order(_Seeded(seed), cfg, oid, iid)
+        build_order(Seeded(seed), cfg, oid, iid)
         for seed, (oid, iid) in zip(seeds, chosen[head:], strict=True)
     )
     return batch

@@ -12,10 +12,10 @@ from urllib.parse import urljoin
 
 from sendcloud_contract import schemas
 
-_COMMON = schemas.BASE_URI + "common.schema.json"
+COMMON_URI = schemas.BASE_URI + "common.schema.json"
 
 
-def _resolve(node: Mapping[str, Any], base: str) -> tuple[Mapping[str, Any], str]:
+def resolve(node: Mapping[str, Any], base: str) -> tuple[Mapping[str, Any], str]:
     """Follow ``$ref`` chains through the shipped files (no network, ever)."""
     while "$ref" in node:
         uri = urljoin(base, node["$ref"])
@@ -24,20 +24,20 @@ def _resolve(node: Mapping[str, Any], base: str) -> tuple[Mapping[str, Any], str
 
 
 def _definition(name: str) -> Mapping[str, Any]:
-    return _resolve({"$ref": f"{_COMMON}#/$defs/{name}"}, _COMMON)[0]
+    return resolve({"$ref": f"{COMMON_URI}#/$defs/{name}"}, COMMON_URI)[0]
 
 
 @functools.cache
-def _enum(definition: str, member: str | None = None) -> tuple[str, ...]:
+def schema_enum(definition: str, member: str | None = None) -> tuple[str, ...]:
     """An enum of the contract, in schema order (the first value is what shrinking reaches)."""
     node = _definition(definition)
     if member is not None:
-        node = _resolve(node["properties"][member], _COMMON)[0]
+        node = resolve(node["properties"][member], COMMON_URI)[0]
     return tuple(node["enum"])
 
 
 @functools.cache
-def _nullable_members(definition: str) -> frozenset[str]:
+def nullable_members(definition: str) -> frozenset[str]:
     properties = _definition(definition)["properties"]
     return frozenset(
         name

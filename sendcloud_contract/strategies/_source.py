@@ -13,7 +13,7 @@ from hypothesis.strategies import DrawFn, SearchStrategy
 T = TypeVar("T")
 
 
-class _Source(Protocol):
+class Source(Protocol):
     """The choices an order is built from.
 
     ``chance`` answers False when shrinking, so a failing example shrinks to required fields.
@@ -32,7 +32,7 @@ class _Source(Protocol):
         """Whether a nullable value is null: every leaf, and some whole objects, when asked."""
         ...
 
-    def fork(self) -> _Source:
+    def fork(self) -> Source:
         """A source for one section of the order."""
         ...
 
@@ -59,10 +59,10 @@ def _integers(low: int, high: int) -> SearchStrategy[int]:
 
 
 _PERCENT = st.integers(0, 99)
-_SEEDS = st.integers(0, 2**32 - 1)
+SEEDS = st.integers(0, 2**32 - 1)
 
 
-class _Drawn:
+class Drawn:
     """Choices drawn by Hypothesis: replayable and shrinkable."""
 
     def __init__(self, draw: DrawFn, *, optional: bool | None = None, nulls: bool = False) -> None:
@@ -91,7 +91,7 @@ class _Drawn:
             return False
         return self._draw(st.booleans()) if container else True
 
-    def fork(self) -> _Source:
+    def fork(self) -> Source:
         """One drawn seed for a whole section (an address, the payment details, ...).
 
         Hypothesis' cost is per choice, so a section built from a seed is several times
@@ -100,10 +100,10 @@ class _Drawn:
         """
         if self._optional is not None or self.nulls:
             return self
-        return _Seeded(self._draw(_SEEDS))
+        return Seeded(self._draw(SEEDS))
 
 
-class _Seeded:
+class Seeded:
     """Choices from a seeded generator: one drawn integer stands for a section or an order.
 
     A 100-order batch drawn choice by choice would exceed Hypothesis' size budget; a seed per
@@ -128,5 +128,5 @@ class _Seeded:
     def nullify(self, container: bool = False) -> bool:
         return False
 
-    def fork(self) -> _Source:
+    def fork(self) -> Source:
         return self

@@ -7,10 +7,10 @@ from typing import Any
 
 from sendcloud_contract.timestamps import parse_date_time
 
-_EPOCH = datetime(2023, 1, 1, tzinfo=timezone.utc)
-_SPAN_MS = 3 * 365 * 24 * 3600 * 1000
+EPOCH = datetime(2023, 1, 1, tzinfo=timezone.utc)
+SPAN_MS = 3 * 365 * 24 * 3600 * 1000
 # (offset in minutes, fraction digits, "Z" instead of +00:00); the first is the plainest form.
-_STAMP_STYLES = (
+STAMP_STYLES = (
     (0, 0, True),
     (0, 3, True),
     (0, 6, False),
@@ -19,7 +19,7 @@ _STAMP_STYLES = (
     (-300, 0, False),
     (330, 6, False),
 )
-_ODD_STAMP_STYLES = (
+ODD_STAMP_STYLES = (
     (345, 9, False),
     (-570, 1, False),
     (840, 4, False),
@@ -29,7 +29,7 @@ _ODD_STAMP_STYLES = (
 )
 
 
-def _stamp(moment: datetime, style: tuple[int, int, bool]) -> str:
+def write_stamp(moment: datetime, style: tuple[int, int, bool]) -> str:
     offset, digits, zulu = style
     local = moment.astimezone(timezone(timedelta(minutes=offset)))
     text = local.strftime("%Y-%m-%dT%H:%M:%S")
@@ -42,6 +42,6 @@ def _stamp(moment: datetime, style: tuple[int, int, bool]) -> str:
     return f"{text}{sign}{abs(offset) // 60:02d}:{abs(offset) % 60:02d}"
 
 
-def _parse_stamp(text: Any) -> datetime | None:
+def read_stamp(text: Any) -> datetime | None:
     """The rules' parser, for values of a caller's order that may not be strings at all."""
     return parse_date_time(text) if isinstance(text, str) else None

@@ -13,51 +13,51 @@ from hypothesis.strategies import DrawFn, SearchStrategy
 
 from sendcloud_contract.strategies._build import (
     Order,
-    _Config,
-    _customs,
-    _email,
-    _line_total,
-    _phone,
-    _price,
-    _service_point,
-    _shipping_details,
-    _weight,
+    OrderConfig,
+    build_customs,
+    build_service_point,
+    build_shipping_details,
+    email_for,
+    line_total,
+    phone_number_for,
+    price_of,
+    weight_of,
 )
 from sendcloud_contract.strategies._data import (
-    _COUNTRIES,
-    _COUNTRY_LIST,
-    _FIRST_NAMES,
-    _LAST_NAMES,
-    _LINE2,
-    _NOTES,
-    _ORDER_STATUSES,
-    _PAYMENT_STATUSES,
-    _PRODUCTS,
-    _QUANTITIES,
-    _TAGS,
+    COUNTRIES,
+    COUNTRY_LIST,
+    FIRST_NAMES,
+    LAST_NAMES,
+    LINE2,
+    NOTES,
+    ORDER_STATUSES,
+    PAYMENT_STATUSES,
+    PRODUCTS,
+    QUANTITIES,
+    TAGS,
 )
-from sendcloud_contract.strategies._orders import _is_order_id
-from sendcloud_contract.strategies._schema import _enum
-from sendcloud_contract.strategies._source import _Drawn
-from sendcloud_contract.strategies._time import _EPOCH, _STAMP_STYLES, _parse_stamp, _stamp
+from sendcloud_contract.strategies._orders import is_order_id
+from sendcloud_contract.strategies._schema import schema_enum
+from sendcloud_contract.strategies._source import Drawn
+from sendcloud_contract.strategies._time import EPOCH, STAMP_STYLES, read_stamp, write_stamp
 
 
 def _order_currency(order: Order) -> str:
     currency = order.get("payment_details", {}).get("total_price", {}).get("currency")
-    return currency if currency in _enum("currency") else _enum("currency")[0]
+    return currency if currency in schema_enum("currency") else schema_enum("currency")[0]
 
 
 @st.composite
 def _updates(draw: DrawFn, order: Order) -> dict[str, Any]:
-    src = _Drawn(draw)
+    src = Drawn(draw)
     details = order["order_details"]
     currency = _order_currency(order)
     items = [i for i in details.get("order_items", []) if isinstance(i, dict) and i.get("name")]
-    stamps = [_parse_stamp(details.get(k)) for k in ("order_created_at", "order_updated_at")]
-    latest = max((s for s in stamps if s is not None), default=_EPOCH)
+    stamps = [read_stamp(details.get(k)) for k in ("order_created_at", "order_updated_at")]
+    latest = max((s for s in stamps if s is not None), default=EPOCH)
     address = order.get("shipping_address")
     code = address.get("country_code") if isinstance(address, dict) else None
-    destination = _COUNTRIES.get(code) if isinstance(code, str) else None
+    destination = COUNTRIES.get(code) if isinstance(code, str) else None
 
     changes = ["status", "notes", "tags", "payment", "customer", "shipping_details",
                "service_point", "customs", "order_number"]  # fmt: skip
@@ -79,20 +79,20 @@ def _updates(draw: DrawFn, order: Order) -> dict[str, Any]:
         )
     patch_details: dict[str, Any] = {}
     if "status" in chosen:
-        code, message = src.pick(_ORDER_STATUSES)
+        code, message = src.pick(ORDER_STATUSES)
         patch_details["status"] = {"code": code, "message": message}
         later = latest + timedelta(minutes=src.integer(1, 14 * 24 * 60))
-        patch_details["order_updated_at"] = _stamp(later, src.pick(_STAMP_STYLES))
+        patch_details["order_updated_at"] = write_stamp(later, src.pick(STAMP_STYLES))
     if "items" in chosen:
         patch_details["order_items"] = _item_updates(src, draw, items, currency)
     if "notes" in chosen:
-        patch_details["notes"] = None if src.chance(20) else src.pick(_NOTES)
+        patch_details["notes"] = None if src.chance(20) else src.pick(NOTES)
     if "tags" in chosen:
-        patch_details["tags"] = None if src.chance(20) else [src.pick(_TAGS)]
+        patch_details["tags"] = None if src.chance(20) else [src.pick(TAGS)]
     if patch_details:
         body["order_details"] = patch_details
     if "payment" in chosen:
-        code, message = src.pick(_PAYMENT_STATUSES)
+        code, message = src.pick(PAYMENT_STATUSES)
         payment: dict[str, Any] = {"status": {"code": code, "message": message}}
         if src.chance(30):
             payment["insurance_costs"] = {"value": "9.99", "currency": currency}
@@ -100,35 +100,38 @@ def _updates(draw: DrawFn, order: Order) -> dict[str, Any]:
             payment["is_cash_on_delivery"] = None
         body["payment_details"] = payment
     if "customs" in chosen:
-        body["customs_details"] = _customs(
+        body["customs_details"] = build_customs(
             src, order["order_id"], destination.code if destination else "NL", latest
         )
     if "customer" in chosen:
-        first, last = src.pick(_FIRST_NAMES), src.pick(_LAST_NAMES)
-        customer: dict[str, Any] = {"email": _email(first, last)}
+        first, last = src.pick(FIRST_NAMES), src.pick(LAST_NAMES)
+        customer: dict[str, Any] = {"email": email_for(first, last)}
+        if not isinstance(order.get("customer_details"), dict):
+            # The PATCH creates the object, so it gives what an order's customer requires.
+            customer = {"name": f"{first} {last}", **customer}
         if src.chance(50):
-            customer["phone_number"] = _phone(destination or _COUNTRY_LIST[0], src)
+            customer["phone_number"] = phone_number_for(destination or COUNTRY_LIST[0], src)
         body["customer_details"] = customer
     for key in ("billing_address", "shipping_address"):
         if key in chosen:
             change: dict[str, Any] = {}
             if src.chance(50):
-                change["name"] = f"{src.pick(_FIRST_NAMES)} {src.pick(_LAST_NAMES)}"
+                change["name"] = f"{src.pick(FIRST_NAMES)} {src.pick(LAST_NAMES)}"
             if src.chance(50) or not change:
-                change["address_line_2"] = src.pick(_LINE2)
+                change["address_line_2"] = src.pick(LINE2)
             if src.chance(30):
-                change["phone_number"] = _phone(destination or _COUNTRY_LIST[0], src)
+                change["phone_number"] = phone_number_for(destination or COUNTRY_LIST[0], src)
             body[key] = change
     if "shipping_details" in chosen:
-        cfg = _Config(destinations=None, currencies=(currency,))
-        body["shipping_details"] = _shipping_details(src, cfg, [], True)
+        cfg = OrderConfig(destinations=None, currencies=(currency,))
+        body["shipping_details"] = build_shipping_details(src, cfg, [], True)
     if "service_point" in chosen:
-        body["service_point_details"] = _service_point(src, destination)
+        body["service_point_details"] = build_service_point(src, destination)
     return body
 
 
 def _item_updates(
-    src: _Drawn, draw: DrawFn, items: list[dict[str, Any]], currency: str
+    src: Drawn, draw: DrawFn, items: list[dict[str, Any]], currency: str
 ) -> list[dict[str, Any]]:
     indices = draw(
         st.lists(st.integers(0, len(items) - 1), min_size=1, max_size=len(items), unique=True)
@@ -138,19 +141,19 @@ def _item_updates(
         item = items[index]
         update: dict[str, Any] = {"name": item["name"]}
         if src.chance(60):
-            quantity = src.pick(_QUANTITIES)
-            product = _PRODUCTS[index % len(_PRODUCTS)]
+            quantity = src.pick(QUANTITIES)
+            product = PRODUCTS[index % len(PRODUCTS)]
             unit = product.price_cents
             update["quantity"] = quantity
-            update["unit_price"] = _price(unit, currency)
+            update["unit_price"] = price_of(unit, currency)
             update["total_price"] = {
-                "value": _line_total(unit, quantity, unit * quantity),
+                "value": line_total(unit, quantity, unit * quantity),
                 "currency": currency,
             }
         if src.chance(40) or len(update) == 1:
-            update["measurement"] = {"weight": _weight(src.integer(50, 5000), "g")}
+            update["measurement"] = {"weight": weight_of(src.integer(50, 5000), "g")}
         if src.chance(20):
-            product = _PRODUCTS[index % len(_PRODUCTS)]
+            product = PRODUCTS[index % len(PRODUCTS)]
             update["hs_code"] = product.hs_code
             update["country_of_origin"] = product.origin
         updates.append(update)
@@ -160,11 +163,15 @@ def _item_updates(
 def order_updates(order: Mapping[str, Any]) -> SearchStrategy[dict[str, Any]]:
     """Valid PATCH /orders/{id} bodies for ``order``: only fields PATCH may change.
 
-    Item changes address existing items by ``name``; money stays in the order's currency and
-    ``order_updated_at`` never goes back before the order's own time stamps.
+    ``order`` is the stored order (as GET returns it, or as it was sent): each body, merged
+    into it, makes a valid order, so the fake answers 200. Item changes address existing
+    items by ``name``; an object the order lacks is sent with its required fields; a service
+    point is sent whole; money stays in the order's currency and ``order_updated_at`` never
+    goes back before the order's own time stamps. ``id`` and ``order_id``, when sent, are
+    the order's own.
     """
     if not isinstance(order, Mapping) or not isinstance(order.get("order_details"), Mapping):
         raise InvalidArgument("order_updates() needs an order: a mapping with order_details")
-    if not _is_order_id(order.get("order_id")):
+    if not is_order_id(order.get("order_id")):
         raise InvalidArgument("order_updates() needs an order with a non-empty order_id")
     return _updates(copy.deepcopy(dict(order)))

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
+from hypothesis import Phase, settings
 
 from sendcloud_contract.contract import FakeTarget, RunSettings, Status, run
 from sendcloud_contract.fake import OrderStore
+from tests import three_faces as face_mutants
 from tests.contract.mutants import MUTANTS, PartialBatchCommit, fake_with
 
 # Detection at the default examples and steps; shrinking is tested once, below.
@@ -48,3 +51,48 @@ def test_a_failure_shrinks_to_a_few_calls_written_as_curl_lines() -> None:
     rendered = verdicts.render()
     assert "BROKEN    atomicity" in rendered
     assert "0 of 8 laws hold" in rendered
+
+
+# The three faces (tests/test_three_faces.py): each broken face fails its differential check at
+# the check's own budget, drawing the same examples; found, not shrunk.
+@pytest.mark.parametrize("name", list(face_mutants.MUTANTS))
+def test_each_broken_face_fails_the_differential_check(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    breaks, check, says = face_mutants.MUTANTS[name]
+    faces = breaks(monkeypatch)
+    found = settings(
+        face_mutants.budget(check), phases=[Phase.generate], report_multiple_bugs=False
+    )
+    with pytest.raises(AssertionError, match=re.escape(says)):
+        face_mutants.run_check(check, faces, found)
+
+
+class IdAloneIsEmpty(OrderStore):
+    """Drops a PATCH body's id before reading it, so a body of the order's own id is "empty"."""
+
+    def update(self, account: Any, pk: int, patch: Any) -> dict[str, Any]:
+        if isinstance(patch, dict) and "id" in patch:
+            patch = {k: v for k, v in patch.items() if k != "id"}
+        return super().update(account, pk, patch)
+
+
+class ServicePointMerged(OrderStore):
+    """Merges a PATCH's service point into the stored one, so a new key keeps the old one."""
+
+    def update(self, account: Any, pk: int, patch: Any) -> dict[str, Any]:
+        stored = self._state.orders.get(pk)
+        point = stored.document.get("service_point_details") if stored is not None else None
+        if isinstance(patch, dict) and isinstance(point, dict):
+            sent = patch.get("service_point_details")
+            if isinstance(sent, dict):
+                patch = patch | {"service_point_details": point | sent}
+        return super().update(account, pk, patch)
+
+
+@pytest.mark.parametrize("mutant", [IdAloneIsEmpty, ServicePointMerged])
+def test_the_suite_holds_a_target_to_the_patch_decisions(mutant: type[OrderStore]) -> None:
+    verdicts = run(FakeTarget(factory=fake_with(mutant)), FIND)
+    broken = verdicts.broken
+    assert broken is not None, f"{mutant.__name__} passed every law"
+    assert broken.law == "patch", broken.message

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import sys
 import unittest
 
 import pytest
 
-from sendcloud_contract import contract
+from sendcloud_contract import contract, verify
 from sendcloud_contract.cli import main
 from sendcloud_contract.contract import LAWS, FakeTarget, RunSettings
 from tests.contract.loopback import PUBLIC, SECRET, http_fake, serving
@@ -99,9 +100,33 @@ def test_verify_help_lists_its_options(capsys: pytest.CaptureFixture[str]) -> No
     with pytest.raises(SystemExit) as exited:
         main(["verify", "--help"])
     assert exited.value.code == 0
-    out = capsys.readouterr().out
+    out = " ".join(capsys.readouterr().out.split())
     for option in ("--base-url", "--foreign-integration", "--max-examples", "--seed", "--pace"):
         assert option in out
+    assert "--max-examples N examples to run (default: 30)" in out
+    assert "--steps N steps per example (default: 10)" in out
+    assert "(default: 30)" in out.partition("--request-timeout SECONDS")[2]
+    assert "(default: 3600)" in out.partition("--deadline SECONDS")[2]
+    assert "(default: 60)" in out.partition("--max-retry-after SECONDS")[2]
+
+
+def test_every_verify_option_has_a_description() -> None:
+    parser = argparse.ArgumentParser()
+    verify.add_arguments(parser)
+    for action in parser._actions:
+        assert action.help, f"{action.option_strings} has no description"
+
+
+def test_the_defaults_verify_shows_are_the_suites_own() -> None:
+    settings = RunSettings()
+    assert {
+        "max_examples": settings.max_examples,
+        "steps": settings.steps,
+        "request_timeout": settings.request_timeout,
+        "deadline": settings.deadline,
+        "max_answer_bytes": settings.max_answer_bytes,
+        "max_retry_after": settings.max_retry_after,
+    } == verify.DEFAULTS
 
 
 # The TestCase is reached through its module: imported here, pytest would collect it too.

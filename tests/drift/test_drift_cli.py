@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import subprocess
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 
 from sendcloud_contract.cli import main
+from sendcloud_contract.drift import command
 from tests.drift.helpers import schemas_of, write
 from tests.helpers import REFERENCE
 
@@ -208,3 +210,17 @@ def test_validate_does_not_load_drift() -> None:
         check=True,
     )
     assert probe.stdout.strip() == "False"
+
+
+def test_every_drift_option_has_a_description_and_shows_its_default(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    parser = argparse.ArgumentParser()
+    command.add_arguments(parser)
+    for action in parser._actions:
+        assert action.help, f"{action.option_strings or action.dest} has no description"
+    with pytest.raises(SystemExit):
+        main(["drift", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "(default: text)" in out
+    assert "(default: 50000)" in out

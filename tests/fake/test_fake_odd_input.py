@@ -285,5 +285,9 @@ def test_patch_changes_a_price_without_its_currency(api: Api) -> None:
     }
     assert incomplete.status_code == 400
     assert _errors(incomplete) == [
-        ("/data/attributes/payment_details/subtotal_price", "Field required")
+        (
+            "/data/attributes/payment_details/subtotal_price/currency",
+            "payment_details.subtotal_price.currency: Field required "
+            "in the order this PATCH would make",
+        )
     ]

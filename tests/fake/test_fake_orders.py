@@ -344,9 +344,9 @@ def test_patch_with_an_unknown_item_name_changes_nothing(api: Api) -> None:
         {
             "status": "400",
             "code": "invalid",
-            "title": "Invalid",
-            "detail": "Could not find specified item.",
-            "source": {"pointer": "order/order_details/order_items"},
+            "detail": "Could not find specified item. The order has no item named 'Teapot': "
+            "PATCH changes items by name and never adds one (POST /orders does)",
+            "source": {"pointer": "/data/attributes/order_details/order_items/1/name"},
         }
     ]
     assert api.fake.orders() == before
@@ -442,6 +442,55 @@ def test_patch_that_changes_nothing_keeps_modified_at(api: Api, clock: ManualClo
     assert response.status_code == 200
     modified = api.alice.get(f"/orders/{first}").json()["data"]["modified_at"]
     assert modified == START.isoformat(timespec="microseconds")
+
+
+def test_patch_creating_an_object_must_give_its_required_members(api: Api) -> None:
+    [first] = api.create(make_order("a"))
+    assert "billing_address" not in api.fake.orders()[0]
+
+    response = api.alice.patch(
+        f"/orders/{first}", json={"billing_address": {"city": "Utrecht", "name": "Ann Lee"}}
+    )
+
+    assert response.status_code == 400
+    assert [pointer for pointer, _ in details(response)] == [
+        "/data/attributes/billing_address/address_line_1",
+        "/data/attributes/billing_address/postal_code",
+        "/data/attributes/billing_address/country_code",
+    ]
+    assert details(response)[0][1] == (
+        "billing_address.address_line_1: Field required in the order this PATCH would make"
+    )
+
+
+def test_patch_replaces_a_service_point_whole(api: Api) -> None:
+    point = {"id": "10875349", "post_number": "123456", "type": "packstation"}
+    [first] = api.create(make_order("a", service_point_details=point))
+
+    response = api.alice.patch(
+        f"/orders/{first}", json={"service_point_details": {"carrier_service_point_id": "00042"}}
+    )
+
+    assert response.status_code == 200, response.text
+    data = api.alice.get(f"/orders/{first}").json()["data"]
+    assert data["service_point_details"] == {"carrier_service_point_id": "00042"}
+
+
+def test_patch_of_an_id_alone_names_the_order(api: Api, clock: ManualClock) -> None:
+    first, second = api.create(make_order("a"), make_order("b"))
+    clock.advance(10)
+    before = api.fake.orders()
+
+    own = api.alice.patch(f"/orders/{first}", json={"id": str(first)})
+    other = api.alice.patch(f"/orders/{first}", json={"id": str(second)})
+
+    assert own.status_code == 200
+    assert own.json() == {"data": {"id": first, "order_id": "a", "order_number": "N-a"}}
+    assert other.status_code == 400
+    assert details(other) == [
+        ("/data/attributes/id", f"Order id {second} does not match the order {first} in the URL")
+    ]
+    assert api.fake.orders() == before
 
 
 def test_patch_body_must_be_an_object(api: Api) -> None:

@@ -118,3 +118,64 @@ def test_payloads_outside_the_collected_paths_are_collected_too(
     result.stdout.fnmatch_lines_random(
         ["tests/test_plain.py::test_plain PASSED*", "payloads/good.json::good.json PASSED*"]
     )
+
+
+@pytest.mark.parametrize("collected", ["tests", "."], ids=["outside", "inside"])
+def test_payload_names_that_read_as_node_ids_are_collected_as_files(
+    pytester: pytest.Pytester, run: Run, collected: str
+) -> None:
+    pytester.makeini(f"[pytest]\ntestpaths = {collected}\n")
+    (pytester.path / "tests").mkdir()
+    (pytester.path / "tests" / "test_plain.py").write_text("def test_plain():\n    pass\n")
+    write(pytester, "order::2.json", json.dumps([order()]))
+    write(pytester, "order[2].json", json.dumps([order()]))
+    write(pytester, "bad[1]::x.json", json.dumps([order(order_id=7)]))
+
+    result = run("--sendcloud-payloads", "payloads", "-v")
+
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    result.assert_outcomes(passed=3, failed=1)
+    result.stdout.fnmatch_lines_random(
+        [
+            "tests/test_plain.py::test_plain PASSED*",
+            "payloads/order::2.json::order::2.json PASSED*",
+            "payloads/order[[]2[]].json::order[[]2[]].json PASSED*",
+            "payloads/bad[[]1[]]::x.json::bad[[]1[]]::x.json FAILED*",
+        ]
+    )
+    result.stdout.fnmatch_lines(["*payloads/bad[[]1[]]::x.json:1:*expected string, got integer 7*"])
+
+
+def test_payloads_outside_the_collected_paths_can_be_selected_and_listed(
+    pytester: pytest.Pytester, run: Run
+) -> None:
+    pytester.makeini("[pytest]\ntestpaths = tests\n")
+    (pytester.path / "tests").mkdir()
+    (pytester.path / "tests" / "test_plain.py").write_text("def test_plain():\n    pass\n")
+    write(pytester, "good.json", json.dumps([order()]))
+    write(pytester, "bad.json", json.dumps([order(order_id=7)]))
+
+    listed = run("--sendcloud-payloads", "payloads", "--collect-only", "-q")
+    selected = run("--sendcloud-payloads", "payloads", "-k", "good")
+
+    listed.stdout.fnmatch_lines(
+        [
+            "tests/test_plain.py::test_plain",
+            "payloads/bad.json::bad.json",
+            "payloads/good.json::good.json",
+        ]
+    )
+    selected.assert_outcomes(passed=1, deselected=2)
+
+
+def test_payloads_outside_the_rootdir_are_named_from_where_pytest_ran(
+    pytester: pytest.Pytester, run: Run, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (elsewhere / "order::9.json").write_text(json.dumps([order()]), encoding="utf-8")
+    pytester.makepyfile(test_plain="def test_plain():\n    pass\n")
+
+    result = run("--sendcloud-payloads", str(elsewhere), "-v")
+
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines_random(["*order::9.json::order::9.json PASSED*"])

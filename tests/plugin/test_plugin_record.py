@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from sendcloud_contract.cli import main
-from sendcloud_contract.plugin.recording import recording_name
+from sendcloud_contract.plugin.recording import RecordingNames, recording_name
 from sendcloud_contract.recordings import validate_path
 from tests.plugin.helpers import Run, order_literal
 
@@ -51,7 +52,9 @@ def test_each_test_that_sent_requests_leaves_a_recording_that_validates(
     run("--sendcloud-record", "recorded").assert_outcomes(passed=4)
 
     folder = pytester.path / "recorded"
-    assert _files(folder) == ["test_sent.py_test_respx.json", "test_sent.py_test_server_1.json"]
+    respx_file = recording_name("test_sent.py::test_respx")
+    server_file = recording_name("test_sent.py::test_server[1]")
+    assert _files(folder) == sorted([respx_file, server_file])
     for path in folder.iterdir():
         report = validate_path(path)
         assert report.violations == []
@@ -63,12 +66,12 @@ def test_each_test_that_sent_requests_leaves_a_recording_that_validates(
     capsys.readouterr()
     assert main(["validate", str(folder)]) == 0
     assert "2 files: 2 valid, 0 invalid" in capsys.readouterr().out
-    respx_entries = json.loads((folder / "test_sent.py_test_respx.json").read_text())
+    respx_entries = json.loads((folder / respx_file).read_text())
     assert [(e["request"]["method"], e["response"]["status"]) for e in respx_entries] == [
         ("POST", 201),
         ("GET", 200),
     ]
-    served = json.loads((folder / "test_sent.py_test_server_1.json").read_text())
+    served = json.loads((folder / server_file).read_text())
     assert served[1]["response"]["body"]["data"] == []  # reset() started a fresh fake
 
 
@@ -78,7 +81,7 @@ def test_the_ini_key_names_the_folder_from_the_rootdir(pytester: pytest.Pytester
 
     run("-k", "respx").assert_outcomes(passed=1, deselected=3)
 
-    assert _files(pytester.path / "out" / "traffic") == ["test_sent.py_test_respx.json"]
+    assert _files(pytester.path / "out" / "traffic") == [recording_name("test_sent.py::test_respx")]
 
 
 def test_without_the_option_nothing_is_written(pytester: pytest.Pytester, run: Run) -> None:
@@ -89,7 +92,64 @@ def test_without_the_option_nothing_is_written(pytester: pytest.Pytester, run: R
     assert _files(pytester.path) == ["test_sent.py"]
 
 
-def test_recording_names_are_safe_file_names() -> None:
-    assert (
-        recording_name("tests/a b.py::Test::test_x[1-/2]") == "tests_a_b.py_Test_test_x_1-_2.json"
-    )
+def test_recording_names_are_safe_file_names_unique_to_their_test() -> None:
+    ids = [
+        "tests/a b.py::Test::test_x[1-/2]",
+        *(f"t.py::test[{param}]" for param in ("a b", "a_b", "a/b", "a?b", "A?B", "x" * 500)),
+    ]
+    names = [recording_name(nodeid) for nodeid in ids]
+
+    assert names[0].startswith("tests_a_b.py_Test_test_x_1-_2-")
+    assert names[1].startswith("t.py_test_a_b-")
+    assert len({name.casefold() for name in names}) == len(ids)
+    assert all(re.fullmatch(r"[A-Za-z0-9._-]+\.json", name) for name in names)
+    assert max(len(name) for name in names) < 140
+    assert names == [recording_name(nodeid) for nodeid in ids]  # the same in every run
+
+
+def test_names_that_collide_are_told_apart_and_kept() -> None:
+    names = RecordingNames(name_of=lambda nodeid: "Same.json")
+
+    first = names.claim("t.py::test[a b]")
+    second = names.claim("t.py::test[a_b]")
+    third = names.claim("t.py::test[a/b]")
+
+    assert (first, second, third) == ("Same.json", "Same-2.json", "Same-3.json")
+    assert names.claim("t.py::test[a_b]") == "Same-2.json"  # a test keeps its name
+    cased = RecordingNames(name_of=lambda nodeid: nodeid + ".json")
+    assert cased.claim("T") == "T.json"
+    assert cased.claim("t") == "t-2.json"  # one file where case is not told apart
+
+
+PARAMETRIZED = f"""
+import httpx
+import pytest
+
+ORDER = {order_literal()}
+
+@pytest.mark.parametrize("name", ["a b", "a_b", "a/b", "a?b"], ids=lambda name: name)
+def test_sends(sendcloud_fake, name):
+    with httpx.Client(auth=sendcloud_fake.auth) as client:
+        client.post(sendcloud_fake.base_url + "/orders", json=[dict(ORDER, order_id=name)])
+"""
+
+
+def test_tests_whose_ids_are_alike_once_made_safe_each_keep_their_recording(
+    pytester: pytest.Pytester, run: Run
+) -> None:
+    pytester.makepyfile(test_alike=PARAMETRIZED)
+
+    run("--sendcloud-record", "recorded").assert_outcomes(passed=4)
+
+    folder = pytester.path / "recorded"
+    sent = {}
+    for path in folder.iterdir():
+        [entry] = json.loads(path.read_text(encoding="utf-8"))
+        sent[path.name] = entry["request"]["body"][0]["order_id"]
+    names = ("a b", "a_b", "a/b", "a?b")
+    assert sorted(sent.values()) == sorted(names)  # four files, none written over
+    assert sent == {recording_name(f"test_alike.py::test_sends[{name}]"): name for name in names}
+
+
+def test_the_documented_name_is_the_name() -> None:
+    assert recording_name("tests/test_a.py::test_b[x]") == "tests_test_a.py_test_b_x-5b02bd3d.json"
