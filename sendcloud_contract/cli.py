@@ -32,13 +32,6 @@ from sendcloud_contract.schemas import KINDS
 PROGRESS_THRESHOLD = 200
 PARALLEL_THRESHOLD = 1000
 FORKED_CHUNK = 16
-# Packages of the optional extras, by the extra that installs them.
-OPTIONAL_PACKAGES = {
-    "uvicorn": "fake",
-    "httpx": "fake",
-    "respx": "fake",
-    "hypothesis": "strategies",
-}
 
 
 class UsageError(Exception):
@@ -556,10 +549,13 @@ def _add_delegated(
     try:
         target = importlib.import_module(module)
     except ImportError as error:
-        missing = error.name or module
+        from sendcloud_contract.extras import missing_extra
+
+        missing = missing_extra(error, f"'{name}'")
+        problem = str(missing) if missing is not None else f"'{name}' cannot be loaded: {error}"
 
         def unavailable(args: argparse.Namespace) -> int:
-            raise UsageError(f"'{name}' needs {missing}: pip install 'sendcloud-contract[all]'")
+            raise UsageError(problem)
 
         parser.set_defaults(handler=unavailable)
         return
@@ -630,14 +626,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         parser.exit(EXIT_USAGE, f"sendcloud-contract: error: {error}\n")
     except ModuleNotFoundError as error:
-        extra = OPTIONAL_PACKAGES.get((error.name or "").partition(".")[0])
-        if extra is None:
+        from sendcloud_contract.extras import missing_extra
+
+        missing = missing_extra(error, f"'{args.command}'")
+        if missing is None:
             raise
-        parser.exit(
-            EXIT_USAGE,
-            f"sendcloud-contract: error: '{args.command}' needs {error.name}: "
-            f"pip install 'sendcloud-contract[{extra}]'\n",
-        )
+        parser.exit(EXIT_USAGE, f"sendcloud-contract: error: {missing}\n")
     except KeyboardInterrupt:
         return 130
     return status

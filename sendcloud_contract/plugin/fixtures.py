@@ -35,18 +35,17 @@ __all__ = [
 ]
 
 
-def needs_extra(fixture: str, *modules: str) -> None:
-    """Fail with the extra to install when one of ``modules`` is missing."""
+def fixture_needs(fixture: str, *modules: str) -> None:
+    """Fail the test with the extra to install when one of ``modules`` is missing."""
     __tracebackhide__ = True
-    for module in modules:
-        try:
-            importlib.import_module(module)
-        except ImportError:
-            pytest.fail(
-                f"sendcloud: the {fixture} fixture needs the 'fake' extra ({module} is not "
-                "installed): pip install 'sendcloud-contract[fake]'",
-                pytrace=False,
-            )
+    from sendcloud_contract.extras import MissingExtra, needs_extra
+
+    try:
+        with needs_extra(f"the {fixture} fixture"):
+            for module in modules:
+                importlib.import_module(module)
+    except MissingExtra as error:
+        pytest.fail(f"sendcloud: {error}", pytrace=False)
 
 
 def configured(node: pytest.Item, settings: Settings, fake: FakeSendcloud | None) -> SendcloudSetup:
@@ -132,7 +131,7 @@ def sendcloud_fake(
     """
     from sendcloud_contract.plugin.request_check import checks_of
 
-    needs_extra("sendcloud_fake", "httpx", "respx")
+    fixture_needs("sendcloud_fake", "httpx", "respx")
     check = _request_check(request.node, sendcloud_settings)
     checks_of(request.node).append(check)
     with respx_fake(request.node, sendcloud_settings, check) as handle:
@@ -142,7 +141,7 @@ def sendcloud_fake(
 @pytest.fixture(scope="session")
 def _sendcloud_loopback() -> Iterator[tuple[LoopbackServer, SendcloudASGI]]:
     """One server for the session (per xdist worker); each test installs its own fake in it."""
-    needs_extra("sendcloud_server", "uvicorn")
+    fixture_needs("sendcloud_server", "uvicorn")
     from sendcloud_contract.fake import FakeSendcloud, SendcloudASGI
     from sendcloud_contract.plugin.server import LoopbackServer
 
@@ -192,7 +191,7 @@ class FreshFakes:
 
         A request that breaks the contract fails the block when it ends.
         """
-        needs_extra("sendcloud_fakes", "httpx", "respx")
+        fixture_needs("sendcloud_fakes", "httpx", "respx")
         node = self._config.stash.get(CURRENT_TEST, None)
         if node is None:
             raise RuntimeError("sendcloud_fakes.fresh() works only while a test runs")

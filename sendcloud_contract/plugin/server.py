@@ -7,6 +7,8 @@ import threading
 import time
 from typing import Any
 
+from sendcloud_contract.extras import needs_extra
+
 __all__ = ["LoopbackServer"]
 
 _START_SECONDS = 10.0
@@ -17,7 +19,8 @@ class LoopbackServer:
     """uvicorn on ``127.0.0.1:<free port>``; :meth:`stop` ends it and joins its thread."""
 
     def __init__(self, app: Any) -> None:
-        import uvicorn
+        with needs_extra("the sendcloud_server fixture"):
+            import uvicorn
 
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.bind(("127.0.0.1", 0))
