@@ -61,7 +61,9 @@ class OrderStore:
 
     Parallel callers never lose an update or see a duplicate id. ``clock``
     stamps ``created_at``/``modified_at``; ``visibility_delay`` hides a new
-    order from that many reads, as Sendcloud's eventual consistency does.
+    order from that many reads, as Sendcloud's eventual consistency does;
+    ``declared`` maps each integration an account declared to that account's
+    public key (see :meth:`Account.knows`).
     """
 
     def __init__(
@@ -70,8 +72,10 @@ class OrderStore:
         clock: Clock | None = None,
         ids: Iterable[int] | None = None,
         visibility_delay: int = 0,
+        declared: Mapping[int, str] | None = None,
     ) -> None:
         self._lock = threading.RLock()
+        self.declared: Mapping[int, str] = declared if declared is not None else {}
         self.clock: Clock = clock or system_clock
         self._ids: Iterator[int] = iter(ids) if ids is not None else itertools.count(1)
         self.visibility_delay = visibility_delay
@@ -106,6 +110,11 @@ class OrderStore:
                 for pk, order in sorted(self._state.orders.items())
                 if account is None or order.owner == account.public_key
             ]
+
+    def integrations_used(self) -> set[int]:
+        """The integration ids the stored orders name."""
+        with self._lock:
+            return {order.integration for order in self._state.orders.values()}
 
     def seed(self, orders: Sequence[Any], account: Account) -> list[int]:
         """Upsert any number of orders at once, all or none (:class:`SeedError`)."""
@@ -154,7 +163,7 @@ class OrderStore:
         self, account: Account, params: Mapping[str, str]
     ) -> tuple[list[dict[str, Any]], list[tuple[str, Cursor]]]:
         """``GET /orders``: one page of the account's orders and the cursors of its neighbours."""
-        checks = filters(params, account.integrations)
+        checks = filters(params, lambda integration: account.knows(integration, self.declared))
         spec = parse_sort(params.get("sort"))
         size = page_size(params.get("page_size"))
         cursor = Cursor.decode(params["cursor"], spec) if params.get("cursor") else None
@@ -213,7 +222,7 @@ class OrderStore:
                 errors.append(_order_id_fixed(order.order_id, "/data/attributes/order_id"))
             integration = integration_of(changes)
             if integration is not None and integration != order.integration:
-                if integration not in account.integrations:
+                if not account.knows(integration, self.declared):
                     errors.append(_unknown_integration(integration, _PATCH_INTEGRATION))
                 elif (order.order_id, integration) in self._state.by_key:
                     errors.append(_taken(order.order_id, integration, _PATCH_INTEGRATION))
@@ -333,7 +342,7 @@ class OrderStore:
                 targets.append(None)
                 continue
             integration = integration_of(item)
-            if integration is not None and integration not in account.integrations:
+            if integration is not None and not account.knows(integration, self.declared):
                 errors.append(
                     _unknown_integration(integration, f"{where}/order_details/integration/id")
                 )

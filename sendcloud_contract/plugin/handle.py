@@ -77,7 +77,9 @@ class FakeHandle:
         return (account.public_key, account.secret_key)
 
     @property
-    def integration_ids(self) -> tuple[int, ...]:
+    def integration_ids(self) -> tuple[int, ...] | None:
+        """The integrations the account declares; None while the test declares none (the
+        fake then knows every integration id a request names)."""
         return self.fake.account.integrations
 
     @property

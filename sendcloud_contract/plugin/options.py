@@ -26,9 +26,10 @@ DEFAULT_BASE_URL = "https://panel.sendcloud.sc/api/v3"
 DEFAULT_INVALID_PATTERN = "*.invalid.*"
 GROUP = "sendcloud-contract"
 MARKER_HELP = (
-    "sendcloud(validate_requests=True, strict=False, integrations=[1], base_url=...): "
-    "configure the sendcloud_fake and sendcloud_server fixtures of this test. "
-    "See the README section 'Use it in your pytest suite' of sendcloud-contract."
+    "sendcloud(validate_requests=True, strict=False, integrations=[7], base_url=...): "
+    "configure the sendcloud_fake and sendcloud_server fixtures of this test "
+    "(integrations: the ids the fake account owns; undeclared, it knows every id). "
+    "See the pytest plugin page of the sendcloud-contract docs (docs/pytest-plugin.md)."
 )
 
 
@@ -39,14 +40,15 @@ class Settings:
     ``strict`` counts warnings as errors (in the validator, request
     validation and payload items); ``validate_requests`` checks every request
     the code under test sends to the fake; ``integrations`` are the
-    integration ids of the fake account; ``base_url`` is where the respx fake
-    answers.
+    integration ids of the fake account (None: none declared, and the fake
+    knows every integration id a request names); ``base_url`` is where the
+    respx fake answers.
     """
 
     base_url: str = DEFAULT_BASE_URL
     strict: bool = False
     validate_requests: bool = True
-    integrations: tuple[int, ...] = (1,)
+    integrations: tuple[int, ...] | None = None
 
 
 _NAMES = frozenset(f.name for f in fields(Settings))
