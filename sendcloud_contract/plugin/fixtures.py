@@ -66,13 +66,15 @@ def _request_check(node: pytest.Item, settings: Settings) -> RequestCheck:
 def _fake_maker(
     node: pytest.Item, settings: Settings, check: RequestCheck
 ) -> Callable[[], FakeSendcloud]:
-    """Fresh fakes prepared by the conftest's hook, each watched by ``check`` (and by the
-    test's recorder under ``--sendcloud-record``)."""
+    """Fresh fakes prepared by the conftest's hook, each watched by ``check``, by the
+    test's error answers (and by its recorder under ``--sendcloud-record``)."""
     from sendcloud_contract.fake import Account, FakeSendcloud
     from sendcloud_contract.fake.core import PUBLIC_KEY, SECRET_KEY
+    from sendcloud_contract.plugin.error_answers import error_answers_of
     from sendcloud_contract.plugin.recording import recorder_for
 
     recorder = recorder_for(node)
+    answers = error_answers_of(node)
 
     def make() -> FakeSendcloud:
         fake = FakeSendcloud([Account(PUBLIC_KEY, SECRET_KEY, settings.integrations)])
@@ -80,6 +82,7 @@ def _fake_maker(
         fake.add_listener(check)
         if recorder is not None:
             fake.add_listener(recorder)
+        fake.add_listener(answers)
         return fake
 
     return make

@@ -8,13 +8,23 @@ from typing import Any
 
 import pytest
 
-__all__ = ["CASSETTES", "CURRENT_TEST", "PAYLOAD_FILES", "RECORD", "RECORDER", "REQUEST_CHECKS"]
+__all__ = [
+    "CASSETTES",
+    "CURRENT_TEST",
+    "ERROR_ANSWERS",
+    "PAYLOAD_FILES",
+    "RECORD",
+    "RECORDER",
+    "REQUEST_CHECKS",
+]
 
-# The record, the recorder and the request checks are typed where they are made (record.py,
-# recording.py, request_check.py): naming their types here would make this module import them.
+# The record, the recorder, the request checks and the error answers are typed where they are
+# made (record.py, recording.py, request_check.py, error_answers.py): naming their types here
+# would make this module import them.
 RECORD = pytest.StashKey[Any]()
 PAYLOAD_FILES = pytest.StashKey[frozenset[Path]]()
 CURRENT_TEST = pytest.StashKey["pytest.Item | None"]()
 REQUEST_CHECKS = pytest.StashKey[list[Any]]()
+ERROR_ANSWERS = pytest.StashKey[Any]()
 RECORDER = pytest.StashKey[Any]()
 CASSETTES = pytest.StashKey[bool]()
