@@ -92,7 +92,8 @@ def _fake_maker(
 def sendcloud_config() -> dict[str, Any]:
     """Defaults for this test's sendcloud fixtures: override it in a conftest.
 
-    Keys: ``base_url``, ``strict``, ``integrations``.
+    Keys: ``base_url``, ``strict``, ``validate_requests``, ``integrations`` (declaring
+    them makes the fake refuse every other integration id; undeclared, it knows them all).
     Lowest precedence: the sendcloud marker, the ini file and the command line
     override it.
     """
