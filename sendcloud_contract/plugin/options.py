@@ -145,11 +145,13 @@ def _checked(values: Mapping[str, Any], where: str) -> dict[str, Any]:
             f"expected {', '.join(sorted(_NAMES))}"
         )
     checked = dict(values)
-    if "integrations" in checked:
-        ids = tuple(checked["integrations"])
+    if checked.get("integrations") is not None:
+        value = checked["integrations"]
+        ids = tuple(value) if isinstance(value, (list, tuple)) else ()
         if not ids or any(isinstance(i, bool) or not isinstance(i, int) or i < 1 for i in ids):
             raise pytest.UsageError(
-                f"sendcloud: {where}: integrations must be positive integers, not {ids!r}"
+                f"sendcloud: {where}: integrations must be a list of positive integers "
+                f"(or None: undeclared), not {value!r}"
             )
         checked["integrations"] = ids
     for name in ("strict", "validate_requests"):

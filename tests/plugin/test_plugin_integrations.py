@@ -121,3 +121,33 @@ def test_generated_batches_reach_a_fresh_fake_unrefused(
     )
 
     run().assert_outcomes(passed=1)
+
+
+def test_integrations_that_name_no_list_of_ids_are_a_usage_error(
+    pytester: pytest.Pytester, run: Run
+) -> None:
+    pytester.makepyfile(
+        PUSH
+        + """
+
+@pytest.mark.sendcloud(integrations=7)
+def test_not_a_list(sendcloud_fake):
+    pass
+
+
+@pytest.mark.sendcloud(integrations=None)
+def test_undeclared_again(sendcloud_fake):
+    assert sendcloud_fake.integration_ids is None
+    assert push(sendcloud_fake, 12).status_code == 201
+"""
+    )
+
+    result = run()
+
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*sendcloud: @pytest.mark.sendcloud: integrations must be a list of positive integers "
+            "(or None: undeclared), not 7*"
+        ]
+    )
