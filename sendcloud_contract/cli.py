@@ -39,9 +39,6 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
 """The subcommands besides ``validate``. A module is imported only when its subcommand
 runs or help lists them all, so that ``validate`` starts without an HTTP stack or Hypothesis."""
 
-# The extra that installs each optional package.
-EXTRAS = {"uvicorn": "fake", "httpx": "fake", "respx": "fake", "hypothesis": "strategies"}
-
 
 class HelpFormatter(argparse.HelpFormatter):
     """argparse's formatter, showing each option's default, measuring the terminal with ``os``.
@@ -218,10 +215,13 @@ def _add_subcommand(
     try:
         target = importlib.import_module(module)
     except ImportError as error:
-        missing = error.name or module
+        from sendcloud_contract.extras import missing_extra
+
+        missing = missing_extra(error, f"'{name}'")
+        problem = str(missing) if missing is not None else f"'{name}' cannot be loaded: {error}"
 
         def unavailable(args: argparse.Namespace) -> int:
-            raise UsageError(f"'{name}' needs {missing}: pip install 'sendcloud-contract[all]'")
+            raise UsageError(problem)
 
         parser.set_defaults(handler=unavailable)
         return
@@ -280,11 +280,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         parser.exit(EXIT_USAGE, f"sendcloud-contract: error: {error}\n")
     except ModuleNotFoundError as error:
-        extra = EXTRAS.get((error.name or "").partition(".")[0])
-        if extra is None:
+        from sendcloud_contract.extras import missing_extra
+
+        missing = missing_extra(error, f"'{args.command}'")
+        if missing is None:
             raise
-        needs = f"'{args.command}' needs {error.name}: pip install 'sendcloud-contract[{extra}]'"
-        parser.exit(EXIT_USAGE, f"sendcloud-contract: error: {needs}\n")
+        parser.exit(EXIT_USAGE, f"sendcloud-contract: error: {missing}\n")
     except KeyboardInterrupt:
         return 130
     return status

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sendcloud_contract._exit import EXIT_OK, EXIT_USAGE
+from sendcloud_contract.extras import MissingExtra, needs_extra
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
@@ -135,12 +136,10 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:
         return _fail(f"cannot create --out {out}: {error.strerror or error}")
     try:
-        drawn = examples(kind, count, args.seed)
-    except ImportError as error:
-        return _fail(
-            f"generate needs {error.name or 'hypothesis'}: "
-            "pip install 'sendcloud-contract[strategies]'"
-        )
+        with needs_extra("generate"):
+            drawn = examples(kind, count, args.seed)
+    except MissingExtra as error:
+        return _fail(str(error))
     width = max(4, len(str(len(drawn))))
     written = 0
     for number, value in enumerate(drawn, start=1):

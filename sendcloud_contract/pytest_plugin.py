@@ -27,6 +27,7 @@ from sendcloud_contract.plugin.fixtures import (
 from sendcloud_contract.plugin.keys import (
     CASSETTES,
     CURRENT_TEST,
+    ERROR_ANSWERS,
     PAYLOAD_FILES,
     RECORD,
     REQUEST_CHECKS,
@@ -110,11 +111,16 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
-    """A contract violation's report comes first, then where the test raised it."""
+    """A contract violation's report comes first, then where the test raised it; a test
+    that failed otherwise shows the fake's error answers as a section of its report."""
     report = yield
     excinfo = call.excinfo
     if excinfo is not None and report.failed and _is_contract_violation(excinfo.value):
         report.longrepr = _violation_text(item, excinfo)
+    elif report.failed and call.when == "call" and ERROR_ANSWERS in item.stash:
+        from sendcloud_contract.plugin.error_answers import add_section
+
+        add_section(item, report)
     return report
 
 

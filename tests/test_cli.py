@@ -336,7 +336,10 @@ def test_a_missing_optional_package_is_named_with_its_extra(
     monkeypatch.setitem(sys.modules, missing, None)
     status, _, err = run(capsys, *argv)
     assert status == 2
-    assert f"needs {missing}: pip install 'sendcloud-contract[{extra}]'" in err
+    assert (
+        f"needs the '{extra}' extra ({missing} is not installed): "
+        f"pip install 'sendcloud-contract[{extra}]'" in err
+    )
     assert "Traceback" not in err
 
 

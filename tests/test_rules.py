@@ -26,9 +26,9 @@ def test_rule_ids_are_unique_and_documented() -> None:
     for rule in RULES:
         assert rule.summary
         assert rule.hint
-    readme = (__import__("pathlib").Path(__file__).parent.parent / "README.md").read_text()
+    page = (__import__("pathlib").Path(__file__).parent.parent / "docs" / "rules.md").read_text()
     for rule in RULES:
-        assert f"`{rule.id}`" in readme, rule.id
+        assert f"`{rule.id}`" in page, rule.id
 
 
 def test_duplicate_order_key_in_a_batch(order: dict[str, Any]) -> None:

@@ -8,25 +8,33 @@ account (:func:`sendcloud_account`), and returns :class:`Verdicts`.
 
 from __future__ import annotations
 
-from sendcloud_contract.contract.client import (
-    DEFAULT_REQUEST_TIMEOUT,
-    DeadlinePassed,
-    TargetUnreachable,
-)
-from sendcloud_contract.contract.laws import LAWS, LawBroken
-from sendcloud_contract.contract.pacing import DEFAULT_MAX_RETRY_AFTER, Pacer, RateLimit
-from sendcloud_contract.contract.runner import (
-    DEFAULT_DEADLINE,
-    DEFAULT_EXAMPLES,
-    DEFAULT_STEPS,
-    RunSettings,
-    Status,
-    Verdict,
-    Verdicts,
-    run,
-)
-from sendcloud_contract.contract.targets import FakeTarget, HttpTarget, Target, sendcloud_account
-from sendcloud_contract.contract.testcase import SendcloudContractTest
+from sendcloud_contract.extras import needs_extra
+
+with needs_extra("sendcloud_contract.contract"):
+    from sendcloud_contract.contract.client import (
+        DEFAULT_REQUEST_TIMEOUT,
+        DeadlinePassed,
+        TargetUnreachable,
+    )
+    from sendcloud_contract.contract.laws import LAWS, LawBroken
+    from sendcloud_contract.contract.pacing import DEFAULT_MAX_RETRY_AFTER, Pacer, RateLimit
+    from sendcloud_contract.contract.runner import (
+        DEFAULT_DEADLINE,
+        DEFAULT_EXAMPLES,
+        DEFAULT_STEPS,
+        RunSettings,
+        Status,
+        Verdict,
+        Verdicts,
+        run,
+    )
+    from sendcloud_contract.contract.targets import (
+        FakeTarget,
+        HttpTarget,
+        Target,
+        sendcloud_account,
+    )
+    from sendcloud_contract.contract.testcase import SendcloudContractTest
 
 __all__ = [
     "DEFAULT_DEADLINE",

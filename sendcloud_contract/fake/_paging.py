@@ -10,7 +10,7 @@ import base64
 import binascii
 import functools
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,6 +20,7 @@ import orjson
 
 from sendcloud_contract.fake._errors import refuse
 from sendcloud_contract.fake._orders import StoredOrder
+from sendcloud_contract.fake.models import MAX_INTEGRATION_ID
 from sendcloud_contract.ids import digit_id
 from sendcloud_contract.schemas import schema
 
@@ -64,15 +65,15 @@ _MICROSECONDS_PER_DAY = 86_400 * 1_000_000
 # --------------------------------------------------------------------------- filters
 
 
-def filters(params: Mapping[str, str], integrations: Sequence[int]) -> list[Check]:
-    """The list query's filters; an unknown integration or a malformed date is refused."""
+def filters(params: Mapping[str, str], knows: Callable[[int], bool]) -> list[Check]:
+    """The list query's filters; an integration the caller may not name (``knows`` says
+    which it may) or a malformed date is refused."""
     checks: list[Check] = []
     tokens = [t.strip() for t in params.get("integration", "").split(",") if t.strip()]
-    largest = max(integrations, default=0)
     wanted: set[int] = set()
     for token in tokens:
-        found = digit_id(token, largest)
-        if found is None or found not in integrations:
+        found = digit_id(token, MAX_INTEGRATION_ID)
+        if found is None or not knows(found):
             raise refuse(
                 400,
                 "invalid_choice",
@@ -276,9 +277,10 @@ class ListQuery:
     order_number: str | None = None
 
 
-def parse_query(params: Mapping[str, str], integrations: Sequence[int]) -> ListQuery:
-    """The list query's parameters read, or refused as Sendcloud refuses them."""
-    checks = filters(params, integrations)
+def parse_query(params: Mapping[str, str], knows: Callable[[int], bool]) -> ListQuery:
+    """The list query's parameters read, or refused as Sendcloud refuses them; ``knows``
+    says which integration ids the caller may name."""
+    checks = filters(params, knows)
     spec = parse_sort(params.get("sort"))
     size = page_size(params.get("page_size"))
     cursor = Cursor.decode(params["cursor"], spec) if params.get("cursor") else None

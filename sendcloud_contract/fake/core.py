@@ -82,11 +82,13 @@ class FakeSendcloud:
         self._lock = threading.RLock()
         self._accounts: dict[str, Account] = {}
         self._owner_of: dict[int, str] = {}
+        self.store = OrderStore(
+            clock=clock, ids=ids, visibility_delay=visibility_delay, declared=self._owner_of
+        )
         for account in accounts if accounts is not None else [Account(PUBLIC_KEY, SECRET_KEY)]:
             self.add_account(account)
         if not self._accounts:
             raise ValueError("a fake Sendcloud needs at least one account")
-        self.store = OrderStore(clock=clock, ids=ids, visibility_delay=visibility_delay)
         self.rate_limit: RateLimit | None = (
             RateLimit() if rate_limit is True else (rate_limit or None)
         )
@@ -124,16 +126,29 @@ class FakeSendcloud:
         return next(iter(self._accounts.values()))
 
     def add_account(self, account: Account) -> Account:
-        """Add an account; an integration belongs to one account only."""
+        """Add an account; an integration belongs to one account only.
+
+        One account may leave its integrations undeclared: it knows every id that
+        no other account declares, and an id its orders use can no longer be declared.
+        """
         with self._lock:
             if account.public_key in self._accounts:
                 raise ValueError(f"an account with public key {account.public_key!r} exists")
-            taken = [i for i in account.integrations if i in self._owner_of]
-            if taken:
-                raise ValueError(f"integration(s) {taken} already belong to another account")
+            if account.integrations is None:
+                if any(a.integrations is None for a in self._accounts.values()):
+                    raise ValueError(
+                        "only one account can leave its integrations undeclared (it knows "
+                        "every integration id); give this one its ids: "
+                        "Account(public_key, secret_key, integrations=(7,))"
+                    )
+            else:
+                used = self.store.integrations_used()
+                taken = [i for i in account.integrations if i in self._owner_of or i in used]
+                if taken:
+                    raise ValueError(f"integration(s) {taken} already belong to another account")
+                for integration in account.integrations:
+                    self._owner_of[integration] = account.public_key
             self._accounts[account.public_key] = account
-            for integration in account.integrations:
-                self._owner_of[integration] = account.public_key
         return account
 
     def still_processing(self, order_id: str, *, times: int | None = 1) -> None:

@@ -7,6 +7,7 @@ these values, and this module imports none of them.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,18 +15,26 @@ import orjson
 
 from sendcloud_contract.operations import Operation
 
-__all__ = ["JSON", "Account", "Exchange", "Reply"]
+__all__ = ["JSON", "MAX_INTEGRATION_ID", "Account", "Exchange", "Reply"]
 
 JSON = Any
+# The largest integration id there can be (Sendcloud's ids are 64-bit).
+MAX_INTEGRATION_ID = 2**63 - 1
 
 
 @dataclass(frozen=True)
 class Account:
-    """A Sendcloud account: Basic credentials, the integrations it owns, an optional token."""
+    """A Sendcloud account: Basic credentials, the integrations it owns, an optional token.
+
+    ``integrations=None`` (the default) declares none: the account then knows every
+    integration id a request names (except ones another account declares), so a new
+    user's first order is stored whatever integration it names. Declared integrations
+    are strict, as on Sendcloud: any other id is "Integration with id N does not exist".
+    """
 
     public_key: str
     secret_key: str
-    integrations: tuple[int, ...] = (1,)
+    integrations: tuple[int, ...] | None = None
     bearer_token: str | None = None
 
     def __post_init__(self) -> None:
@@ -33,10 +42,26 @@ class Account:
             raise ValueError("an account needs a public key and a secret key")
         if ":" in self.public_key:
             raise ValueError("a public key cannot contain ':' (Basic auth splits on it)")
+        if self.integrations is None:
+            return
         integrations = tuple(self.integrations)
-        if any(isinstance(i, bool) or not isinstance(i, int) or i < 1 for i in integrations):
+        if any(
+            isinstance(i, bool) or not isinstance(i, int) or not 1 <= i <= MAX_INTEGRATION_ID
+            for i in integrations
+        ):
             raise ValueError(f"integration ids must be positive integers, not {integrations!r}")
         object.__setattr__(self, "integrations", integrations)
+
+    def knows(self, integration: int, declared: Mapping[int, str]) -> bool:
+        """Whether this account's requests may name ``integration``.
+
+        ``declared`` maps the integrations some account declared to its public key: an
+        account that declared none knows every id but those.
+        """
+        if self.integrations is not None:
+            return integration in self.integrations
+        owner = declared.get(integration, self.public_key)
+        return 1 <= integration <= MAX_INTEGRATION_ID and owner == self.public_key
 
 
 @dataclass(frozen=True)

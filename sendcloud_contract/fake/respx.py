@@ -16,10 +16,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
-import httpx
-import respx
-
+from sendcloud_contract.extras import needs_extra
 from sendcloud_contract.fake.core import BASE_URL, FakeSendcloud
+
+with needs_extra("the fake's respx adapter (mock_sendcloud, mount, respx_router)"):
+    import httpx
+    import respx
 
 __all__ = ["mock_sendcloud", "mount", "respx_router"]
 

@@ -18,6 +18,7 @@ from types import FrameType
 from typing import Any
 
 from sendcloud_contract._exit import EXIT_OK, EXIT_USAGE
+from sendcloud_contract.extras import needs_extra
 from sendcloud_contract.fake.core import PUBLIC_KEY, SECRET_KEY, Account, FakeSendcloud, SeedError
 
 __all__ = ["SPARE_FILES", "add_arguments", "open_files_for", "run"]
@@ -106,7 +107,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         nargs="+",
         action="extend",
         metavar="ID",
-        help="integration id(s) the account owns (default: 1)",
+        help="integration id(s) the account owns; any other id is refused, as on Sendcloud "
+        "(default: none declared, so every integration id a request names is known)",
     )
     parser.add_argument(
         "--seed", metavar="FILE", help="load orders from a payload file (JSON, JSON Lines, YAML)"
@@ -237,7 +239,7 @@ def build_fake(args: argparse.Namespace) -> FakeSendcloud:
     account = Account(
         args.public_key,
         args.secret_key,
-        tuple(args.integration or (1,)),
+        tuple(args.integration) if args.integration else None,
         bearer_token=args.bearer_token,
     )
     if args.first_id < 1:
@@ -306,6 +308,12 @@ def _base_url(sock: socket.socket) -> str:
     return f"http://{shown}:{port}/api/v3"
 
 
+def _integrations(account: Account) -> str:
+    if account.integrations is None:
+        return "any (none declared; --integration ID declares them)"
+    return ", ".join(str(i) for i in account.integrations)
+
+
 def run(args: argparse.Namespace) -> int:
     """Serve until Ctrl-C or SIGTERM; 0 after a clean stop, 2 for unusable options."""
     try:
@@ -316,7 +324,8 @@ def run(args: argparse.Namespace) -> int:
     except (ValueError, OSError) as error:
         print(f"sendcloud-contract serve: {error}", file=sys.stderr)
         return EXIT_USAGE
-    import uvicorn  # before binding, so a missing server package leaves no socket behind
+    with needs_extra("sendcloud-contract serve"):
+        import uvicorn  # before binding, so a missing server package leaves no socket behind
 
     try:
         sock = _listen(args.host, args.port)
@@ -380,7 +389,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"secret key:   {account.secret_key}")
         if account.bearer_token:
             print(f"bearer token: {account.bearer_token}")
-        print(f"integrations: {', '.join(str(i) for i in account.integrations)}")
+        print(f"integrations: {_integrations(account)}")
         print(f"orders:       {len(fake.orders())}")
         print("Ctrl-C stops the server.", flush=True)
         server.run(sockets=[sock])

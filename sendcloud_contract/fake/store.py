@@ -65,7 +65,9 @@ class OrderStore:
 
     Parallel callers never lose an update or see a duplicate id. ``clock``
     stamps ``created_at``/``modified_at``; ``visibility_delay`` hides a new
-    order from that many reads, as Sendcloud's eventual consistency does.
+    order from that many reads, as Sendcloud's eventual consistency does;
+    ``declared`` maps each integration an account declared to that account's
+    public key (see :meth:`Account.knows`).
     """
 
     def __init__(
@@ -74,8 +76,10 @@ class OrderStore:
         clock: Clock | None = None,
         ids: Iterable[int] | None = None,
         visibility_delay: int = 0,
+        declared: Mapping[int, str] | None = None,
     ) -> None:
         self._lock = threading.RLock()
+        self.declared: Mapping[int, str] = declared if declared is not None else {}
         self.clock: Clock = clock or system_clock
         self._ids: Iterator[int] = iter(ids) if ids is not None else itertools.count(1)
         self.visibility_delay = visibility_delay
@@ -112,6 +116,11 @@ class OrderStore:
                 for pk, order in sorted(self._state.orders.items())
                 if account is None or order.owner == account.public_key
             ]
+
+    def integrations_used(self) -> set[int]:
+        """The integration ids the stored orders name."""
+        with self._lock:
+            return {order.integration for order in self._state.orders.values()}
 
     def seed(self, orders: Sequence[Any], account: Account) -> list[int]:
         """Upsert any number of orders at once, all or none (:class:`SeedError`)."""
@@ -161,7 +170,7 @@ class OrderStore:
         self, account: Account, params: Mapping[str, str]
     ) -> tuple[list[dict[str, Any]], list[tuple[str, Cursor]]]:
         """``GET /orders``: one page of the account's orders and the cursors of its neighbours."""
-        query = parse_query(params, account.integrations)
+        query = parse_query(params, lambda integration: account.knows(integration, self.declared))
         with self._lock:
             page, links = self._index.page(self._state.orders, account.public_key, query)
             return [order.returned() for order in page], links
@@ -203,7 +212,7 @@ class OrderStore:
             )
             integration = integration_of(patch)
             if integration is not None and integration != order.integration:
-                if integration not in account.integrations:
+                if not account.knows(integration, self.declared):
                     errors.append(_unknown_integration(integration, _PATCH_INTEGRATION))
                 elif (order.order_id, integration) in self._state.by_key:
                     errors.append(_taken(order.order_id, integration, _PATCH_INTEGRATION))
@@ -319,7 +328,7 @@ class OrderStore:
                 targets.append(None)
                 continue
             integration = integration_of(item)
-            if integration is not None and integration not in account.integrations:
+            if integration is not None and not account.knows(integration, self.declared):
                 errors.append(
                     _unknown_integration(integration, f"{where}/order_details/integration/id")
                 )

@@ -37,18 +37,17 @@ __all__ = [
 ]
 
 
-def needs_extra(fixture: str, *modules: str) -> None:
-    """Fail with the extra to install when one of ``modules`` is missing."""
+def fixture_needs(fixture: str, *modules: str) -> None:
+    """Fail the test with the extra to install when one of ``modules`` is missing."""
     __tracebackhide__ = True
-    for module in modules:
-        try:
-            importlib.import_module(module)
-        except ImportError:
-            pytest.fail(
-                f"sendcloud: the {fixture} fixture needs the 'fake' extra ({module} is not "
-                "installed): pip install 'sendcloud-contract[fake]'",
-                pytrace=False,
-            )
+    from sendcloud_contract.extras import MissingExtra, needs_extra
+
+    try:
+        with needs_extra(f"the {fixture} fixture"):
+            for module in modules:
+                importlib.import_module(module)
+    except MissingExtra as error:
+        pytest.fail(f"sendcloud: {error}", pytrace=False)
 
 
 def configured(node: pytest.Item, settings: Settings, fake: FakeSendcloud | None) -> SendcloudSetup:
@@ -69,13 +68,15 @@ def _request_check(node: pytest.Item, settings: Settings) -> RequestCheck:
 def _fake_maker(
     node: pytest.Item, settings: Settings, check: RequestCheck
 ) -> Callable[[], FakeSendcloud]:
-    """Fresh fakes prepared by the conftest's hook, each watched by ``check`` (and by the
-    test's recorder under ``--sendcloud-record``)."""
+    """Fresh fakes prepared by the conftest's hook, each watched by ``check``, by the
+    test's error answers (and by its recorder under ``--sendcloud-record``)."""
     from sendcloud_contract.fake import Account, FakeSendcloud
     from sendcloud_contract.fake.core import PUBLIC_KEY, SECRET_KEY
+    from sendcloud_contract.plugin.error_answers import error_answers_of
     from sendcloud_contract.plugin.recording import recorder_for
 
     recorder = recorder_for(node)
+    answers = error_answers_of(node)
 
     def make() -> FakeSendcloud:
         fake = FakeSendcloud([Account(PUBLIC_KEY, SECRET_KEY, settings.integrations)])
@@ -83,6 +84,7 @@ def _fake_maker(
         fake.add_listener(check)
         if recorder is not None:
             fake.add_listener(recorder)
+        fake.add_listener(answers)
         return fake
 
     return make
@@ -92,7 +94,8 @@ def _fake_maker(
 def sendcloud_config() -> dict[str, Any]:
     """Defaults for this test's sendcloud fixtures: override it in a conftest.
 
-    Keys: ``base_url``, ``strict``, ``integrations``.
+    Keys: ``base_url``, ``strict``, ``validate_requests``, ``integrations`` (declaring
+    them makes the fake refuse every other integration id; undeclared, it knows them all).
     Lowest precedence: the sendcloud marker, the ini file and the command line
     override it.
     """
@@ -134,7 +137,7 @@ def sendcloud_fake(
     """
     from sendcloud_contract.plugin.request_check import checks_of
 
-    needs_extra("sendcloud_fake", "httpx", "respx")
+    fixture_needs("sendcloud_fake", "httpx", "respx")
     check = _request_check(request.node, sendcloud_settings)
     checks_of(request.node).append(check)
     with respx_fake(request.node, sendcloud_settings, check) as handle:
@@ -144,7 +147,7 @@ def sendcloud_fake(
 @pytest.fixture(scope="session")
 def _sendcloud_loopback() -> Iterator[tuple[LoopbackServer, SendcloudASGI]]:
     """One server for the session (per xdist worker); each test installs its own fake in it."""
-    needs_extra("sendcloud_server", "uvicorn")
+    fixture_needs("sendcloud_server", "uvicorn")
     from sendcloud_contract.fake import FakeSendcloud, SendcloudASGI
     from sendcloud_contract.plugin.server import LoopbackServer
 
@@ -196,7 +199,7 @@ def sendcloud_live(
     from sendcloud_contract.plugin.live import live_handle, live_url
 
     node, settings = request.node, sendcloud_settings
-    needs_extra("sendcloud_live", "httpx", *(() if live_url(node.config) else ("respx",)))
+    fixture_needs("sendcloud_live", "httpx", *(() if live_url(node.config) else ("respx",)))
     check = _request_check(node, settings)
     with live_handle(
         node,
@@ -219,7 +222,7 @@ class FreshFakes:
 
         A request that breaks the contract fails the block when it ends.
         """
-        needs_extra("sendcloud_fakes", "httpx", "respx")
+        fixture_needs("sendcloud_fakes", "httpx", "respx")
         node = self._config.stash.get(CURRENT_TEST, None)
         if node is None:
             raise RuntimeError("sendcloud_fakes.fresh() works only while a test runs")

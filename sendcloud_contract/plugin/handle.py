@@ -25,7 +25,8 @@ class Validator:
         self._record = record
 
     def validate(self, payload: Any, kind: str = "auto") -> Report:
-        """The report on ``payload``; with ``strict``, warnings count as errors."""
+        """The report on ``payload`` (``kind`` as in :func:`sendcloud_contract.validate`);
+        with ``strict``, warnings count as errors."""
         from sendcloud_contract.plugin.checking import finish
         from sendcloud_contract.validation import validate
 
@@ -77,7 +78,9 @@ class FakeHandle:
         return (account.public_key, account.secret_key)
 
     @property
-    def integration_ids(self) -> tuple[int, ...]:
+    def integration_ids(self) -> tuple[int, ...] | None:
+        """The integrations the account declares; None while the test declares none (the
+        fake then knows every integration id a request names)."""
         return self.fake.account.integrations
 
     @property
@@ -87,9 +90,14 @@ class FakeHandle:
         return tuple(self.fake.orders())
 
     def seed(self, orders: list[Any], *, account: Account | None = None) -> list[int]:
+        """Store orders at once, as the test's account unless told otherwise; their ids.
+
+        Checked like a POST batch, all or none (``SeedError``); visible at once.
+        """
         return self.fake.seed(orders, account=account)
 
     def add_account(self, account: Account) -> Account:
+        """Another account in the same fake, for account isolation tests."""
         return self.fake.add_account(account)
 
     def inject_fault(self, route: str, **options: Any) -> None:
@@ -97,13 +105,18 @@ class FakeHandle:
         self.fake.inject_fault(route, **options)
 
     def still_processing(self, order_id: str, *, times: int | None = 1) -> None:
+        """Answer Sendcloud's "still processing" 400 to the next ``times`` batches holding
+        ``order_id`` (None: until cleared)."""
         self.fake.still_processing(order_id, times=times)
 
     def clear_faults(self) -> None:
+        """Forget injected faults and pending "still processing" conflicts."""
         self.fake.clear_faults()
 
     @property
     def visibility_delay(self) -> int:
+        """How many reads a new order stays invisible to (404, absent from lists), as
+        Sendcloud saves asynchronously; 0 by default."""
         return self.fake.visibility_delay
 
     @visibility_delay.setter

@@ -98,7 +98,7 @@ class LiveHandle:
     ``base_url`` and ``auth`` are what the code under test needs;
     ``integration_ids`` come from the settings (``integrations`` in the marker,
     ``sendcloud_config`` or the ini file), as the real account's ids are no
-    secret. ``order_id(name)`` gives an ``order_id`` of this run; ``created``
+    secret; None while undeclared. ``order_id(name)`` gives an ``order_id`` of this run; ``created``
     are the Sendcloud ids of the orders this test created.
     """
 
@@ -106,7 +106,7 @@ class LiveHandle:
         self,
         base_url: str,
         auth: tuple[str, str],
-        integration_ids: tuple[int, ...],
+        integration_ids: tuple[int, ...] | None,
         run: LiveRun,
         *,
         live: bool,

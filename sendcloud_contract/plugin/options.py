@@ -26,9 +26,10 @@ DEFAULT_BASE_URL = "https://panel.sendcloud.sc/api/v3"
 DEFAULT_INVALID_PATTERN = "*.invalid.*"
 GROUP = "sendcloud-contract"
 MARKER_HELP = (
-    "sendcloud(validate_requests=True, strict=False, integrations=[1], base_url=...): "
-    "configure the sendcloud_fake and sendcloud_server fixtures of this test. "
-    "See the README section 'Use it in your pytest suite' of sendcloud-contract."
+    "sendcloud(validate_requests=True, strict=False, integrations=[7], base_url=...): "
+    "configure the sendcloud_fake and sendcloud_server fixtures of this test "
+    "(integrations: the ids the fake account owns; undeclared, it knows every id). "
+    "See the pytest plugin page of the sendcloud-contract docs (docs/pytest-plugin.md)."
 )
 
 
@@ -39,14 +40,15 @@ class Settings:
     ``strict`` counts warnings as errors (in the validator, request
     validation and payload items); ``validate_requests`` checks every request
     the code under test sends to the fake; ``integrations`` are the
-    integration ids of the fake account; ``base_url`` is where the respx fake
-    answers.
+    integration ids of the fake account (None: none declared, and the fake
+    knows every integration id a request names); ``base_url`` is where the
+    respx fake answers.
     """
 
     base_url: str = DEFAULT_BASE_URL
     strict: bool = False
     validate_requests: bool = True
-    integrations: tuple[int, ...] = (1,)
+    integrations: tuple[int, ...] | None = None
 
 
 _NAMES = frozenset(f.name for f in fields(Settings))
@@ -150,11 +152,13 @@ def _checked(values: Mapping[str, Any], where: str) -> dict[str, Any]:
             f"expected {', '.join(sorted(_NAMES))}"
         )
     checked = dict(values)
-    if "integrations" in checked:
-        ids = tuple(checked["integrations"])
+    if checked.get("integrations") is not None:
+        value = checked["integrations"]
+        ids = tuple(value) if isinstance(value, (list, tuple)) else ()
         if not ids or any(isinstance(i, bool) or not isinstance(i, int) or i < 1 for i in ids):
             raise pytest.UsageError(
-                f"sendcloud: {where}: integrations must be positive integers, not {ids!r}"
+                f"sendcloud: {where}: integrations must be a list of positive integers "
+                f"(or None: undeclared), not {value!r}"
             )
         checked["integrations"] = ids
     for name in ("strict", "validate_requests"):

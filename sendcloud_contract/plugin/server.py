@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sendcloud_contract.fake.asgi import SendcloudASGI
 
+from sendcloud_contract.extras import needs_extra
+
 __all__ = ["LoopbackServer"]
 
 _START_SECONDS = 10.0
@@ -20,7 +22,8 @@ class LoopbackServer:
     """uvicorn on ``127.0.0.1:<free port>``; :meth:`stop` ends it and joins its thread."""
 
     def __init__(self, app: SendcloudASGI) -> None:
-        import uvicorn
+        with needs_extra("the sendcloud_server fixture"):
+            import uvicorn
 
         from sendcloud_contract.fake.http_guard import ConnectionLimits, guarded_protocol
 

@@ -11,15 +11,18 @@ Only Hypothesis' public API is used, so the strategies keep working across its r
 
 from __future__ import annotations
 
-from sendcloud_contract.strategies._data import DIMENSION_UNITS as DIMENSION_UNITS
-from sendcloud_contract.strategies._data import SUPPORTED_COUNTRIES
-from sendcloud_contract.strategies._data import VOLUME_UNITS as VOLUME_UNITS
-from sendcloud_contract.strategies._data import WEIGHT_UNITS as WEIGHT_UNITS
-from sendcloud_contract.strategies._edge import edge_case_batches, edge_case_orders
-from sendcloud_contract.strategies._invalid import ExpectedViolation, invalid_orders
-from sendcloud_contract.strategies._orders import MAX_BATCH as MAX_BATCH
-from sendcloud_contract.strategies._orders import OrderConstraints, order_batches, orders
-from sendcloud_contract.strategies._updates import order_updates
+from sendcloud_contract.extras import needs_extra
+
+with needs_extra("sendcloud_contract.strategies"):
+    from sendcloud_contract.strategies._data import DIMENSION_UNITS as DIMENSION_UNITS
+    from sendcloud_contract.strategies._data import SUPPORTED_COUNTRIES
+    from sendcloud_contract.strategies._data import VOLUME_UNITS as VOLUME_UNITS
+    from sendcloud_contract.strategies._data import WEIGHT_UNITS as WEIGHT_UNITS
+    from sendcloud_contract.strategies._edge import edge_case_batches, edge_case_orders
+    from sendcloud_contract.strategies._invalid import ExpectedViolation, invalid_orders
+    from sendcloud_contract.strategies._orders import MAX_BATCH as MAX_BATCH
+    from sendcloud_contract.strategies._orders import OrderConstraints, order_batches, orders
+    from sendcloud_contract.strategies._updates import order_updates
 
 __all__ = [
     "SUPPORTED_COUNTRIES",

@@ -166,7 +166,10 @@ def test_verify_without_an_extra_names_it(
         main(["verify", "--max-examples", "1"])
     assert exited.value.code == 2
     err = capsys.readouterr().err
-    assert f"needs {missing}: pip install 'sendcloud-contract[{extra}]'" in err
+    assert (
+        f"needs the '{extra}' extra ({missing} is not installed): "
+        f"pip install 'sendcloud-contract[{extra}]'" in err
+    )
     assert "Traceback" not in err
 
 

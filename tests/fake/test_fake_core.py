@@ -76,10 +76,11 @@ def test_a_fake_needs_an_account() -> None:
         FakeSendcloud([])
 
 
-def test_default_fake_has_one_account_owning_integration_1() -> None:
+def test_default_fake_has_one_account_that_declares_no_integration() -> None:
     fake = FakeSendcloud()
 
-    assert fake.account == Account("fake-public-key", "fake-secret-key", (1,))
+    assert fake.account == Account("fake-public-key", "fake-secret-key")
+    assert fake.account.integrations is None
 
 
 @pytest.mark.parametrize(

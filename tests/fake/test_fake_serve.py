@@ -41,12 +41,12 @@ def parse(*argv: str) -> argparse.Namespace:
     return parser.parse_args(list(argv))
 
 
-def test_defaults_describe_one_account_owning_integration_1() -> None:
+def test_defaults_describe_one_account_that_declares_no_integration() -> None:
     fake = build_fake(parse())
 
     assert fake.account.public_key == "fake-public-key"
     assert fake.account.secret_key == "fake-secret-key"
-    assert fake.account.integrations == (1,)
+    assert fake.account.integrations is None
     assert fake.rate_limit is None
     assert fake.visibility_delay == 0
 
@@ -110,7 +110,7 @@ def test_a_seed_the_fake_refuses_exits_2_naming_the_order(
     seed = tmp_path / "seed.json"
     seed.write_bytes(orjson.dumps([make_order("ok"), make_order("other-account", 3)]))
 
-    assert run(parse("--port", "0", "--seed", str(seed))) == 2
+    assert run(parse("--port", "0", "--integration", "1", "--seed", str(seed))) == 2
     err = capsys.readouterr().err
     assert "/data/attributes/[1]/order_details/integration/id" in err
     assert "Integration with id 3 does not exist" in err

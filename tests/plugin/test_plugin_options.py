@@ -57,8 +57,10 @@ def test_the_marker_is_registered_with_help(run: Run) -> None:
     result.stdout.fnmatch_lines(
         [
             "@pytest.mark.sendcloud(validate_requests=True, strict=False, "
-            "integrations=[[]1[]], base_url=...): configure the sendcloud_fake and "
-            "sendcloud_server fixtures of this test.*"
+            "integrations=[[]7[]], base_url=...): configure the sendcloud_fake and "
+            "sendcloud_server fixtures of this test (integrations: the ids the fake account "
+            "owns; undeclared, it knows every id). See the pytest plugin page of the "
+            "sendcloud-contract docs (docs/pytest-plugin.md)."
         ]
     )
 
