@@ -22,6 +22,8 @@ from sendcloud_contract.loading import (
     load_bytes,
     load_path,
 )
+from sendcloud_contract.loading.files import read_descriptor
+from sendcloud_contract.loading.scanner import JsonScan, SteppingLocator
 
 
 def one(
@@ -395,9 +397,7 @@ def test_locate_rejects_a_pointer_without_a_leading_slash() -> None:
 def test_locate_reads_only_what_a_pointer_needs() -> None:
     # A clean document is read along the way to the pointer: members after it stay
     # unread, however broken they would be to a parser that went on.
-    from sendcloud_contract.loading import _JsonLocator
-
-    locate = _JsonLocator(b'{"a": {"b": 1}, "c": [2, 3], "rest": oops}', 1)
+    locate = SteppingLocator(b'{"a": {"b": 1}, "c": [2, 3], "rest": oops}', 1).locate
 
     assert locate("/a/b") == (1, 13)
     assert locate("/c/1") == (1, 26)
@@ -805,8 +805,6 @@ def test_a_regular_file_that_reports_no_size_is_read_up_to_the_limit() -> None:
 def test_the_reader_returns_every_byte_up_to_one_past_the_limit(
     monkeypatch: pytest.MonkeyPatch, reported: int, at_most: int | None, max_bytes: int
 ) -> None:
-    from sendcloud_contract import loading
-
     content = bytes(range(256)) * 8  # 2,048 bytes
     read_end, write_end = os.pipe()
     os.write(write_end, content)
@@ -815,7 +813,7 @@ def test_the_reader_returns_every_byte_up_to_one_past_the_limit(
     if at_most is not None:
         monkeypatch.setattr(os, "read", lambda fd, n: real_read(fd, min(n, at_most)))
     try:
-        data = loading._read(read_end, reported, max_bytes)
+        data = read_descriptor(read_end, reported, max_bytes)
     finally:
         os.close(read_end)
     assert data == content[: max_bytes + 1]
@@ -969,14 +967,14 @@ def test_positions_of_a_clean_document_are_the_scanners(
     # Clean documents are located by stepping along each pointer's way; invalid ones by
     # the scanner. Both must put every value, and every missing member's closest
     # ancestor, at the same line and column, whatever order the pointers come in.
-    from sendcloud_contract.loading import _JsonLocator, _JsonScan
-
     text = " " + json.dumps(value, indent=indent, separators=separators, ensure_ascii=False)
-    scan = _JsonScan(text, DEFAULT_MAX_DEPTH, 3)
+    scan = JsonScan(text, DEFAULT_MAX_DEPTH, 3)
     scan.run()
-    expected = scan.positions()
+    scanned = scan.locator()
+    assert scanned is not None
+    expected = {pointer: scanned.locate(pointer) for pointer in _pointers(value)}
     for order in (list(expected), list(reversed(expected))):
-        locate = _JsonLocator(text.encode(), 3)
+        locate = SteppingLocator(text.encode(), 3).locate
         for pointer in order:
             assert locate(pointer) == expected[pointer]
             for absent in (pointer + "/missing", pointer + "/99"):

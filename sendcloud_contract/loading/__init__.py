@@ -1,0 +1,43 @@
+"""Payload bytes to Python values, strictly, with positions, and never a traceback.
+
+Every way a payload can fail to load (empty, bad UTF-8, bad syntax, trailing data,
+NaN/Infinity, duplicate keys, too deep, too large, unreadable) becomes a
+:class:`LoadProblem` with a line and column in the file, so every front end can point
+at the spot; :meth:`Document.locate` finds the line and column of any value.
+
+The modules: ``files`` reads files, streams and folders within the limits;
+``strict_json`` loads JSON with orjson and checks what orjson lets pass; ``scanner``
+finds where JSON values start and names what is wrong with a text; ``yaml_composer``
+builds values from YAML's events; ``positions`` turns places into lines and columns;
+``problems`` holds the documents, the problems and their wording.
+"""
+
+from sendcloud_contract.loading.files import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_DEPTH,
+    PAYLOAD_SUFFIXES,
+    Format,
+    detect_format,
+    load_bytes,
+    load_path,
+    load_stream,
+    payload_files,
+    read_regular_file,
+)
+from sendcloud_contract.loading.problems import SYMLINK_LOOP, Document, LoadProblem
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_MAX_DEPTH",
+    "PAYLOAD_SUFFIXES",
+    "SYMLINK_LOOP",
+    "Document",
+    "Format",
+    "LoadProblem",
+    "detect_format",
+    "load_bytes",
+    "load_path",
+    "load_stream",
+    "payload_files",
+    "read_regular_file",
+]

@@ -1,0 +1,203 @@
+"""What loading gives back: documents, the problems found in them, and their wording."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from dataclasses import dataclass, field
+from typing import Any
+
+from sendcloud_contract.loading.positions import Locator, Position
+
+__all__ = [
+    "HINTS",
+    "SYMLINK_LOOP",
+    "Document",
+    "LoadProblem",
+    "decode",
+    "describe",
+    "empty",
+    "fatal",
+    "is_blank",
+    "not_regular",
+    "too_large",
+    "unreadable",
+]
+
+# How a path whose symbolic links lead back to themselves is described, wherever it is met.
+SYMLINK_LOOP = "a loop of symbolic links (a link that leads back to itself)"
+
+HINTS = {
+    "load.empty": "Write a document into the input; an empty file usually means an export "
+    "or a redirect failed.",
+    "load.encoding": "Save the payload as UTF-8.",
+    "load.syntax": "Fix the syntax at this position.",
+    "load.trailing-data": "A JSON file holds exactly one document: remove what follows it, "
+    "or use the .jsonl format for one document per line.",
+    "load.non-finite-number": "JSON has no NaN or Infinity: send a finite number, null or a "
+    "string instead.",
+    "load.duplicate-key": "Keep one of the members: parsers disagree on which duplicate wins "
+    "(here the last one is used).",
+    "load.too-deep": "Flatten the structure, or raise max_depth if nesting this deep is intended.",
+    "load.too-large": "Split the payload, or raise max_bytes if inputs this large are expected.",
+    "load.unreadable": "Check that the path names a readable file.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LoadProblem:
+    """Why (part of) a payload could not be loaded as written, and where.
+
+    ``line`` and ``column`` are 1-based and count characters in the file, so a
+    reporter can print ``path:line:column`` as is. ``message`` never repeats the
+    problem's own position; it names other places (``first at line 3, column 5``).
+    """
+
+    rule: str
+    message: str
+    hint: str
+    line: int | None
+    column: int | None
+    pointer: str = ""
+
+
+@dataclass(eq=False, slots=True)
+class Document:
+    """One parsed document of a payload.
+
+    ``value`` is meaningless when ``fatal`` is true. Duplicate keys are not fatal:
+    the last member wins, as in :mod:`json` and orjson, and a problem is recorded.
+    ``index`` is the document's 0-based position in a JSON Lines file or a
+    multi-document YAML stream, ``None`` for single-document input.
+    """
+
+    value: Any
+    problems: list[LoadProblem] = field(default_factory=list)
+    fatal: bool = field(default=False, kw_only=True)
+    index: int | None = field(default=None, kw_only=True)
+    locator: Locator[Any] | None = field(default=None, kw_only=True, repr=False)
+
+    def locate(self, pointer: str) -> Position | None:
+        """(line, column), 1-based, in the file, of the value at an RFC 6901 pointer.
+
+        For a member that does not exist, the closest existing ancestor's position;
+        ``None`` for a document built by hand or a pointer without its leading slash.
+        """
+        if self.locator is None or (pointer and not pointer.startswith("/")):
+            return None
+        return self.locator.locate(pointer)
+
+    def source_text(self, pointer: str) -> str | None:
+        """The text as written of a plain YAML scalar that was read as a boolean or null.
+
+        YAML reads ``NO``, ``on`` or ``~`` as ``False``, ``True`` or ``None``; this is
+        what the file says there, so a message can show it. ``None`` for any other
+        value (and for JSON, where a value is what it looks like).
+        """
+        if self.locator is None or (pointer and not pointer.startswith("/")):
+            return None
+        return self.locator.source_text(pointer)
+
+
+def fatal(problem: LoadProblem, index: int | None = None) -> Document:
+    return Document(None, [problem], fatal=True, index=index)
+
+
+def empty(what: str, index: int | None = None) -> Document:
+    return fatal(LoadProblem("load.empty", what, HINTS["load.empty"], 1, 1), index)
+
+
+def too_large(size: int | None, max_bytes: int) -> Document:
+    if size is None:
+        message = f"the input is larger than the limit of {max_bytes:,} bytes"
+    else:
+        message = f"the input is {size:,} bytes, more than the limit of {max_bytes:,}"
+    return fatal(LoadProblem("load.too-large", message, HINTS["load.too-large"], None, None))
+
+
+def not_regular(name: str, mode: int) -> Document:
+    if stat.S_ISDIR(mode):
+        return unreadable(name, IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR)))
+    what = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else None
+    what = what or "a device or other special file"
+    message = f"cannot read {name!r}: it is {what}, not a regular file"
+    hint = "Name a regular file; only regular files are read (use - for standard input)."
+    return fatal(LoadProblem("load.unreadable", message, hint, None, None))
+
+
+def unreadable(name: str, error: OSError) -> Document:
+    reason = error.strerror or str(error)
+    if error.errno == errno.ELOOP:
+        reason = SYMLINK_LOOP
+        hint = "Point the link at a file, or remove it."
+    elif isinstance(error, FileNotFoundError):
+        hint = "Check the path: no file exists there."
+    elif isinstance(error, IsADirectoryError):
+        hint = "Name a file, not a directory."
+    elif isinstance(error, PermissionError):
+        hint = "Check the file's permissions."
+    else:
+        hint = HINTS["load.unreadable"]
+    message = f"cannot read {name!r}: {reason}"
+    return fatal(LoadProblem("load.unreadable", message, hint, None, None))
+
+
+def is_blank(data: bytes) -> bool:
+    return not data.strip(b" \t\r\n")
+
+
+def decode(data: bytes, *, first_line: int, byte_base: int) -> str | LoadProblem:
+    """The text of UTF-8 ``data``, or the problem naming the first undecodable byte."""
+    wide = _wide_encoding(data)
+    if wide is not None:
+        message = f"the input is {wide}, not UTF-8"
+        return LoadProblem("load.encoding", message, HINTS["load.encoding"], first_line, 1)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        start = error.start
+        line_start = data.rfind(b"\n", 0, start) + 1
+        line = first_line + data.count(b"\n", 0, start)
+        column = len(data[line_start:start].decode("utf-8")) + 1
+        bad = " ".join(f"0x{byte:02x}" for byte in data[start : error.end])
+        plural = "s" if error.end - start > 1 else ""
+        message = f"invalid UTF-8: byte{plural} {bad} at byte offset {byte_base + start}"
+        return LoadProblem("load.encoding", message, HINTS["load.encoding"], line, column)
+
+
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32 (it starts with a UTF-32 little-endian byte order mark)"),
+    (b"\x00\x00\xfe\xff", "UTF-32 (it starts with a UTF-32 big-endian byte order mark)"),
+    (b"\xff\xfe", "UTF-16 (it starts with a UTF-16 byte order mark)"),
+    (b"\xfe\xff", "UTF-16 (it starts with a UTF-16 byte order mark)"),
+)
+# Which of the first four bytes are zero when a text starts with an ASCII character.
+_WIDE_ZEROS = {
+    (True, True, True, False): "UTF-32 (big-endian, without a byte order mark)",
+    (False, True, True, True): "UTF-32 (little-endian, without a byte order mark)",
+    (True, False, True, False): "UTF-16 (big-endian, without a byte order mark)",
+    (False, True, False, True): "UTF-16 (little-endian, without a byte order mark)",
+}
+
+
+def _wide_encoding(data: bytes) -> str | None:
+    """UTF-16 or UTF-32 named from a byte order mark, or from the zero bytes of ASCII text.
+
+    Without a mark, a text that starts with an ASCII character shows its encoding in where
+    the first four bytes are zero (RFC 4627, section 3).
+    """
+    for bom, name in _WIDE_BOMS:
+        if data.startswith(bom):
+            return name
+    head = data[:4]
+    if len(head) < 4 or b"\x00" not in head:
+        return None
+    return _WIDE_ZEROS.get((head[0] == 0, head[1] == 0, head[2] == 0, head[3] == 0))
+
+
+def describe(char: str) -> str:
+    """A character as a message shows it: ``'x'``, or ``U+0009`` when it is invisible."""
+    if char.isprintable() and not char.isspace():
+        return repr(char)
+    return f"U+{ord(char):04X}"

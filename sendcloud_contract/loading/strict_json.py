@@ -1,0 +1,109 @@
+"""JSON and JSON Lines: orjson reads a text, the scanner says what is wrong with it.
+
+orjson is strict about syntax but quiet about two things a contract must hear of: it
+keeps the last of duplicate keys, and it nests as deep as it is given. A text orjson
+reads is checked for both (:func:`may_hide_problems`); only a text that fails either
+way is read again by :class:`~sendcloud_contract.loading.scanner.JsonScan`, which
+names every problem and its place.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import orjson
+
+from sendcloud_contract.loading.problems import (
+    Document,
+    LoadProblem,
+    decode,
+    empty,
+    fatal,
+    is_blank,
+)
+from sendcloud_contract.loading.scanner import JsonScan, SteppingLocator
+
+__all__ = ["load_json", "load_jsonl", "may_hide_problems"]
+
+_ESCAPED_COLON = re.compile(rb"\\u003[aA]")
+
+
+def load_json(
+    data: bytes,
+    *,
+    max_depth: int,
+    byte_base: int = 0,
+    first_line: int = 1,
+    index: int | None = None,
+) -> Document:
+    """One JSON document; ``first_line`` and ``byte_base`` place it in its file."""
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return _scan(data, max_depth, byte_base, first_line, index)
+    if may_hide_problems(data, value, max_depth):
+        document = _scan(data, max_depth, byte_base, first_line, index)
+        if not document.fatal:
+            document.value = value  # only duplicates were found: keep orjson's reading
+        return document
+    return Document(value, index=index, locator=SteppingLocator(data, first_line))
+
+
+def may_hide_problems(data: bytes, value: Any, max_depth: int) -> bool:
+    """Whether orjson's ``value`` of ``data`` may have lost a duplicate key or nest too deep.
+
+    Every valid file pays for this check, and walking the value in Python would cost
+    several times the parse, so orjson's own indented dump answers at C speed:
+    in a dump indented by two spaces, a value inside ``n`` arrays or objects starts its
+    line with ``2n`` spaces; and outside strings every ':' ends a member name, while a
+    string keeps its colons through a parse and a dump unless one was written as a
+    ``\\u003a`` escape, so the text has more colons than the dump exactly when a member
+    was dropped. True means only "look closer": the scanner then knows for sure.
+    """
+    try:
+        dumped = orjson.dumps(value, option=orjson.OPT_INDENT_2)
+    except orjson.JSONEncodeError:  # nested deeper than orjson writes
+        return True
+    # A text of n bytes nests at most n / 2 deep, and then the needle is not worth making.
+    too_deep = len(data) > 2 * max_depth and b"\n" + b"  " * max_depth in dumped
+    return (
+        too_deep
+        or data.count(b":") != dumped.count(b":")
+        or _ESCAPED_COLON.search(data) is not None
+    )
+
+
+def _scan(
+    data: bytes, max_depth: int, byte_base: int, first_line: int, index: int | None
+) -> Document:
+    if is_blank(data):
+        return empty("the input is empty" if not data else "the input holds only whitespace", index)
+    text = decode(data, first_line=first_line, byte_base=byte_base)
+    if isinstance(text, LoadProblem):
+        return fatal(text, index)
+    scan = JsonScan(text, max_depth, first_line)
+    scan.run()
+    value = None if scan.fatal else scan.value
+    return Document(value, scan.problems, fatal=scan.fatal, index=index, locator=scan.locator())
+
+
+def load_jsonl(data: bytes, *, max_depth: int, byte_base: int) -> list[Document]:
+    """One document per non-blank line, each placed at its line of the file."""
+    documents: list[Document] = []
+    offset = 0
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if not is_blank(line):
+            documents.append(
+                load_json(
+                    line,
+                    max_depth=max_depth,
+                    byte_base=byte_base + offset,
+                    first_line=number,
+                    index=len(documents),
+                )
+            )
+        offset += len(line) + 1
+    if not documents:
+        return [empty("the input is empty" if not data else "the input holds only blank lines")]
+    return documents
