@@ -23,7 +23,6 @@ from sendcloud_contract.loading import (
     load_path,
 )
 from sendcloud_contract.loading.files import read_descriptor
-from sendcloud_contract.loading.scanner import JsonScan, SteppingLocator
 
 
 def one(
@@ -392,17 +391,6 @@ def test_locate_falls_back_to_the_closest_existing_ancestor(
 
 def test_locate_rejects_a_pointer_without_a_leading_slash() -> None:
     assert one(b'{"a": 1}').locate("a") is None
-
-
-def test_locate_reads_only_what_a_pointer_needs() -> None:
-    # A clean document is read along the way to the pointer: members after it stay
-    # unread, however broken they would be to a parser that went on.
-    locate = SteppingLocator(b'{"a": {"b": 1}, "c": [2, 3], "rest": oops}', 1).locate
-
-    assert locate("/a/b") == (1, 13)
-    assert locate("/c/1") == (1, 26)
-    assert locate("/a") == (1, 7)
-    assert locate("/c/7") == (1, 22)
 
 
 def test_locate_on_a_document_with_duplicates_points_at_the_winning_member() -> None:
@@ -958,28 +946,6 @@ def test_valid_json_loads_as_json_does_and_locates_everything(
     assert document.value == json.loads(text)
     for pointer in _pointers(document.value):
         assert document.locate(pointer) is not None
-
-
-@given(json_values, st.sampled_from([None, 1, 4]), st.sampled_from([(",", ":"), (" , ", " :  ")]))
-def test_positions_of_a_clean_document_are_the_scanners(
-    value: object, indent: int | None, separators: tuple[str, str]
-) -> None:
-    # Clean documents are located by stepping along each pointer's way; invalid ones by
-    # the scanner. Both must put every value, and every missing member's closest
-    # ancestor, at the same line and column, whatever order the pointers come in.
-    text = " " + json.dumps(value, indent=indent, separators=separators, ensure_ascii=False)
-    scan = JsonScan(text, DEFAULT_MAX_DEPTH, 3)
-    scan.run()
-    scanned = scan.locator()
-    assert scanned is not None
-    expected = {pointer: scanned.locate(pointer) for pointer in _pointers(value)}
-    for order in (list(expected), list(reversed(expected))):
-        locate = SteppingLocator(text.encode(), 3).locate
-        for pointer in order:
-            assert locate(pointer) == expected[pointer]
-            for absent in (pointer + "/missing", pointer + "/99"):
-                if absent not in expected:
-                    assert locate(absent) == expected[pointer]
 
 
 @given(json_values, st.data())

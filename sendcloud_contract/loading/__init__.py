@@ -2,20 +2,15 @@
 
 Every way a payload can fail to load (empty, bad UTF-8, bad syntax, trailing data,
 NaN/Infinity, duplicate keys, too deep, too large, unreadable) becomes a
-:class:`LoadProblem` with a line and column in the file, so every front end can point
-at the spot; :meth:`Document.locate` finds the line and column of any value.
-
-The modules: ``files`` reads files, streams and folders within the limits;
-``strict_json`` loads JSON with orjson and checks what orjson lets pass; ``scanner``
-finds where JSON values start and names what is wrong with a text; ``yaml_composer``
-builds values from YAML's events; ``positions`` turns places into lines and columns;
-``problems`` holds the documents, the problems and their wording.
+:class:`LoadProblem` with a line and column in the file; :meth:`Document.locate` finds
+the line and column of any value.
 """
 
 from sendcloud_contract.loading.files import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_DEPTH,
     PAYLOAD_SUFFIXES,
+    SYMLINK_LOOP,
     Format,
     detect_format,
     load_bytes,
@@ -24,7 +19,7 @@ from sendcloud_contract.loading.files import (
     payload_files,
     read_regular_file,
 )
-from sendcloud_contract.loading.problems import SYMLINK_LOOP, Document, LoadProblem
+from sendcloud_contract.loading.problems import Document, LoadProblem
 
 __all__ = [
     "DEFAULT_MAX_BYTES",

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Callable
 from typing import BinaryIO, Literal
 
-from sendcloud_contract.loading.problems import Document, not_regular, too_large, unreadable
+from sendcloud_contract.loading.problems import HINTS, Document, LoadProblem, fatal
 from sendcloud_contract.loading.strict_json import load_json, load_jsonl
-
-__all__ = [
-    "DEFAULT_MAX_BYTES",
-    "DEFAULT_MAX_DEPTH",
-    "PAYLOAD_SUFFIXES",
-    "Format",
-    "detect_format",
-    "load_bytes",
-    "load_path",
-    "load_stream",
-    "payload_files",
-    "read_descriptor",
-    "read_regular_file",
-]
 
 PAYLOAD_SUFFIXES = (".json", ".jsonl", ".ndjson", ".yaml", ".yml", ".har")
 
@@ -30,6 +17,8 @@ Format = Literal["json", "jsonl", "yaml"]
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_DEPTH = 64
+# How a path whose symbolic links lead back to themselves is described, wherever it is met.
+SYMLINK_LOOP = "a loop of symbolic links (a link that leads back to itself)"
 
 _BOM = b"\xef\xbb\xbf"
 _SUFFIXES: dict[str, Format] = {
@@ -49,11 +38,8 @@ def detect_format(name: str) -> Format | None:
 def payload_files(
     folder: str | os.PathLike[str], onerror: Callable[[OSError], object] | None = None
 ) -> list[str]:
-    """Payload files below a folder, hidden folders and files skipped, in a stable order.
-
-    ``onerror`` is told of each folder that cannot be listed (``os.walk`` would skip
-    it in silence).
-    """
+    """Payload files below a folder, hidden ones skipped, in a stable order; ``onerror``
+    hears of each folder that cannot be listed (``os.walk`` would skip it in silence)."""
     found: list[str] = []
     for parent, folders, files in os.walk(folder, onerror=onerror):
         folders[:] = [name for name in folders if not name.startswith(".")]
@@ -84,19 +70,18 @@ def load_bytes(
     if max_depth < 1:
         raise ValueError(f"max_depth must be at least 1, not {max_depth}")
     if len(data) > max_bytes:
-        return [too_large(len(data), max_bytes)]
-    bom = 3 if data.startswith(_BOM) else 0
-    if bom:
-        data = data[bom:]
+        return [_too_large(len(data), max_bytes)]
+    bom = len(_BOM) if data.startswith(_BOM) else 0
+    data = data[bom:]
     if fmt == "json":
-        return [load_json(data, max_depth=max_depth, byte_base=bom)]
+        return [load_json(data, max_depth, byte_base=bom)]
     if fmt == "jsonl":
-        return load_jsonl(data, max_depth=max_depth, byte_base=bom)
+        return load_jsonl(data, max_depth, byte_base=bom)
     if fmt == "yaml":
         # Imported here: PyYAML takes a large part of the start-up of a run that reads JSON.
         from sendcloud_contract.loading.yaml_composer import load_yaml
 
-        return load_yaml(data, max_depth=max_depth, byte_base=bom, cassette_tags=cassette_tags)
+        return load_yaml(data, max_depth, byte_base=bom, cassette_tags=cassette_tags)
     raise ValueError(f"unknown format {fmt!r}; expected 'json', 'jsonl' or 'yaml'")
 
 
@@ -109,8 +94,7 @@ def load_path(
 ) -> list[Document]:
     """Read and parse a file; the format comes from its suffix unless given (JSON by default).
 
-    The size is checked before reading, so an oversized file is refused unread; an
-    operating-system error becomes one fatal ``load.unreadable`` document.
+    An operating-system error becomes one fatal ``load.unreadable`` document.
     """
     name = os.fspath(path)
     data = read_regular_file(name, max_bytes=max_bytes)
@@ -125,8 +109,7 @@ def read_regular_file(
 ) -> bytes | Document:
     """A regular file's bytes, or the fatal document that says why they cannot be had.
 
-    Only regular files are read (a FIFO would block until a writer came), and the
-    size is checked before reading, so an oversized file is refused unread.
+    Only regular files are read (a FIFO would block), and an oversized one is refused unread.
     """
     name = os.fspath(path)
     try:
@@ -135,33 +118,27 @@ def read_regular_file(
         try:
             status = os.fstat(descriptor)
             if not stat.S_ISREG(status.st_mode):
-                return not_regular(name, status.st_mode)
+                return _not_regular(name, status.st_mode)
             if status.st_size > max_bytes:
-                return too_large(status.st_size, max_bytes)
+                return _too_large(status.st_size, max_bytes)
             data = read_descriptor(descriptor, status.st_size, max_bytes)
         finally:
             os.close(descriptor)
     except OSError as error:
-        return unreadable(name, error)
-    if len(data) > max_bytes:
-        return too_large(None, max_bytes)
-    return data
+        return _unreadable(name, error)
+    return _too_large(None, max_bytes) if len(data) > max_bytes else data
 
 
 def read_descriptor(descriptor: int, size: int, max_bytes: int) -> bytes:
     """An open file's bytes, read to its end but no further than one byte past ``max_bytes``.
 
-    ``size`` is the size the file reported: the first read asks for all of it, and the
-    file is read on in case it grew, or reported no size at all (as files under /proc do).
+    ``size`` is what the file reported: the first read asks for all of it, and reading goes
+    on for a file that grew, or reported no size at all (as files under /proc do).
     """
-    limit = max_bytes + 1
-    step = max(size + 1, 1 << 16)
+    limit, step = max_bytes + 1, max(size + 1, 1 << 16)
     chunks: list[bytes] = []
     received = 0
-    while received < limit:
-        chunk = os.read(descriptor, min(step, limit - received))
-        if not chunk:
-            break
+    while received < limit and (chunk := os.read(descriptor, min(step, limit - received))):
         chunks.append(chunk)
         received += len(chunk)
     return b"".join(chunks)
@@ -174,14 +151,46 @@ def load_stream(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> list[Document]:
-    """Read a stream (standard input) up to one byte past ``max_bytes``, then parse it.
-
-    The bound holds while reading, so an endless stream (``yes | ...``) ends at the limit.
-    """
+    """Read a stream (standard input) up to one byte past ``max_bytes``, then parse it:
+    an endless stream (``yes | ...``) ends at the limit."""
     try:
         data = stream.read(max_bytes + 1)
     except OSError as error:
-        return [unreadable(getattr(stream, "name", "<stream>"), error)]
+        return [_unreadable(getattr(stream, "name", "<stream>"), error)]
     if len(data) > max_bytes:
-        return [too_large(None, max_bytes)]
+        return [_too_large(None, max_bytes)]
     return load_bytes(data, fmt=fmt, max_bytes=max_bytes, max_depth=max_depth)
+
+
+def _too_large(size: int | None, max_bytes: int) -> Document:
+    message = f"the input is larger than the limit of {max_bytes:,} bytes"
+    if size is not None:
+        message = f"the input is {size:,} bytes, more than the limit of {max_bytes:,}"
+    return fatal(LoadProblem("load.too-large", message, HINTS["load.too-large"], None, None))
+
+
+def _not_regular(name: str, mode: int) -> Document:
+    if stat.S_ISDIR(mode):
+        return _unreadable(name, IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR)))
+    what = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else None
+    what = what or "a device or other special file"
+    message = f"cannot read {name!r}: it is {what}, not a regular file"
+    hint = "Name a regular file; only regular files are read (use - for standard input)."
+    return fatal(LoadProblem("load.unreadable", message, hint, None, None))
+
+
+def _unreadable(name: str, error: OSError) -> Document:
+    reason = error.strerror or str(error)
+    if error.errno == errno.ELOOP:
+        reason = SYMLINK_LOOP
+        hint = "Point the link at a file, or remove it."
+    elif isinstance(error, FileNotFoundError):
+        hint = "Check the path: no file exists there."
+    elif isinstance(error, IsADirectoryError):
+        hint = "Name a file, not a directory."
+    elif isinstance(error, PermissionError):
+        hint = "Check the file's permissions."
+    else:
+        hint = HINTS["load.unreadable"]
+    message = f"cannot read {name!r}: {reason}"
+    return fatal(LoadProblem("load.unreadable", message, hint, None, None))

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from sendcloud_contract import pointers
-
-__all__ = ["LineIndex", "Locator", "Place", "Position", "TextLocator", "line_starts"]
 
 Position = tuple[int, int]
 """A 1-based (line, column) in a file, columns counted in characters."""
@@ -21,6 +19,7 @@ Position = tuple[int, int]
 At = TypeVar("At")
 
 _NEWLINE = re.compile("\n")
+_INDEX = re.compile("0|[1-9][0-9]{0,17}")
 
 
 def line_starts(text: str) -> list[int]:
@@ -29,107 +28,58 @@ def line_starts(text: str) -> list[int]:
 
 
 class LineIndex:
-    """Line and column of character offsets into one text.
-
-    The line starts are listed once, on the first question, and searched with bisect.
-    """
-
-    __slots__ = ("_first_line", "_starts", "_text")
+    """Line and column of character offsets into one text, from a list of its line starts
+    made on the first question and searched with bisect."""
 
     def __init__(self, text: str, first_line: int = 1) -> None:
         self._text = text
         self._first_line = first_line
-        self._starts: list[int] | None = None
+        self._starts: list[int] = []
 
     def position(self, offset: int) -> Position:
-        if self._starts is None:
+        if not self._starts:
             self._starts = line_starts(self._text)
         line = bisect.bisect_right(self._starts, offset)
         return self._first_line + line - 1, offset - self._starts[line - 1] + 1
 
 
 class Place(Generic[At]):
-    """Where one value starts and, for an array or object, where its members start.
+    """Where one value starts and, for an array or object, its members' places (by name,
+    or in order); ``members`` is ``None`` for a scalar."""
 
-    ``members`` holds an object's members by name or an array's elements in order, and
-    is ``None`` for a scalar. ``unread`` marks an array or object whose members are read
-    from the text only when asked for (see ``scanner.SteppingLocator``).
-    """
+    __slots__ = ("at", "members")
 
-    __slots__ = ("at", "members", "unread")
-
-    def __init__(
-        self,
-        at: At,
-        members: dict[str, Place[At]] | list[Place[At]] | None = None,
-        unread: bool = False,
-    ) -> None:
+    def __init__(self, at: At, members: dict[str, Place[At]] | list[Place[At]] | None) -> None:
         self.at = at
         self.members = members
-        self.unread = unread
 
     def member(self, token: str) -> Place[At] | None:
-        """The member that one (unescaped) pointer token names, if it is known."""
+        """The member that one (unescaped) pointer token names, if there is one."""
         members = self.members
         if isinstance(members, dict):
             return members.get(token)
-        if (
-            members is not None
-            and token.isdecimal()
-            and token.isascii()
-            and (token == "0" or token[0] != "0")
-            and len(token) <= len(str(len(members)))
-            and int(token) < len(members)
-        ):
+        if members and _INDEX.fullmatch(token) and int(token) < len(members):
             return members[int(token)]
         return None
 
 
-class Locator(Generic[At]):
-    """Answers where the value at an RFC 6901 pointer starts, from a tree of places."""
+def walk(root: Place[At], pointer: str) -> tuple[Place[At], bool]:
+    """The place of the value at ``pointer``, or else of its closest existing ancestor,
+    and whether it is the value's own."""
+    place = root
+    for token in pointers.split(pointer):
+        member = place.member(token)
+        if member is None:
+            return place, False
+        place = member
+    return place, True
 
-    def tree(self) -> Place[At]:
-        raise NotImplementedError
 
-    def position(self, at: At) -> Position:
-        raise NotImplementedError
-
-    def member(self, place: Place[At], token: str) -> Place[At] | None:
-        return place.member(token)
-
-    def source_text(self, pointer: str) -> str | None:
-        """How the scalar at ``pointer`` was written, where its value hides that (YAML only)."""
-        return None
+class Locator(Protocol):
+    """What a document asks about where its values are."""
 
     def locate(self, pointer: str) -> Position:
-        """The value's position, or its closest existing ancestor's."""
-        place = self.tree()
-        for token in pointers.split(pointer):
-            member = self.member(place, token)
-            if member is None:
-                break
-            place = member
-        return self.position(place.at)
+        """The position of the value at ``pointer``, or of its closest existing ancestor."""
 
-    def find(self, pointer: str) -> Place[At] | None:
-        """The value's place, or ``None`` when the document has no value there."""
-        place: Place[At] | None = self.tree()
-        for token in pointers.split(pointer):
-            if place is None:
-                break
-            place = self.member(place, token)
-        return place
-
-
-class TextLocator(Locator[int]):
-    """Places at character offsets into one text, which a line index turns into positions."""
-
-    def __init__(self, root: Place[int], lines: LineIndex) -> None:
-        self.root = root
-        self.lines = lines
-
-    def tree(self) -> Place[int]:
-        return self.root
-
-    def position(self, at: int) -> Position:
-        return self.lines.position(at)
+    def source_text(self, pointer: str) -> str | None:
+        """How a scalar was written, where its value hides that (plain YAML booleans, nulls)."""

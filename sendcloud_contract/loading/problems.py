@@ -2,31 +2,10 @@
 
 from __future__ import annotations
 
-import errno
-import os
-import stat
 from dataclasses import dataclass, field
 from typing import Any
 
 from sendcloud_contract.loading.positions import Locator, Position
-
-__all__ = [
-    "HINTS",
-    "SYMLINK_LOOP",
-    "Document",
-    "LoadProblem",
-    "decode",
-    "describe",
-    "empty",
-    "fatal",
-    "is_blank",
-    "not_regular",
-    "too_large",
-    "unreadable",
-]
-
-# How a path whose symbolic links lead back to themselves is described, wherever it is met.
-SYMLINK_LOOP = "a loop of symbolic links (a link that leads back to itself)"
 
 HINTS = {
     "load.empty": "Write a document into the input; an empty file usually means an export "
@@ -64,37 +43,29 @@ class LoadProblem:
 
 @dataclass(eq=False, slots=True)
 class Document:
-    """One parsed document of a payload.
+    """One parsed document of a payload; ``value`` is meaningless when ``fatal`` is true.
 
-    ``value`` is meaningless when ``fatal`` is true. Duplicate keys are not fatal:
-    the last member wins, as in :mod:`json` and orjson, and a problem is recorded.
-    ``index`` is the document's 0-based position in a JSON Lines file or a
-    multi-document YAML stream, ``None`` for single-document input.
+    Duplicate keys are not fatal: the last member wins, as in :mod:`json` and orjson.
+    ``index`` is the document's 0-based position in a JSON Lines file or a YAML stream,
+    ``None`` for single-document input.
     """
 
     value: Any
     problems: list[LoadProblem] = field(default_factory=list)
     fatal: bool = field(default=False, kw_only=True)
     index: int | None = field(default=None, kw_only=True)
-    locator: Locator[Any] | None = field(default=None, kw_only=True, repr=False)
+    locator: Locator | None = field(default=None, kw_only=True, repr=False)
 
     def locate(self, pointer: str) -> Position | None:
-        """(line, column), 1-based, in the file, of the value at an RFC 6901 pointer.
-
-        For a member that does not exist, the closest existing ancestor's position;
-        ``None`` for a document built by hand or a pointer without its leading slash.
-        """
+        """(line, column), 1-based, in the file, of the value at an RFC 6901 pointer, or of
+        its closest existing ancestor; ``None`` for a document built by hand."""
         if self.locator is None or (pointer and not pointer.startswith("/")):
             return None
         return self.locator.locate(pointer)
 
     def source_text(self, pointer: str) -> str | None:
-        """The text as written of a plain YAML scalar that was read as a boolean or null.
-
-        YAML reads ``NO``, ``on`` or ``~`` as ``False``, ``True`` or ``None``; this is
-        what the file says there, so a message can show it. ``None`` for any other
-        value (and for JSON, where a value is what it looks like).
-        """
+        """How a plain YAML scalar read as a boolean or null was written (``NO``, ``on``,
+        ``~``), so a message can show it; ``None`` for any other value, and in JSON."""
         if self.locator is None or (pointer and not pointer.startswith("/")):
             return None
         return self.locator.source_text(pointer)
@@ -104,43 +75,10 @@ def fatal(problem: LoadProblem, index: int | None = None) -> Document:
     return Document(None, [problem], fatal=True, index=index)
 
 
-def empty(what: str, index: int | None = None) -> Document:
-    return fatal(LoadProblem("load.empty", what, HINTS["load.empty"], 1, 1), index)
-
-
-def too_large(size: int | None, max_bytes: int) -> Document:
-    if size is None:
-        message = f"the input is larger than the limit of {max_bytes:,} bytes"
-    else:
-        message = f"the input is {size:,} bytes, more than the limit of {max_bytes:,}"
-    return fatal(LoadProblem("load.too-large", message, HINTS["load.too-large"], None, None))
-
-
-def not_regular(name: str, mode: int) -> Document:
-    if stat.S_ISDIR(mode):
-        return unreadable(name, IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR)))
-    what = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else None
-    what = what or "a device or other special file"
-    message = f"cannot read {name!r}: it is {what}, not a regular file"
-    hint = "Name a regular file; only regular files are read (use - for standard input)."
-    return fatal(LoadProblem("load.unreadable", message, hint, None, None))
-
-
-def unreadable(name: str, error: OSError) -> Document:
-    reason = error.strerror or str(error)
-    if error.errno == errno.ELOOP:
-        reason = SYMLINK_LOOP
-        hint = "Point the link at a file, or remove it."
-    elif isinstance(error, FileNotFoundError):
-        hint = "Check the path: no file exists there."
-    elif isinstance(error, IsADirectoryError):
-        hint = "Name a file, not a directory."
-    elif isinstance(error, PermissionError):
-        hint = "Check the file's permissions."
-    else:
-        hint = HINTS["load.unreadable"]
-    message = f"cannot read {name!r}: {reason}"
-    return fatal(LoadProblem("load.unreadable", message, hint, None, None))
+def empty(data: bytes, index: int | None = None, *, what: str = "whitespace") -> Document:
+    """The document of an input that holds nothing, or only ``what``."""
+    message = "the input is empty" if not data else f"the input holds only {what}"
+    return fatal(LoadProblem("load.empty", message, HINTS["load.empty"], 1, 1), index)
 
 
 def is_blank(data: bytes) -> bool:
@@ -173,7 +111,7 @@ _WIDE_BOMS = (
     (b"\xfe\xff", "UTF-16 (it starts with a UTF-16 byte order mark)"),
 )
 # Which of the first four bytes are zero when a text starts with an ASCII character.
-_WIDE_ZEROS = {
+_WIDE_ZEROS: dict[tuple[bool, ...], str] = {
     (True, True, True, False): "UTF-32 (big-endian, without a byte order mark)",
     (False, True, True, True): "UTF-32 (little-endian, without a byte order mark)",
     (True, False, True, False): "UTF-16 (big-endian, without a byte order mark)",
@@ -190,10 +128,7 @@ def _wide_encoding(data: bytes) -> str | None:
     for bom, name in _WIDE_BOMS:
         if data.startswith(bom):
             return name
-    head = data[:4]
-    if len(head) < 4 or b"\x00" not in head:
-        return None
-    return _WIDE_ZEROS.get((head[0] == 0, head[1] == 0, head[2] == 0, head[3] == 0))
+    return _WIDE_ZEROS.get(tuple(byte == 0 for byte in data[:4]))
 
 
 def describe(char: str) -> str:

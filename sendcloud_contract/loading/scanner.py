@@ -1,10 +1,9 @@
-"""Where the values of a JSON text start: a strict scanner, and stepping on demand.
+"""The position scanner: a strict JSON parser that records where every value starts.
 
 orjson parses JSON but says neither where a value is nor, for most problems, why a
 text is not JSON. :class:`JsonScan` parses a text strictly (RFC 8259) and records the
-place of every value and of every problem; it reads the texts orjson refuses or may
-have read wrongly. In a valid text, :class:`SteppingLocator` finds the places a report
-asks for, reading only the arrays and objects on the way.
+place of every value and of every problem: at once for a text orjson refuses or may
+have read wrongly, and for any other on the first question of where a value is.
 """
 
 from __future__ import annotations
@@ -12,159 +11,59 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from sendcloud_contract import pointers
-from sendcloud_contract.loading.positions import LineIndex, Locator, Place, Position, TextLocator
+from sendcloud_contract.loading.positions import LineIndex, Place, Position, walk
 from sendcloud_contract.loading.problems import HINTS, LoadProblem, describe
 
-__all__ = ["STRING", "JsonScan", "SteppingLocator", "skip_space", "skip_value"]
-
-STRING = re.compile(r'"([^"\\\x00-\x1f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*)*)"')
-"""A JSON string; group 1 is its text between the quotes, escapes as written."""
-
+_STRING_BODY = re.compile(r'[^"\\\x00-\x1f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*)*')
+_STRING = re.compile(f'"({_STRING_BODY.pattern})"')
 _WHITESPACE = re.compile(r"[ \t\n\r]+")
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _NUMBER_LIKE = re.compile(r"[-+.0-9A-Za-z]+")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_HEX4 = re.compile(r"[0-9a-fA-F]{4}")
-_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|.)")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_SCALAR = re.compile(r"[^ \t\n\r,\]}]+")
-_STRING_OR_BRACKET = re.compile(STRING.pattern + r"|[\[\]{}]")
+# An escaped backslash, a surrogate pair, or (group 1) half of a pair standing alone.
+_SURROGATE_ESCAPES = re.compile(
+    r"\\\\|\\ud[89ab][0-9a-f]{2}\\ud[c-f][0-9a-f]{2}|\\u(d[89a-f][0-9a-f]{2})", re.IGNORECASE
+)
 _LITERALS: tuple[tuple[str, Any], ...] = (("true", True), ("false", False), ("null", None))
 _NON_FINITE = (("-Infinity", -math.inf), ("Infinity", math.inf), ("NaN", math.nan))
 _INT_RANGE = range(-(2**63), 2**64)  # orjson's integers; it reads larger ones as floats
+_SINGLE_QUOTES = "JSON strings use double quotes, not single quotes."
+_ESCAPES = 'The escapes are \\" \\\\ \\/ \\b \\f \\n \\r \\t and \\u followed by four hex digits.'
 
 
-def skip_space(text: str, pos: int) -> int:
+def _skip(text: str, pos: int) -> int:
     """Where the JSON whitespace starting at ``pos`` ends."""
     match = _WHITESPACE.match(text, pos)
-    return pos if match is None else match.end()
+    return match.end() if match else pos
 
 
-def skip_value(text: str, pos: int) -> int:
-    """Where the value that starts at ``pos`` in a valid JSON text ends.
-
-    Strings are matched whole, so their brackets do not count, and nesting is counted
-    rather than recursed into, so any depth will do.
-    """
-    char = text[pos]
-    pattern = STRING if char == '"' else _SCALAR if char not in "[{" else None
-    if pattern is not None:
-        match = pattern.match(text, pos)
-        if match is None:
-            raise ValueError(f"no JSON value at offset {pos}")
-        return match.end()
-    depth = 0
-    for token in _STRING_OR_BRACKET.finditer(text, pos):
-        char = text[token.start()]
-        if char in "[{":
-            depth += 1
-        elif char != '"':
-            depth -= 1
-            if depth == 0:
-                return token.end()
-    raise ValueError(f"the array or object at offset {pos} is not closed")
-
-
-class SteppingLocator(Locator[int]):
-    """Where the values of a valid JSON text start, read when a pointer asks for them.
-
-    Only the arrays and objects on a pointer's way are read, member by member, and a
-    member off the way is stepped over without being parsed. What was read is kept and
-    later pointers go on from there, so locating many pointers reads the text about once.
-    """
-
-    def __init__(self, data: bytes, first_line: int) -> None:
-        self._data = data
-        self._first_line = first_line
-        self._text = ""
-        self._root: Place[int] | None = None
-        self._lines = LineIndex("")
-
-    def tree(self) -> Place[int]:
-        if self._root is None:
-            self._text = self._data.decode("utf-8")
-            self._lines = LineIndex(self._text, self._first_line)
-            self._root = self._place(skip_space(self._text, 0))
-        return self._root
-
-    def position(self, at: int) -> Position:
-        return self._lines.position(at)
-
-    def member(self, place: Place[int], token: str) -> Place[int] | None:
-        found = place.member(token)
-        if found is not None or not place.unread:
-            return found
-        text = self._text
-        members = place.members
-        if members:  # go on after the member read last, which was not stepped over yet
-            last = members[-1] if isinstance(members, list) else members[next(reversed(members))]
-            pos = self._after(skip_value(text, last.at))
-        else:
-            pos = skip_space(text, place.at + 1)
-        while text[pos] not in "]}":
-            if isinstance(members, dict):
-                match = STRING.match(text, pos)
-                assert match is not None  # the text is valid JSON
-                raw = match.group(1)
-                name = raw if "\\" not in raw else json.loads(match.group())
-                pos = skip_space(text, skip_space(text, match.end()) + 1)  # past the colon
-                found = members[name] = self._place(pos)
-            elif isinstance(members, list):
-                name = str(len(members))
-                found = self._place(pos)
-                members.append(found)
-            if name == token:
-                return found
-            pos = self._after(skip_value(text, pos))
-        place.unread = False
-        return None
-
-    def _place(self, pos: int) -> Place[int]:
-        char = self._text[pos]
-        if char == "{":
-            return Place(pos, {}, unread=True)
-        if char == "[":
-            return Place(pos, [], unread=True)
-        return Place(pos)
-
-    def _after(self, pos: int) -> int:
-        """Where the next member starts (or the container ends) after a value ending at pos."""
-        pos = skip_space(self._text, pos)
-        return skip_space(self._text, pos + 1) if self._text[pos] == "," else pos
-
-
+@dataclass
 class _Fail(Exception):
     """Stops the scanner at a problem it cannot read past."""
 
-    def __init__(self, rule: str, message: str, offset: int, pointer: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.rule = rule
-        self.message = message
-        self.offset = offset
-        self.pointer = pointer
-        self.hint = hint
+    message: str
+    offset: int
+    pointer: str
+    hint: str = ""
+    rule: str = "load.syntax"
 
 
+@dataclass(slots=True)
 class _Frame:
-    """An object or array the scanner is inside of.
+    """An object or array the scanner is inside of; ``name`` is its pointer token in its
+    parent, and its whole ``pointer`` is joined only when a problem inside it needs one."""
 
-    ``name`` is its pointer token in its parent; its whole pointer is joined only when
-    a problem inside it needs one.
-    """
-
-    __slots__ = ("container", "is_object", "key", "keys", "name", "place", "pointer")
-
-    def __init__(self, place: Place[int], name: str, is_object: bool) -> None:
-        self.place = place
-        self.name = name
-        self.is_object = is_object
-        self.container: Any = {} if is_object else []
-        self.key = ""
-        self.keys: dict[str, int] = {}
-        self.pointer: str | None = None
+    place: Place[int]
+    name: str
+    is_object: bool
+    container: Any
+    key: str = ""
+    keys: dict[str, int] = field(default_factory=dict)
+    pointer: str | None = None
 
     @property
     def closer(self) -> str:
@@ -180,7 +79,8 @@ class JsonScan:
 
     Iterative, so its depth bound is ``max_depth`` and not Python's recursion limit.
     Duplicate keys and NaN/Infinity are recorded and the scan goes on, so a document
-    reports all of them; anything else stops it.
+    reports all of them; anything else stops it. As a document's locator it runs on the
+    first question, if it has not run before.
     """
 
     def __init__(self, text: str, max_depth: int, first_line: int = 1) -> None:
@@ -192,8 +92,10 @@ class JsonScan:
         self.fatal = False
         self.problems: list[LoadProblem] = []
         self._stack: list[_Frame] = []
+        self._ran = False
 
-    def run(self) -> None:
+    def run(self) -> JsonScan:
+        self._ran = True
         try:
             self.value = self._document()
         except _Fail as fail:
@@ -201,9 +103,16 @@ class JsonScan:
             self._report(fail.rule, fail.message, fail.offset, fail.pointer, fail.hint)
         if any(problem.rule == "load.non-finite-number" for problem in self.problems):
             self.fatal = True
+        return self
 
-    def locator(self) -> TextLocator | None:
-        return None if self.root is None else TextLocator(self.root, self.lines)
+    def locate(self, pointer: str) -> Position:
+        if not self._ran:
+            self.run()
+        assert self.root is not None  # a document is located only once it has a value
+        return self.lines.position(walk(self.root, pointer)[0].at)
+
+    def source_text(self, pointer: str) -> str | None:
+        return None
 
     def _report(self, rule: str, message: str, offset: int, pointer: str, hint: str = "") -> None:
         line, column = self.lines.position(offset)
@@ -224,7 +133,6 @@ class JsonScan:
         return pointers.escape(frame.key) if frame.is_object else str(len(frame.container))
 
     def _value_pointer(self) -> str:
-        """The pointer of the value being read."""
         return f"{self._pointer()}/{self._token()}" if self._stack else ""
 
     # parsing
@@ -232,7 +140,7 @@ class JsonScan:
     def _document(self) -> Any:
         text, stack = self.text, self._stack
         end = len(text)
-        pos = skip_space(text, 0)
+        pos = _skip(text, 0)
         while True:
             # A value starts at `pos`: the document's own, or the next member of stack[-1].
             if pos >= end:
@@ -242,18 +150,18 @@ class JsonScan:
             if char == "{" or char == "[":
                 if len(stack) >= self.max_depth:
                     message = f"nesting deeper than {self.max_depth} levels"
-                    raise _Fail("load.too-deep", message, pos, self._value_pointer())
-                frame = _Frame(place, self._token() if stack else "", char == "{")
+                    raise _Fail(message, pos, self._value_pointer(), rule="load.too-deep")
+                name = self._token() if stack else ""
+                frame = _Frame(place, name, char == "{", {} if char == "{" else [])
                 stack.append(frame)
-                pos = skip_space(text, pos + 1)
+                pos = _skip(text, pos + 1)
                 if pos < end and text[pos] == frame.closer:
                     stack.pop()
                     value: Any = frame.container
                     pos += 1
-                elif frame.is_object:
-                    pos = self._member_name(frame, pos)
-                    continue
                 else:
+                    if frame.is_object:
+                        pos = self._member_name(frame, pos)
                     continue
             else:
                 value, pos = self._scalar(pos)
@@ -264,18 +172,17 @@ class JsonScan:
                     frame.container[frame.key] = value
                 else:
                     frame.container.append(value)
-                pos = skip_space(text, pos)
+                pos = _skip(text, pos)
                 if pos >= end:
                     raise self._end_of_data(pos, self._pointer())
                 char = text[pos]
                 if char == ",":
-                    comma = pos
-                    pos = skip_space(text, pos + 1)
+                    comma, pos = pos, _skip(text, pos + 1)
                     if pos < end and text[pos] == frame.closer:
-                        last = "member." if frame.is_object else "element."
                         message = f"trailing comma before '{frame.closer}'"
+                        last = "member." if frame.is_object else "element."
                         hint = "Remove the comma after the last " + last
-                        raise _Fail("load.syntax", message, comma, self._pointer(), hint)
+                        raise _Fail(message, comma, self._pointer(), hint)
                     if frame.is_object:
                         pos = self._member_name(frame, pos)
                     break
@@ -284,91 +191,70 @@ class JsonScan:
                     value = frame.container
                     pos += 1
                     continue
-                after, them = (
-                    ("a member", "members") if frame.is_object else ("an element", "elements")
-                )
-                raise _Fail(
-                    "load.syntax",
+                after = "a member" if frame.is_object else "an element"
+                message = (
                     f"expected ',' or '{frame.closer}' after {after} of the {frame.noun}, "
-                    f"found {describe(char)}",
-                    pos,
-                    self._pointer(),
-                    f"Separate the {them} with commas, and check for a missing closing "
-                    "bracket or quote.",
+                    f"found {describe(char)}"
                 )
+                them = "members" if frame.is_object else "elements"
+                hint = f"Separate the {them} with commas, and check for a missing closing "
+                raise _Fail(message, pos, self._pointer(), hint + "bracket or quote.")
             else:  # no container left open: the document's value is complete
-                pos = skip_space(text, pos)
-                if pos < end:
-                    found = describe(text[pos])
-                    message = f"unexpected {found} after the end of the document"
-                    if text[pos] in "{[":
-                        message = f"a second JSON value ({found}) starts after the first one"
-                    raise _Fail("load.trailing-data", message, pos, "")
-                return value
+                pos = _skip(text, pos)
+                if pos >= end:
+                    return value
+                found = describe(text[pos])
+                message = f"unexpected {found} after the end of the document"
+                if text[pos] in "{[":
+                    message = f"a second JSON value ({found}) starts after the first one"
+                raise _Fail(message, pos, "", rule="load.trailing-data")
 
     def _place(self, pos: int, char: str) -> Place[int]:
         """The place of the value starting at ``pos``, entered into its container's place."""
         place = Place(pos, {} if char == "{" else [] if char == "[" else None)
         if not self._stack:
             self.root = place
-            return place
-        frame = self._stack[-1]
-        members = frame.place.members
-        if isinstance(members, dict):
-            members[frame.key] = place
-        elif isinstance(members, list):
+        elif isinstance(members := self._stack[-1].place.members, dict):
+            members[self._stack[-1].key] = place
+        elif members is not None:
             members.append(place)
         return place
 
     def _end_of_data(self, pos: int, pointer: str) -> _Fail:
         if not self._stack:
-            return _Fail(
-                "load.syntax", "unexpected end of data where a value was expected", pos, pointer
-            )
+            return _Fail("unexpected end of data where a value was expected", pos, pointer)
         frame = self._stack[-1]
         line, column = self.lines.position(frame.place.at)
-        return _Fail(
-            "load.syntax",
+        message = (
             f"unexpected end of data: the {frame.noun} opened at line {line}, column {column} "
-            "is not closed",
-            pos,
-            pointer,
-            f"Close the {frame.noun} with '{frame.closer}', or check whether the file was cut "
-            "short.",
+            "is not closed"
         )
+        hint = f"Close the {frame.noun} with '{frame.closer}', or check whether the file was "
+        return _Fail(message, pos, pointer, hint + "cut short.")
 
     def _member_name(self, frame: _Frame, pos: int) -> int:
         """Read ``"name":`` at ``pos``; return where the member's value starts."""
         text = self.text
         if pos >= len(text):
             raise self._end_of_data(pos, self._pointer())
-        char = text[pos]
-        if char != '"':
-            hint = "Write the member name in double quotes."
-            if char == "'":
-                hint = "JSON strings use double quotes, not single quotes."
-            message = f"expected a member name in double quotes, found {describe(char)}"
-            raise _Fail("load.syntax", message, pos, self._pointer(), hint)
+        if text[pos] != '"':
+            message = f"expected a member name in double quotes, found {describe(text[pos])}"
+            hint = _SINGLE_QUOTES if text[pos] == "'" else "Write the member name in double quotes."
+            raise _Fail(message, pos, self._pointer(), hint)
         key, after = self._string(pos, in_name=True)
-        first = frame.keys.get(key)
-        if first is None:
-            frame.keys[key] = pos
-        else:
+        first = frame.keys.setdefault(key, pos)
+        if first != pos:
             line, column = self.lines.position(first)
             message = f"duplicate key {key!r} (first at line {line}, column {column})"
             self._report("load.duplicate-key", message, pos, self._pointer())
         frame.key = key
-        pos = skip_space(text, after)
+        pos = _skip(text, after)
         if pos >= len(text) or text[pos] != ":":
             found = describe(text[pos]) if pos < len(text) else "the end of data"
-            raise _Fail(
-                "load.syntax",
-                f"expected ':' after the member name {key!r}, found {found}",
-                pos,
-                self._pointer(),
-                "Put a colon between the member name and its value.",
-            )
-        return skip_space(text, pos + 1)
+            message = f"expected ':' after the member name {key!r}, found {found}"
+            hint = "Put a colon between the member name and its value."
+            raise _Fail(message, pos, self._pointer(), hint)
+        return _skip(text, pos + 1)
 
     def _scalar(self, pos: int) -> tuple[Any, int]:
         text = self.text
@@ -389,7 +275,7 @@ class JsonScan:
         found = f"word {bare.group()!r}" if bare else f"character {describe(char)}"
         hint = ""
         if char == "'":
-            hint = "JSON strings use double quotes, not single quotes."
+            hint = _SINGLE_QUOTES
         elif bare and bare.group() in ("True", "False", "None"):
             hint = "JSON literals are lowercase: true, false and null."
         elif bare:
@@ -397,21 +283,17 @@ class JsonScan:
         elif char == "\x00":
             hint = "The file may be UTF-16; save it as UTF-8."
         message = f"unexpected {found} where a value was expected"
-        raise _Fail("load.syntax", message, pos, self._value_pointer(), hint)
+        raise _Fail(message, pos, self._value_pointer(), hint)
 
     def _number(self, pos: int) -> tuple[Any, int]:
-        text = self.text
-        match = _NUMBER.match(text, pos)
-        written = _NUMBER_LIKE.match(text, pos)
+        match = _NUMBER.match(self.text, pos)
+        written = _NUMBER_LIKE.match(self.text, pos)
         assert written is not None  # the caller saw '-' or a digit
         if match is None or written.end() > match.end():
+            hint = "JSON numbers have no leading zeros, '+' signs, hex digits or a bare '.'; "
+            message = f"invalid number {written.group()!r}"
             raise _Fail(
-                "load.syntax",
-                f"invalid number {written.group()!r}",
-                pos,
-                self._value_pointer(),
-                "JSON numbers have no leading zeros, '+' signs, hex digits or a bare '.'; "
-                "write strings in double quotes.",
+                message, pos, self._value_pointer(), hint + "write strings in double quotes."
             )
         token = match.group()
         if match.group(1) is None and match.group(2) is None and len(token) <= 21:
@@ -426,91 +308,40 @@ class JsonScan:
         return number, match.end()
 
     def _string(self, pos: int, *, in_name: bool = False) -> tuple[str, int]:
-        match = STRING.match(self.text, pos)
+        match = _STRING.match(self.text, pos)
+        pointer = self._pointer if in_name else self._value_pointer
         if match is None:
-            self._bad_string(pos, self._pointer() if in_name else self._value_pointer())
+            self._bad_string(pos, pointer())
         raw = match.group(1)
         if "\\" not in raw:
             return raw, match.end()
         value: str = json.loads(match.group())
-        if "\\u" in raw and _SURROGATE.search(value):
-            offset = pos + 1 + _lone_surrogate(raw)
+        lone = next((m for m in _SURROGATE_ESCAPES.finditer(raw) if m.group(1)), None)
+        if lone is not None:
+            offset = pos + 1 + lone.start()
             escape = self.text[offset : offset + 6]
-            raise _Fail(
-                "load.encoding",
-                f"the escape {escape!r} is half of a UTF-16 surrogate pair, not a character",
-                offset,
-                self._pointer() if in_name else self._value_pointer(),
-                "Escape characters outside the Basic Multilingual Plane as a complete "
-                "surrogate pair, or write them as UTF-8.",
-            )
+            message = f"the escape {escape!r} is half of a UTF-16 surrogate pair, not a character"
+            hint = "Escape characters outside the Basic Multilingual Plane as a complete "
+            hint += "surrogate pair, or write them as UTF-8."
+            raise _Fail(message, offset, pointer(), hint, rule="load.encoding")
         return value, match.end()
 
     def _bad_string(self, pos: int, pointer: str) -> NoReturn:
-        """Raise the reason why the string starting at ``pos`` does not match the grammar."""
+        """Raise why the string starting at ``pos`` does not match the grammar."""
         text = self.text
-        index = pos + 1
-        while index < len(text):
-            char = text[index]
-            if char == '"':
-                break
-            if char == "\\":
-                follower = text[index + 1 : index + 2]
-                if follower and follower in '"\\/bfnrt':
-                    index += 2
-                    continue
-                if follower == "u" and _HEX4.fullmatch(text, index + 2, index + 6):
-                    index += 6
-                    continue
-                raise _Fail(
-                    "load.syntax",
-                    f"invalid escape {text[index : index + 2]!r} in a string",
-                    index,
-                    pointer,
-                    'The escapes are \\" \\\\ \\/ \\b \\f \\n \\r \\t and \\u followed by four '
-                    "hex digits.",
-                )
-            if char in "\r\n":
-                if not text[index:].strip(" \t\r\n"):
-                    break  # only whitespace follows: the input ends inside the string
-                raise _Fail(
-                    "load.syntax",
-                    "line break inside a string (is the closing quote missing?)",
-                    index,
-                    pointer,
-                    'Close the string with ", or write a line break inside it as \\n.',
-                )
-            if char < " ":
-                raise _Fail(
-                    "load.syntax",
-                    f"control character {describe(char)} inside a string",
-                    index,
-                    pointer,
-                    "Escape it: \\t for a tab, \\u001b style for other control characters.",
-                )
-            index += 1
-        raise _Fail(
-            "load.syntax",
-            "string is never closed: the input ends inside it",
-            pos,
-            pointer,
-            'Add the closing double quote ("), or check whether the file was cut short.',
-        )
-
-
-def _lone_surrogate(raw: str) -> int:
-    """Offset in a string's raw text of its first ``\\uXXXX`` escape that is half a pair."""
-    pending: re.Match[str] | None = None
-    for escape in _ESCAPE.finditer(raw):
-        digits = escape.group(1)
-        code = int(digits, 16) if digits else -1
-        if pending is not None:
-            if 0xDC00 <= code <= 0xDFFF and escape.start() == pending.end():
-                pending = None
-                continue
-            return pending.start()
-        if 0xD800 <= code <= 0xDBFF:
-            pending = escape
-        elif 0xDC00 <= code <= 0xDFFF:
-            return escape.start()
-    return pending.start() if pending is not None else 0
+        body = _STRING_BODY.match(text, pos + 1)
+        index = body.end() if body else pos + 1
+        char = text[index : index + 1]  # what no string may hold here, or the end of the text
+        if char == "\\":
+            message, hint = f"invalid escape {text[index : index + 2]!r} in a string", _ESCAPES
+        elif char in ("\r", "\n") and text[index:].strip(" \t\r\n"):
+            message = "line break inside a string (is the closing quote missing?)"
+            hint = 'Close the string with ", or write a line break inside it as \\n.'
+        elif char and char not in "\r\n":
+            message = f"control character {describe(char)} inside a string"
+            hint = "Escape it: \\t for a tab, \\u001b style for other control characters."
+        else:
+            message = "string is never closed: the input ends inside it"
+            hint = 'Add the closing double quote ("), or check whether the file was cut short.'
+            index = pos
+        raise _Fail(message, index, pointer, hint)

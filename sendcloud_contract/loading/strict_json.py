@@ -1,10 +1,9 @@
 """JSON and JSON Lines: orjson reads a text, the scanner says what is wrong with it.
 
 orjson is strict about syntax but quiet about two things a contract must hear of: it
-keeps the last of duplicate keys, and it nests as deep as it is given. A text orjson
-reads is checked for both (:func:`may_hide_problems`); only a text that fails either
-way is read again by :class:`~sendcloud_contract.loading.scanner.JsonScan`, which
-names every problem and its place.
+keeps the last of duplicate keys, and it nests as deep as it is given. Only a text that
+fails to parse, or may hide one of those (:func:`may_hide_problems`), is read again by
+the scanner, which names every problem and its place.
 """
 
 from __future__ import annotations
@@ -22,20 +21,13 @@ from sendcloud_contract.loading.problems import (
     fatal,
     is_blank,
 )
-from sendcloud_contract.loading.scanner import JsonScan, SteppingLocator
-
-__all__ = ["load_json", "load_jsonl", "may_hide_problems"]
+from sendcloud_contract.loading.scanner import JsonScan
 
 _ESCAPED_COLON = re.compile(rb"\\u003[aA]")
 
 
 def load_json(
-    data: bytes,
-    *,
-    max_depth: int,
-    byte_base: int = 0,
-    first_line: int = 1,
-    index: int | None = None,
+    data: bytes, max_depth: int, byte_base: int = 0, first_line: int = 1, index: int | None = None
 ) -> Document:
     """One JSON document; ``first_line`` and ``byte_base`` place it in its file."""
     try:
@@ -47,7 +39,9 @@ def load_json(
         if not document.fatal:
             document.value = value  # only duplicates were found: keep orjson's reading
         return document
-    return Document(value, index=index, locator=SteppingLocator(data, first_line))
+    # Most valid documents are never asked where a value is: the scanner waits to be asked.
+    locator = JsonScan(data.decode("utf-8"), max_depth, first_line)
+    return Document(value, index=index, locator=locator)
 
 
 def may_hide_problems(data: bytes, value: Any, max_depth: int) -> bool:
@@ -67,43 +61,31 @@ def may_hide_problems(data: bytes, value: Any, max_depth: int) -> bool:
         return True
     # A text of n bytes nests at most n / 2 deep, and then the needle is not worth making.
     too_deep = len(data) > 2 * max_depth and b"\n" + b"  " * max_depth in dumped
-    return (
-        too_deep
-        or data.count(b":") != dumped.count(b":")
-        or _ESCAPED_COLON.search(data) is not None
-    )
+    return too_deep or data.count(b":") != dumped.count(b":") or bool(_ESCAPED_COLON.search(data))
 
 
 def _scan(
     data: bytes, max_depth: int, byte_base: int, first_line: int, index: int | None
 ) -> Document:
     if is_blank(data):
-        return empty("the input is empty" if not data else "the input holds only whitespace", index)
+        return empty(data, index)
     text = decode(data, first_line=first_line, byte_base=byte_base)
     if isinstance(text, LoadProblem):
         return fatal(text, index)
-    scan = JsonScan(text, max_depth, first_line)
-    scan.run()
+    scan = JsonScan(text, max_depth, first_line).run()
     value = None if scan.fatal else scan.value
-    return Document(value, scan.problems, fatal=scan.fatal, index=index, locator=scan.locator())
+    locator = None if scan.root is None else scan
+    return Document(value, scan.problems, fatal=scan.fatal, index=index, locator=locator)
 
 
-def load_jsonl(data: bytes, *, max_depth: int, byte_base: int) -> list[Document]:
+def load_jsonl(data: bytes, max_depth: int, byte_base: int) -> list[Document]:
     """One document per non-blank line, each placed at its line of the file."""
     documents: list[Document] = []
     offset = 0
     for number, line in enumerate(data.split(b"\n"), start=1):
         if not is_blank(line):
-            documents.append(
-                load_json(
-                    line,
-                    max_depth=max_depth,
-                    byte_base=byte_base + offset,
-                    first_line=number,
-                    index=len(documents),
-                )
-            )
+            documents.append(load_json(line, max_depth, byte_base + offset, number, len(documents)))
         offset += len(line) + 1
     if not documents:
-        return [empty("the input is empty" if not data else "the input holds only blank lines")]
+        return [empty(data, what="blank lines")]
     return documents

@@ -1,9 +1,8 @@
 """YAML to JSON values, composed from the parser's events with every check on the way.
 
-PyYAML's own composer builds the whole node graph first, recursively, and its
-constructor shares aliased values without counting them. Composing here, one event at
-a time, bounds depth and alias expansion before anything is built, and sees every key
-of every mapping for the duplicate check.
+PyYAML's composer builds the whole node graph first, recursively, and its constructor
+shares aliased values without counting them. Composing one event at a time bounds
+depth and alias expansion before anything is built, and sees every key of every mapping.
 
 YAML choices: timestamps stay the strings they were written as (the schemas expect
 strings); mapping keys are always the scalar text as written (``on:``, ``1:`` and
@@ -21,56 +20,42 @@ import binascii
 import functools
 import math
 import sys
-from typing import Any, NoReturn
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple, NoReturn
 
 import yaml
 
 from sendcloud_contract import pointers
-from sendcloud_contract.loading.positions import Locator, Place, Position
-from sendcloud_contract.loading.problems import (
-    HINTS,
-    Document,
-    LoadProblem,
-    decode,
-    describe,
-    empty,
-    fatal,
-    is_blank,
-)
-
-__all__ = ["YamlLocator", "load_yaml"]
+from sendcloud_contract.loading import problems
+from sendcloud_contract.loading.positions import LineIndex, Place, Position, walk
+from sendcloud_contract.loading.problems import HINTS, Document, LoadProblem
 
 _TAG = "tag:yaml.org,2002:"
 _PLAIN_TAGS = (_TAG + "str", _TAG + "merge", _TAG + "value")
 _CASSETTE_TAGS = (_TAG + "binary", _TAG + "python/str", _TAG + "python/unicode")
-_HIDDEN_BY_VALUE = (_TAG + "bool", _TAG + "null")
-_NO_EQUIVALENT_HINT = (
-    "Remove the tag: payloads hold only strings, numbers, booleans, null, sequences and mappings."
-)
+_READ_AS_BOOLEAN_OR_NULL = (_TAG + "bool", _TAG + "null")
+_NO_EQUIVALENT = "Remove the tag: payloads hold only strings, numbers, booleans, null, "
+_NO_EQUIVALENT_HINT = _NO_EQUIVALENT + "sequences and mappings."
 # Aliases may always add this many values, however small the written document is.
 _ALIAS_EXPANSION_FLOOR = 10_000
 # Python's limit on converting digit strings to integers (sys.get_int_max_str_digits()).
 _INT_DIGITS_READ = sys.get_int_max_str_digits() or 4300
 
 
-def load_yaml(
-    data: bytes, *, max_depth: int, byte_base: int, cassette_tags: bool = False
-) -> list[Document]:
+def load_yaml(data: bytes, max_depth: int, byte_base: int, cassette_tags: bool) -> list[Document]:
     """The documents of a YAML stream, one per ``---`` document."""
-    if is_blank(data):
-        return [empty("the input is empty" if not data else "the input holds only whitespace")]
-    text = decode(data, first_line=1, byte_base=byte_base)
+    if problems.is_blank(data):
+        return [problems.empty(data)]
+    text = problems.decode(data, first_line=1, byte_base=byte_base)
     if isinstance(text, LoadProblem):
-        return [fatal(text)]
+        return [problems.fatal(text)]
     return _Composer(text, data, max_depth=max_depth, cassette_tags=cassette_tags).documents()
 
 
 @functools.cache
 def _loader_class() -> Any:
-    """The safe loader class (libyaml's when built in) with JSON-minded constructors.
-
-    Timestamps stay as written, and the tags with no JSON equivalent are refused.
-    """
+    """The safe loader (libyaml's when built in), with timestamps as written and the tags
+    that have no JSON equivalent refused."""
     base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
     def as_written(loader: Any, node: yaml.ScalarNode) -> str:
@@ -87,78 +72,50 @@ def _loader_class() -> Any:
     return loader
 
 
-class YamlLocator(Locator[Position]):
-    """Positions taken from the parser's marks, and the text of plain booleans and nulls."""
+class YamlPlaces:
+    """Positions as the parser's marks gave them, and the text of plain booleans and nulls."""
 
     def __init__(self, root: Place[Position], written: dict[Place[Position], str]) -> None:
         self.root = root
         self.written = written
 
-    def tree(self) -> Place[Position]:
-        return self.root
-
-    def position(self, at: Position) -> Position:
-        return at
+    def locate(self, pointer: str) -> Position:
+        return walk(self.root, pointer)[0].at
 
     def source_text(self, pointer: str) -> str | None:
-        place = self.find(pointer)
-        return None if place is None else self.written.get(place)
+        place, own = walk(self.root, pointer)
+        return self.written.get(place) if own else None
 
 
+@dataclass(slots=True)
 class _Collection:
-    """A sequence or mapping the composer is inside of.
+    """A sequence or mapping the composer is inside of, named and pointed at as a scanner
+    frame is; ``place`` is ``None`` inside a merge key's value or a (refused) complex key."""
 
-    ``place`` is ``None`` inside a merge key's value or a (refused) complex key: those
-    values have no place of their own in the document. ``name`` is its pointer token in
-    its parent; its whole pointer is joined only when a problem inside it needs one.
-    """
-
-    __slots__ = (
-        "anchor",
-        "awaiting_key",
-        "first_keys",
-        "height",
-        "is_mapping",
-        "key",
-        "key_mark",
-        "merged",
-        "merging",
-        "name",
-        "place",
-        "pointer",
-        "size",
-        "start",
-        "value",
-    )
-
-    def __init__(self, place: Place[Position] | None, name: str, event: Any) -> None:
-        self.is_mapping = isinstance(event, yaml.MappingStartEvent)
-        self.value: Any = {} if self.is_mapping else []
-        self.place = place
-        self.name = name
-        self.pointer: str | None = None
-        self.anchor: str | None = event.anchor
-        self.start = event.start_mark
-        self.size = 1
-        self.height = 1
-        self.awaiting_key = True
-        self.key: str | None = None
-        self.key_mark: Any = None
-        self.merging = False
-        self.merged: list[dict[str, Any]] = []
-        self.first_keys: dict[str, Any] = {}
+    place: Place[Position] | None
+    name: str
+    is_mapping: bool
+    anchor: str | None
+    value: Any
+    start: Any
+    size: int = 1
+    height: int = 1
+    awaiting_key: bool = True
+    key: str | None = None
+    key_mark: Any = None
+    merging: bool = False
+    merged: list[dict[str, Any]] = field(default_factory=list)
+    first_keys: dict[str, Any] = field(default_factory=dict)
+    pointer: str | None = None
 
 
-class _Anchored:
+class _Anchored(NamedTuple):
     """What an anchor names: the value, its expanded size and height, its scalar node."""
 
-    __slots__ = ("height", "scalar", "size", "value")
-
-    def __init__(self, value: Any, size: int, height: int, scalar: Any) -> None:
-        self.value = value
-        self.size = size
-        self.height = height
-        self.scalar = scalar
+    value: Any
+    size: int
+    height: int
+    scalar: Any
 
 
 class _Stop(Exception):
@@ -176,17 +133,6 @@ class _Composer:
         self.loader_class = _loader_class()
         self.stopped = False
 
-    def _reset(self) -> None:
-        self.fatal = False
-        self.problems: list[LoadProblem] = []
-        self.stack: list[_Collection] = []
-        self.root: Place[Position] | None = None
-        self.written: dict[Place[Position], str] = {}
-        self.anchors: dict[str, _Anchored] = {}
-        self.open_anchors: set[str] = set()
-        self.values_written = 0
-        self.expanded = 0
-
     def documents(self) -> list[Document]:
         documents: list[Document] = []
         loader: Any = None
@@ -198,28 +144,32 @@ class _Composer:
                     if self.stopped:
                         break
         except yaml.YAMLError as error:
-            documents.append(fatal(self._yaml_error(error)))
+            documents.append(problems.fatal(self._yaml_error(error)))
         finally:
             if loader is not None:
                 loader.dispose()
         if not documents:
-            return [empty("the YAML stream holds no document, only comments or directives")]
+            message = "the YAML stream holds no document, only comments or directives"
+            return [problems.fatal(LoadProblem("load.empty", message, HINTS["load.empty"], 1, 1))]
         if len(documents) > 1:
             for index, document in enumerate(documents):
                 document.index = index
         return documents
 
     def _document(self, loader: Any) -> Document:
-        self._reset()
-        stack = self.stack
+        self.fatal = False
+        self.problems: list[LoadProblem] = []
+        self.stack: list[_Collection] = []
+        self.root: Place[Position] | None = None
+        self.written: dict[Place[Position], str] = {}
+        self.anchors: dict[str, _Anchored] = {}
+        self.open_anchors: set[str] = set()
+        self.values_written = self.expanded = 0
         value: Any = None
         try:
-            while True:
-                event = loader.get_event()
-                if isinstance(event, yaml.DocumentEndEvent):
-                    break
+            while not isinstance(event := loader.get_event(), yaml.DocumentEndEvent):
                 if isinstance(event, yaml.CollectionEndEvent):
-                    done = stack.pop()
+                    done = self.stack.pop()
                     value = self._close(done)
                     self._attach(value, done.size, done.height, None, done.start)
                     continue
@@ -228,11 +178,8 @@ class _Composer:
                 if isinstance(event, yaml.CollectionStartEvent):
                     self._open(event, place)
                 elif isinstance(event, yaml.AliasEvent):
-                    anchored = self._alias(event)
-                    value = anchored.value
-                    self._attach(
-                        value, anchored.size, anchored.height, anchored.scalar, event.start_mark
-                    )
+                    value, size, height, scalar = self._alias(event)
+                    self._attach(value, size, height, scalar, event.start_mark)
                 else:
                     value = self._scalar_event(loader, event, place)
         except _Stop:
@@ -240,31 +187,27 @@ class _Composer:
         except yaml.YAMLError as error:
             self.problems.append(self._yaml_error(error))
             self.fatal = self.stopped = True
-        locator = None if self.root is None else YamlLocator(self.root, self.written)
-        return Document(
-            None if self.fatal else value, self.problems, fatal=self.fatal, locator=locator
-        )
+        value = None if self.fatal else value
+        locator = None if self.root is None else YamlPlaces(self.root, self.written)
+        return Document(value, self.problems, fatal=self.fatal, locator=locator)
 
     # events to values
 
     def _place(self, event: Any) -> Place[Position] | None:
-        """The place of the value ``event`` starts, entered into its parent's place.
-
-        ``None`` for a mapping key, and for a value without a place of its own.
-        """
-        mark = event.start_mark
+        """The place of the value ``event`` starts, entered into its parent's place; ``None``
+        for a mapping key, and for a value without a place of its own."""
         members: Any = None
         if isinstance(event, yaml.MappingStartEvent):
             members = {}
         elif isinstance(event, yaml.SequenceStartEvent):
             members = []
+        mark = event.start_mark
         place: Place[Position] = Place((mark.line + 1, mark.column + 1), members)
-        if not self.stack:
+        top = self.stack[-1] if self.stack else None
+        parent = None if top is None or top.place is None else top.place.members
+        if top is None:
             self.root = place
-            return place
-        top = self.stack[-1]
-        parent = None if top.place is None else top.place.members
-        if isinstance(parent, list):
+        elif isinstance(parent, list):
             parent.append(place)
         elif isinstance(parent, dict) and not top.awaiting_key and top.key is not None:
             parent[top.key] = place
@@ -273,17 +216,19 @@ class _Composer:
         return place
 
     def _open(self, event: Any, place: Place[Position] | None) -> None:
+        mark = event.start_mark
         if len(self.stack) >= self.max_depth:
             message = f"nesting deeper than {self.max_depth} levels"
-            self._stop("load.too-deep", message, event.start_mark, self._here())
+            self._stop("load.too-deep", message, mark, self._here())
         is_mapping = isinstance(event, yaml.MappingStartEvent)
         if event.tag not in (None, "!", _TAG + ("map" if is_mapping else "seq")):
             message = f"the tag {_short_tag(event.tag)} has no JSON equivalent"
-            self._add("load.syntax", message, event.start_mark, self._here(), _NO_EQUIVALENT_HINT)
+            self._add("load.syntax", message, mark, self._here(), _NO_EQUIVALENT_HINT)
         if event.anchor is not None:
             self.open_anchors.add(event.anchor)
         name = self._token() if self.stack else ""
-        self.stack.append(_Collection(place, name, event))
+        value: Any = {} if is_mapping else []
+        self.stack.append(_Collection(place, name, is_mapping, event.anchor, value, mark))
 
     def _scalar_event(self, loader: Any, event: Any, place: Place[Position] | None) -> Any:
         tag = event.tag
@@ -295,7 +240,7 @@ class _Composer:
             value = node.value  # keys are taken as written
         else:
             value = self._scalar(loader, node)
-            if place is not None and event.tag is None and tag in _HIDDEN_BY_VALUE:
+            if place is not None and event.tag is None and tag in _READ_AS_BOOLEAN_OR_NULL:
                 self.written[place] = event.value
         if event.anchor is not None:
             self.anchors[event.anchor] = _Anchored(value, 1, 0, node)
@@ -303,7 +248,7 @@ class _Composer:
         return value
 
     def _scalar(self, loader: Any, node: Any) -> Any:
-        tag = node.tag
+        tag, mark = node.tag, node.start_mark
         if tag in _PLAIN_TAGS:
             return node.value
         if self.cassette_tags and tag in _CASSETTE_TAGS:
@@ -311,7 +256,7 @@ class _Composer:
         constructor = self.loader_class.yaml_constructors.get(tag)
         if constructor is None:
             message = f"the tag {_short_tag(tag)} has no JSON equivalent"
-            self._add("load.syntax", message, node.start_mark, self._here(), _NO_EQUIVALENT_HINT)
+            self._add("load.syntax", message, mark, self._here(), _NO_EQUIVALENT_HINT)
             return None
         try:
             value = constructor(loader, node)
@@ -329,11 +274,11 @@ class _Composer:
                 short = _short_tag(tag)
                 message = f"{_clip(node.value)!r} cannot be read as {short}"
                 hint = f"Write a valid {short.lstrip('!')}, or remove the tag."
-            self._add("load.syntax", message, node.start_mark, self._here(), hint)
+            self._add("load.syntax", message, mark, self._here(), hint)
             return None
         if isinstance(value, float) and not math.isfinite(value):
             message = f"{node.value!r} is not a finite number"
-            self._add("load.non-finite-number", message, node.start_mark, self._here())
+            self._add("load.non-finite-number", message, mark, self._here())
         return value
 
     def _cassette_scalar(self, node: Any) -> Any:
@@ -348,8 +293,7 @@ class _Composer:
             return None
 
     def _alias(self, event: Any) -> _Anchored:
-        name = event.anchor
-        mark = event.start_mark
+        name, mark = event.anchor, event.start_mark
         if name in self.open_anchors:
             message = f"the alias *{name} refers to a node that contains it, so it nests forever"
             self._stop("load.too-deep", message, mark, self._here())
@@ -363,20 +307,15 @@ class _Composer:
         self.expanded += anchored.size
         limit = max(_ALIAS_EXPANSION_FLOOR, self.values_written)
         if self.expanded > limit:
-            message = (
-                f"aliases expand the document by more than {limit:,} values "
-                "(an alias bomb, or too much repetition)"
-            )
+            message = f"aliases expand the document by more than {limit:,} values "
             hint = "Write the repeated parts out, or nest aliases less."
+            message += "(an alias bomb, or too much repetition)"
             self._stop("load.too-large", message, mark, self._here(), hint)
         return anchored
 
     def _attach(self, value: Any, size: int, height: int, scalar: Any, mark: Any) -> None:
-        """Put a finished value into the collection on top of the stack, if any.
-
-        ``scalar`` is the value's scalar node (also through an alias), ``None`` for a
-        sequence or mapping; ``mark`` is where this occurrence starts.
-        """
+        """Put a finished value into the collection on top of the stack, if any; ``scalar``
+        is its scalar node (also through an alias), ``None`` for a sequence or mapping."""
         if not self.stack:
             return
         top = self.stack[-1]
@@ -393,22 +332,17 @@ class _Composer:
                 message = f"a mapping key must be a scalar, not a {kind}"
                 self._add("load.syntax", message, mark, self._pointer(), "Use a string as the key.")
             elif not top.merging:
-                top.key = str(scalar.value)
-                top.key_mark = mark
+                top.key, top.key_mark = str(scalar.value), mark
         else:
             top.awaiting_key = True
             if top.merging:
                 self._merge(top, value, mark)
             elif top.key is not None:
-                self._member(top, value)
+                self._member(top, top.key, value)
 
-    def _member(self, top: _Collection, value: Any) -> None:
-        key = top.key
-        assert key is not None
-        first = top.first_keys.get(key)
-        if first is None:
-            top.first_keys[key] = top.key_mark
-        else:
+    def _member(self, top: _Collection, key: str, value: Any) -> None:
+        first = top.first_keys.setdefault(key, top.key_mark)
+        if first is not top.key_mark:
             where = f"first at line {first.line + 1}, column {first.column + 1}"
             message = f"duplicate key {key!r} ({where})"
             self._add("load.duplicate-key", message, top.key_mark, self._pointer(), fatal=False)
@@ -420,9 +354,8 @@ class _Composer:
             top.merged.extend(sources)
             return
         message = "a merge key '<<' takes a mapping or a sequence of mappings"
-        self._add(
-            "load.syntax", message, mark, self._pointer(), "Merge mappings only: <<: *defaults"
-        )
+        hint = "Merge mappings only: <<: *defaults"
+        self._add("load.syntax", message, mark, self._pointer(), hint)
 
     def _close(self, done: _Collection) -> Any:
         value = done.value
@@ -431,8 +364,7 @@ class _Composer:
             merged: dict[str, Any] = {}
             for source in reversed(done.merged):
                 merged.update(source)
-            merged.update(value)
-            value = merged
+            value = merged | value
         if done.anchor is not None:
             self.open_anchors.discard(done.anchor)
             self.anchors[done.anchor] = _Anchored(value, done.size, done.height, None)
@@ -443,11 +375,9 @@ class _Composer:
     def _pointer(self) -> str:
         """The pointer of the innermost open collection ('' for one without a place)."""
         top = self.stack[-1]
-        if top.place is None:
-            return ""
-        if top.pointer is None:
+        if top.place is not None and top.pointer is None:
             top.pointer = "".join(f"/{outer.name}" for outer in self.stack[1:])
-        return top.pointer
+        return top.pointer or ""
 
     def _token(self) -> str:
         """The pointer token of the next value in the innermost open collection."""
@@ -458,25 +388,15 @@ class _Composer:
 
     def _here(self) -> str:
         """The pointer of the value being read ('' for a key, or a value without a place)."""
-        if not self.stack:
+        top = self.stack[-1] if self.stack else None
+        if top is None or top.place is None or (top.is_mapping and top.awaiting_key):
             return ""
-        top = self.stack[-1]
-        if top.place is None or (top.is_mapping and (top.awaiting_key or top.key is None)):
-            return ""
-        return f"{self._pointer()}/{self._token()}"
+        return "" if top.is_mapping and top.key is None else f"{self._pointer()}/{self._token()}"
 
     # problems
 
-    def _add(
-        self,
-        rule: str,
-        message: str,
-        mark: Any,
-        pointer: str,
-        hint: str = "",
-        *,
-        fatal: bool = True,
-    ) -> None:
+    def _add(self, rule: str, message: str, mark: Any, pointer: str, hint: str = "", *,
+             fatal: bool = True) -> None:  # fmt: skip
         line, column = _mark_position(mark)
         self.problems.append(LoadProblem(rule, message, hint or HINTS[rule], line, column, pointer))
         self.fatal = self.fatal or fatal
@@ -486,19 +406,16 @@ class _Composer:
         raise _Stop
 
     def _yaml_error(self, error: Exception) -> LoadProblem:
+        text = self.text
         if isinstance(error, yaml.reader.ReaderError):
             offset = error.position
             if not issubclass(self.loader_class, yaml.SafeLoader):
                 # libyaml counts this position in bytes, PyYAML's reader in characters.
                 offset = len(self.data[:offset].decode("utf-8", "replace"))
             char = chr(error.character) if isinstance(error.character, int) else "?"
-            return LoadProblem(
-                "load.syntax",
-                f"the character {describe(char)} is not allowed in YAML",
-                "Remove it, or write it as an escape inside a double-quoted string.",
-                self.text.count("\n", 0, offset) + 1,
-                offset - (self.text.rfind("\n", 0, offset) + 1) + 1,
-            )
+            message = f"the character {problems.describe(char)} is not allowed in YAML"
+            hint = "Remove it, or write it as an escape inside a double-quoted string."
+            return LoadProblem("load.syntax", message, hint, *LineIndex(text).position(offset))
         if not isinstance(error, yaml.MarkedYAMLError):
             return LoadProblem("load.syntax", str(error), HINTS["load.syntax"], None, None)
         message = str(error.problem or error.context or "invalid YAML")
@@ -514,7 +431,7 @@ class _Composer:
                 context += f" at line {context_line}, column {context_column}"
             message = f"{message} ({context})"
         hint = HINTS["load.syntax"]
-        if mark is not None and _character_at(self.text, mark.line, mark.column) == "\t":
+        if mark is not None and _character_at(text, mark.line, mark.column) == "\t":
             hint = "Indent YAML with spaces: tabs cannot start a token."
         return LoadProblem("load.syntax", message, hint, line, column)
 
@@ -535,6 +452,4 @@ def _short_tag(tag: str) -> str:
 
 
 def _mark_position(mark: Any) -> tuple[int | None, int | None]:
-    if mark is None:
-        return None, None
-    return mark.line + 1, mark.column + 1
+    return (None, None) if mark is None else (mark.line + 1, mark.column + 1)
