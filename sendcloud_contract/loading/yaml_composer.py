@@ -240,8 +240,8 @@ class _Composer:
             value = node.value  # keys are taken as written
         else:
             value = self._scalar(loader, node)
-            if place is not None and event.tag is None and tag in _READ_AS_BOOLEAN_OR_NULL:
-                self.written[place] = event.value
+            if place and event.value and event.tag is None and tag in _READ_AS_BOOLEAN_OR_NULL:
+                self.written[place] = event.value  # what YAML's reading of it hides
         if event.anchor is not None:
             self.anchors[event.anchor] = _Anchored(value, 1, 0, node)
         self._attach(value, 1, 0, node, event.start_mark)
