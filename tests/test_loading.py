@@ -783,7 +783,7 @@ def test_a_regular_file_that_reports_no_size_is_read_up_to_the_limit() -> None:
 @pytest.mark.parametrize(
     ("reported", "at_most", "max_bytes"),
     [
-        (2048, None, 10_000),  # the usual file: one read
+        (2048, None, 10_000),  # the usual file: its reported size
         (500, None, 10_000),  # it grew after its size was taken
         (2000, 300, 10_000),  # reads that return less than asked
         (0, None, 10_000),  # no size reported, as under /proc
@@ -895,8 +895,8 @@ _WRITERS = {
     "json.dumps": lambda value: json.dumps(value, ensure_ascii=False).encode(),
     "json.dumps, indent=2": lambda value: json.dumps(value, indent=2, ensure_ascii=False).encode(),
 }
-"""The writers whose texts a clean document's dump can equal (orjson's, and ones like them),
-and one whose never does."""
+"""Writers of compact and indented texts, with and without spaces after the separators: the
+check of what orjson lets pass must hold for the text of each."""
 
 
 @given(
@@ -1022,8 +1022,8 @@ _BRACKETED_VALUES = st.recursive(
 def test_a_text_nesting_past_the_limit_is_too_deep_however_it_is_written(
     value: object, max_depth: int, writer: str
 ) -> None:
-    # Short texts have their brackets counted, brackets in strings included; the count
-    # must never let a text through that nests deeper than the limit.
+    # Brackets inside strings, and texts too short to nest past the limit, must neither
+    # let a text through that nests deeper than the limit nor stop one that does not.
     document = one(_WRITERS[writer](value), max_depth=max_depth)
 
     too_deep = [problem for problem in document.problems if problem.rule == "load.too-deep"]
