@@ -133,6 +133,4 @@ def _wide_encoding(data: bytes) -> str | None:
 
 def describe(char: str) -> str:
     """A character as a message shows it: ``'x'``, or ``U+0009`` when it is invisible."""
-    if char.isprintable() and not char.isspace():
-        return repr(char)
-    return f"U+{ord(char):04X}"
+    return repr(char) if char.isprintable() and not char.isspace() else f"U+{ord(char):04X}"

@@ -41,7 +41,7 @@ def _skip(text: str, pos: int) -> int:
     return match.end() if match else pos
 
 
-@dataclass
+@dataclass(eq=False)
 class _Fail(Exception):
     """Stops the scanner at a problem it cannot read past."""
 

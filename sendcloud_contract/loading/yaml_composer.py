@@ -34,8 +34,9 @@ _TAG = "tag:yaml.org,2002:"
 _PLAIN_TAGS = (_TAG + "str", _TAG + "merge", _TAG + "value")
 _CASSETTE_TAGS = (_TAG + "binary", _TAG + "python/str", _TAG + "python/unicode")
 _READ_AS_BOOLEAN_OR_NULL = (_TAG + "bool", _TAG + "null")
-_NO_EQUIVALENT = "Remove the tag: payloads hold only strings, numbers, booleans, null, "
-_NO_EQUIVALENT_HINT = _NO_EQUIVALENT + "sequences and mappings."
+_NO_EQUIVALENT_HINT = (
+    "Remove the tag: payloads hold only strings, numbers, booleans, null, sequences and mappings."
+)
 # Aliases may always add this many values, however small the written document is.
 _ALIAS_EXPANSION_FLOOR = 10_000
 # Python's limit on converting digit strings to integers (sys.get_int_max_str_digits()).
