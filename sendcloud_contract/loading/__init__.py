@@ -1,10 +1,6 @@
-"""Payload bytes to Python values, strictly, with positions, and never a traceback.
-
-Every way a payload can fail to load (empty, bad UTF-8, bad syntax, trailing data,
-NaN/Infinity, duplicate keys, too deep, too large, unreadable) becomes a
-:class:`LoadProblem` with a line and column in the file; :meth:`Document.locate` finds
-the line and column of any value.
-"""
+"""Payload bytes to Python values, strictly, with positions, and never a traceback: every
+way a payload can fail to load becomes a :class:`LoadProblem` with a line and column, and
+:meth:`Document.locate` finds the line and column of any value."""
 
 from sendcloud_contract.loading.files import (
     DEFAULT_MAX_BYTES,

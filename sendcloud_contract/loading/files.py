@@ -59,14 +59,10 @@ def load_bytes(
     max_depth: int = DEFAULT_MAX_DEPTH,
     cassette_tags: bool = False,
 ) -> list[Document]:
-    """Parse a payload into its documents; problems are returned, never raised.
-
-    One JSON or YAML document gives one :class:`Document` (``index`` ``None``); JSON
-    Lines gives one per non-blank line; a YAML stream one per ``---`` document.
-    ``cassette_tags`` reads the tags VCR.py writes into YAML cassettes: ``!!binary``
-    as ``bytes`` (bad base64 is a problem) and ``!!python/str``/``!!python/unicode``
-    as their text. No other tag is constructed, so nothing in a cassette runs.
-    """
+    """Parse a payload into its documents (one per JSON Lines line or YAML ``---``
+    document); problems are returned, never raised. ``cassette_tags`` reads the tags VCR.py
+    writes into YAML cassettes: ``!!binary`` as ``bytes`` (bad base64 is a problem) and
+    ``!!python/str``/``!!python/unicode`` as text; no other tag is constructed."""
     if max_depth < 1:
         raise ValueError(f"max_depth must be at least 1, not {max_depth}")
     if len(data) > max_bytes:
@@ -92,10 +88,7 @@ def load_path(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> list[Document]:
-    """Read and parse a file; the format comes from its suffix unless given (JSON by default).
-
-    An operating-system error becomes one fatal ``load.unreadable`` document.
-    """
+    """Read and parse a file; the format comes from its suffix unless given (JSON by default)."""
     name = os.fspath(path)
     data = read_regular_file(name, max_bytes=max_bytes)
     if isinstance(data, Document):
@@ -107,10 +100,8 @@ def load_path(
 def read_regular_file(
     path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> bytes | Document:
-    """A regular file's bytes, or the fatal document that says why they cannot be had.
-
-    Only regular files are read (a FIFO would block), and an oversized one is refused unread.
-    """
+    """A regular file's bytes, or the fatal document that says why they cannot be had; only
+    regular files are read (a FIFO would block), and an oversized one is refused unread."""
     name = os.fspath(path)
     try:
         # Non-blocking, so that opening a FIFO returns at once instead of waiting for a writer.
@@ -130,17 +121,19 @@ def read_regular_file(
 
 
 def read_descriptor(descriptor: int, size: int, max_bytes: int) -> bytes:
-    """An open file's bytes, read to its end but no further than one byte past ``max_bytes``.
-
-    ``size`` is what the file reported: the first read asks for all of it, and reading goes
-    on for a file that grew, or reported no size at all (as files under /proc do).
-    """
-    limit, step = max_bytes + 1, max(size + 1, 1 << 16)
+    """An open file's bytes, to its end but no further than one byte past ``max_bytes``;
+    one that grew, or reported no ``size`` (as under /proc), is read on in steps."""
+    limit = max_bytes + 1
     chunks: list[bytes] = []
     received = 0
-    while received < limit and (chunk := os.read(descriptor, min(step, limit - received))):
+    while received < limit:
+        chunk = os.read(descriptor, min(size + 1 if not chunks else 1 << 20, limit - received))
+        if not chunk:
+            break
         chunks.append(chunk)
         received += len(chunk)
+        if len(chunks) == 1 and received == size:
+            break  # asked for a byte more than the file reported, and none came: its end
     return b"".join(chunks)
 
 

@@ -1,15 +1,16 @@
 """Where a document's values start, and the line and column of a place in its text.
 
-A loaded document keeps a tree of places shaped like its arrays and objects: finding a
-pointer costs the pointer's length, and no value keeps a pointer string of its own,
-which for a document nested ``n`` deep would cost memory in ``n**2``.
+A document keeps a tree of places shaped like its arrays and objects: finding a pointer
+costs the pointer's length, and no value keeps a pointer string of its own (for a text
+nested ``n`` deep, such strings would cost memory in ``n**2``).
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from typing import Generic, Protocol, TypeVar
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 from sendcloud_contract import pointers
 
@@ -64,8 +65,8 @@ class Place(Generic[At]):
 
 
 def walk(root: Place[At], pointer: str) -> tuple[Place[At], bool]:
-    """The place of the value at ``pointer``, or else of its closest existing ancestor,
-    and whether it is the value's own."""
+    """The place of the value at ``pointer`` or else of its closest existing ancestor, and
+    whether it is the value's own."""
     place = root
     for token in pointers.split(pointer):
         member = place.member(token)
@@ -75,11 +76,18 @@ def walk(root: Place[At], pointer: str) -> tuple[Place[At], bool]:
     return place, True
 
 
-class Locator(Protocol):
-    """What a document asks about where its values are."""
+class Places(Generic[At]):
+    """A document's places; ``position`` makes a line and column of a place's ``at``, and
+    ``written`` holds the text of the plain YAML scalars whose value hides how they read."""
+
+    def __init__(
+        self, root: Place[At], position: Callable[[At], Position], written: dict[Any, str]
+    ):
+        self.root, self.position, self.written = root, position, written
 
     def locate(self, pointer: str) -> Position:
-        """The position of the value at ``pointer``, or of its closest existing ancestor."""
+        return self.position(walk(self.root, pointer)[0].at)
 
     def source_text(self, pointer: str) -> str | None:
-        """How a scalar was written, where its value hides that (plain YAML booleans, nulls)."""
+        place, own = walk(self.root, pointer)
+        return self.written.get(place) if own else None

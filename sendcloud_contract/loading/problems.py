@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sendcloud_contract.loading.positions import Locator, Position
+from sendcloud_contract.loading.positions import Places, Position
 
 HINTS = {
     "load.empty": "Write a document into the input; an empty file usually means an export "
@@ -26,12 +27,9 @@ HINTS = {
 
 @dataclass(frozen=True, slots=True)
 class LoadProblem:
-    """Why (part of) a payload could not be loaded as written, and where.
-
-    ``line`` and ``column`` are 1-based and count characters in the file, so a
-    reporter can print ``path:line:column`` as is. ``message`` never repeats the
-    problem's own position; it names other places (``first at line 3, column 5``).
-    """
+    """Why (part of) a payload could not be loaded as written, and where: ``line`` and
+    ``column`` are 1-based and count characters in the file. ``message`` never repeats the
+    problem's own position; it names other places (``first at line 3, column 5``)."""
 
     rule: str
     message: str
@@ -43,32 +41,34 @@ class LoadProblem:
 
 @dataclass(eq=False, slots=True)
 class Document:
-    """One parsed document of a payload; ``value`` is meaningless when ``fatal`` is true.
-
-    Duplicate keys are not fatal: the last member wins, as in :mod:`json` and orjson.
-    ``index`` is the document's 0-based position in a JSON Lines file or a YAML stream,
-    ``None`` for single-document input.
-    """
+    """One parsed document of a payload; ``value`` is meaningless when ``fatal`` is true (a
+    duplicate key is not: the last member wins). ``index`` is its 0-based position in a
+    JSON Lines file or a YAML stream; ``places`` may wait for the first question."""
 
     value: Any
     problems: list[LoadProblem] = field(default_factory=list)
     fatal: bool = field(default=False, kw_only=True)
     index: int | None = field(default=None, kw_only=True)
-    locator: Locator | None = field(default=None, kw_only=True, repr=False)
+    places: Places[Any] | Callable[[], Places[Any]] | None = field(
+        default=None, kw_only=True, repr=False
+    )
 
     def locate(self, pointer: str) -> Position | None:
         """(line, column), 1-based, in the file, of the value at an RFC 6901 pointer, or of
         its closest existing ancestor; ``None`` for a document built by hand."""
-        if self.locator is None or (pointer and not pointer.startswith("/")):
-            return None
-        return self.locator.locate(pointer)
+        places = self._places(pointer)
+        return None if places is None else places.locate(pointer)
 
     def source_text(self, pointer: str) -> str | None:
         """How a plain YAML scalar read as a boolean or null was written (``NO``, ``on``,
         ``~``), so a message can show it; ``None`` for any other value, and in JSON."""
-        if self.locator is None or (pointer and not pointer.startswith("/")):
-            return None
-        return self.locator.source_text(pointer)
+        places = self._places(pointer)
+        return None if places is None else places.source_text(pointer)
+
+    def _places(self, pointer: str) -> Places[Any] | None:
+        if callable(self.places):
+            self.places = self.places()
+        return self.places if not pointer or pointer.startswith("/") else None
 
 
 def fatal(problem: LoadProblem, index: int | None = None) -> Document:
@@ -110,7 +110,6 @@ _WIDE_BOMS = (
     (b"\xff\xfe", "UTF-16 (it starts with a UTF-16 byte order mark)"),
     (b"\xfe\xff", "UTF-16 (it starts with a UTF-16 byte order mark)"),
 )
-# Which of the first four bytes are zero when a text starts with an ASCII character.
 _WIDE_ZEROS: dict[tuple[bool, ...], str] = {
     (True, True, True, False): "UTF-32 (big-endian, without a byte order mark)",
     (False, True, True, True): "UTF-32 (little-endian, without a byte order mark)",
@@ -120,11 +119,8 @@ _WIDE_ZEROS: dict[tuple[bool, ...], str] = {
 
 
 def _wide_encoding(data: bytes) -> str | None:
-    """UTF-16 or UTF-32 named from a byte order mark, or from the zero bytes of ASCII text.
-
-    Without a mark, a text that starts with an ASCII character shows its encoding in where
-    the first four bytes are zero (RFC 4627, section 3).
-    """
+    """UTF-16 or UTF-32 named from a byte order mark or, for a text that starts with an
+    ASCII character, from which of its first four bytes are zero (RFC 4627, section 3)."""
     for bom, name in _WIDE_BOMS:
         if data.startswith(bom):
             return name

@@ -1,9 +1,9 @@
-"""The position scanner: a strict JSON parser that records where every value starts.
+"""The position scanner: where the values of a JSON text start (pointer -> line:column).
 
-orjson parses JSON but says neither where a value is nor, for most problems, why a
-text is not JSON. :class:`JsonScan` parses a text strictly (RFC 8259) and records the
-place of every value and of every problem: at once for a text orjson refuses or may
-have read wrongly, and for any other on the first question of where a value is.
+orjson says neither where a value is nor, for most problems, why a text is not JSON.
+:class:`JsonScan` parses a text strictly and records the place of every value and problem,
+for a text orjson refuses or may have read wrongly; in a valid text, :func:`text_places`
+reads only the arrays and objects that a pointer passes through, each one once.
 """
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from sendcloud_contract import pointers
-from sendcloud_contract.loading.positions import LineIndex, Place, Position, walk
+from sendcloud_contract.loading.positions import LineIndex, Place, Places
 from sendcloud_contract.loading.problems import HINTS, LoadProblem, describe
 
 _STRING_BODY = re.compile(r'[^"\\\x00-\x1f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*)*')
@@ -31,6 +32,11 @@ _SURROGATE_ESCAPES = re.compile(
 _LITERALS: tuple[tuple[str, Any], ...] = (("true", True), ("false", False), ("null", None))
 _NON_FINITE = (("-Infinity", -math.inf), ("Infinity", math.inf), ("NaN", math.nan))
 _INT_RANGE = range(-(2**63), 2**64)  # orjson's integers; it reads larger ones as floats
+# The json module's C parser reads one value (numbers as text: any length will do); a valid
+# text here nests no deeper than orjson writes. The stubs leave scan_once out.
+_READ_VALUE: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder(
+    parse_int=str, parse_float=str
+).scan_once  # type: ignore[attr-defined]
 _SINGLE_QUOTES = "JSON strings use double quotes, not single quotes."
 _ESCAPES = 'The escapes are \\" \\\\ \\/ \\b \\f \\n \\r \\t and \\u followed by four hex digits.'
 
@@ -39,6 +45,44 @@ def _skip(text: str, pos: int) -> int:
     """Where the JSON whitespace starting at ``pos`` ends."""
     match = _WHITESPACE.match(text, pos)
     return match.end() if match else pos
+
+
+def text_places(data: bytes, first_line: int) -> Places[int]:
+    """The places of a valid JSON text's values, each array or object read when first entered."""
+    text = data.decode("utf-8")
+    return Places(_TextPlace(text, _skip(text, 0)), LineIndex(text, first_line).position, {})
+
+
+def read_members(text: str, at: int) -> dict[str, Place[int]] | list[Place[int]]:
+    """Where the members of the array or object at ``at`` in a valid text start: each
+    member's value is stepped over by the json module's parser, not scanned in Python."""
+    members: dict[str, Place[int]] | list[Place[int]] = {} if text[at] == "{" else []
+    pos = _skip(text, at + 1)
+    while text[pos] not in "]}":
+        if isinstance(members, dict):
+            name, pos = _READ_VALUE(text, pos)
+            pos = _skip(text, _skip(text, pos) + 1)  # past the colon
+            members[name] = _TextPlace(text, pos)
+        else:
+            members.append(_TextPlace(text, pos))
+        pos = _skip(text, _READ_VALUE(text, pos)[1])
+        pos = _skip(text, pos + 1) if text[pos] == "," else pos
+    return members
+
+
+class _TextPlace(Place[int]):
+    """A place in a valid text whose members, if it has any, are read when first asked for."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str, at: int) -> None:
+        super().__init__(at, None)
+        self.text = text
+
+    def member(self, token: str) -> Place[int] | None:
+        if self.members is None and self.text[self.at] in "[{":
+            self.members = read_members(self.text, self.at)
+        return super().member(token)
 
 
 @dataclass(eq=False)
@@ -75,13 +119,8 @@ class _Frame:
 
 
 class JsonScan:
-    """A strict RFC 8259 parser that records where each value starts, and why a text fails.
-
-    Iterative, so its depth bound is ``max_depth`` and not Python's recursion limit.
-    Duplicate keys and NaN/Infinity are recorded and the scan goes on, so a document
-    reports all of them; anything else stops it. As a document's locator it runs on the
-    first question, if it has not run before.
-    """
+    """A strict RFC 8259 parser, iterative (``max_depth`` bounds it, not Python's recursion
+    limit): duplicate keys and NaN/Infinity are recorded and it goes on; anything else stops it."""
 
     def __init__(self, text: str, max_depth: int, first_line: int = 1) -> None:
         self.text = text
@@ -92,10 +131,8 @@ class JsonScan:
         self.fatal = False
         self.problems: list[LoadProblem] = []
         self._stack: list[_Frame] = []
-        self._ran = False
 
     def run(self) -> JsonScan:
-        self._ran = True
         try:
             self.value = self._document()
         except _Fail as fail:
@@ -104,15 +141,6 @@ class JsonScan:
         if any(problem.rule == "load.non-finite-number" for problem in self.problems):
             self.fatal = True
         return self
-
-    def locate(self, pointer: str) -> Position:
-        if not self._ran:
-            self.run()
-        assert self.root is not None  # a document is located only once it has a value
-        return self.lines.position(walk(self.root, pointer)[0].at)
-
-    def source_text(self, pointer: str) -> str | None:
-        return None
 
     def _report(self, rule: str, message: str, offset: int, pointer: str, hint: str = "") -> None:
         line, column = self.lines.position(offset)

@@ -8,11 +8,12 @@ the scanner, which names every problem and its place.
 
 from __future__ import annotations
 
-import re
+import functools
 from typing import Any
 
 import orjson
 
+from sendcloud_contract.loading.positions import Places
 from sendcloud_contract.loading.problems import (
     Document,
     LoadProblem,
@@ -21,9 +22,7 @@ from sendcloud_contract.loading.problems import (
     fatal,
     is_blank,
 )
-from sendcloud_contract.loading.scanner import JsonScan
-
-_ESCAPED_COLON = re.compile(rb"\\u003[aA]")
+from sendcloud_contract.loading.scanner import JsonScan, text_places
 
 
 def load_json(
@@ -39,21 +38,19 @@ def load_json(
         if not document.fatal:
             document.value = value  # only duplicates were found: keep orjson's reading
         return document
-    # Most valid documents are never asked where a value is: the scanner waits to be asked.
-    locator = JsonScan(data.decode("utf-8"), max_depth, first_line)
-    return Document(value, index=index, locator=locator)
+    # Most valid documents are never asked where a value is: their places wait to be asked.
+    return Document(value, index=index, places=functools.partial(text_places, data, first_line))
 
 
 def may_hide_problems(data: bytes, value: Any, max_depth: int) -> bool:
     """Whether orjson's ``value`` of ``data`` may have lost a duplicate key or nest too deep.
 
-    Every valid file pays for this check, and walking the value in Python would cost
-    several times the parse, so orjson's own indented dump answers at C speed:
-    in a dump indented by two spaces, a value inside ``n`` arrays or objects starts its
-    line with ``2n`` spaces; and outside strings every ':' ends a member name, while a
-    string keeps its colons through a parse and a dump unless one was written as a
-    ``\\u003a`` escape, so the text has more colons than the dump exactly when a member
-    was dropped. True means only "look closer": the scanner then knows for sure.
+    Every valid file pays for this, and walking the value in Python would cost several
+    times the parse, so orjson's indented dump answers at C speed: a value inside ``n``
+    arrays or objects starts its line with ``2n`` spaces; and outside strings every ':'
+    ends a member name, while a string keeps its colons through a parse and a dump unless
+    one was written as a ``\\u003a`` escape, so without such escapes the text has more
+    colons than the dump exactly when a member was dropped. True means "look closer".
     """
     try:
         dumped = orjson.dumps(value, option=orjson.OPT_INDENT_2)
@@ -61,7 +58,7 @@ def may_hide_problems(data: bytes, value: Any, max_depth: int) -> bool:
         return True
     # A text of n bytes nests at most n / 2 deep, and then the needle is not worth making.
     too_deep = len(data) > 2 * max_depth and b"\n" + b"  " * max_depth in dumped
-    return too_deep or data.count(b":") != dumped.count(b":") or bool(_ESCAPED_COLON.search(data))
+    return too_deep or data.count(b":") != dumped.count(b":") or b"\\u003" in data
 
 
 def _scan(
@@ -74,8 +71,8 @@ def _scan(
         return fatal(text, index)
     scan = JsonScan(text, max_depth, first_line).run()
     value = None if scan.fatal else scan.value
-    locator = None if scan.root is None else scan
-    return Document(value, scan.problems, fatal=scan.fatal, index=index, locator=locator)
+    places = None if scan.root is None else Places(scan.root, scan.lines.position, {})
+    return Document(value, scan.problems, fatal=scan.fatal, index=index, places=places)
 
 
 def load_jsonl(data: bytes, max_depth: int, byte_base: int) -> list[Document]:

@@ -1,8 +1,7 @@
 """YAML to JSON values, composed from the parser's events with every check on the way.
 
-PyYAML's composer builds the whole node graph first, recursively, and its constructor
-shares aliased values without counting them. Composing one event at a time bounds
-depth and alias expansion before anything is built, and sees every key of every mapping.
+PyYAML's composer builds the whole node graph first, recursively, and shares aliased
+values without counting them; composing one event at a time bounds depth and aliases.
 
 YAML choices: timestamps stay the strings they were written as (the schemas expect
 strings); mapping keys are always the scalar text as written (``on:``, ``1:`` and
@@ -21,13 +20,13 @@ import functools
 import math
 import sys
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, NoReturn
+from typing import Any, NoReturn
 
 import yaml
 
 from sendcloud_contract import pointers
 from sendcloud_contract.loading import problems
-from sendcloud_contract.loading.positions import LineIndex, Place, Position, walk
+from sendcloud_contract.loading.positions import LineIndex, Place, Places, Position
 from sendcloud_contract.loading.problems import HINTS, Document, LoadProblem
 
 _TAG = "tag:yaml.org,2002:"
@@ -41,6 +40,8 @@ _NO_EQUIVALENT_HINT = (
 _ALIAS_EXPANSION_FLOOR = 10_000
 # Python's limit on converting digit strings to integers (sys.get_int_max_str_digits()).
 _INT_DIGITS_READ = sys.get_int_max_str_digits() or 4300
+_Anchored = tuple[Any, int, int, Any]
+"""What an anchor names: the value, its size and height once expanded, its scalar node."""
 
 
 def load_yaml(data: bytes, max_depth: int, byte_base: int, cassette_tags: bool) -> list[Document]:
@@ -73,21 +74,6 @@ def _loader_class() -> Any:
     return loader
 
 
-class YamlPlaces:
-    """Positions as the parser's marks gave them, and the text of plain booleans and nulls."""
-
-    def __init__(self, root: Place[Position], written: dict[Place[Position], str]) -> None:
-        self.root = root
-        self.written = written
-
-    def locate(self, pointer: str) -> Position:
-        return walk(self.root, pointer)[0].at
-
-    def source_text(self, pointer: str) -> str | None:
-        place, own = walk(self.root, pointer)
-        return self.written.get(place) if own else None
-
-
 @dataclass(slots=True)
 class _Collection:
     """A sequence or mapping the composer is inside of, named and pointed at as a scanner
@@ -108,15 +94,6 @@ class _Collection:
     merged: list[dict[str, Any]] = field(default_factory=list)
     first_keys: dict[str, Any] = field(default_factory=dict)
     pointer: str | None = None
-
-
-class _Anchored(NamedTuple):
-    """What an anchor names: the value, its expanded size and height, its scalar node."""
-
-    value: Any
-    size: int
-    height: int
-    scalar: Any
 
 
 class _Stop(Exception):
@@ -189,8 +166,8 @@ class _Composer:
             self.problems.append(self._yaml_error(error))
             self.fatal = self.stopped = True
         value = None if self.fatal else value
-        locator = None if self.root is None else YamlPlaces(self.root, self.written)
-        return Document(value, self.problems, fatal=self.fatal, locator=locator)
+        places = None if self.root is None else Places(self.root, _as_is, self.written)
+        return Document(value, self.problems, fatal=self.fatal, places=places)
 
     # events to values
 
@@ -244,7 +221,7 @@ class _Composer:
             if place and event.value and event.tag is None and tag in _READ_AS_BOOLEAN_OR_NULL:
                 self.written[place] = event.value  # what YAML's reading of it hides
         if event.anchor is not None:
-            self.anchors[event.anchor] = _Anchored(value, 1, 0, node)
+            self.anchors[event.anchor] = (value, 1, 0, node)
         self._attach(value, 1, 0, node, event.start_mark)
         return value
 
@@ -301,11 +278,11 @@ class _Composer:
         anchored = self.anchors.get(name)
         if anchored is None:
             self._stop("load.syntax", f"the alias *{name} names no anchor", mark, self._here())
-        if len(self.stack) + anchored.height > self.max_depth:
+        if len(self.stack) + anchored[2] > self.max_depth:
             message = f"the alias *{name} nests the document deeper than {self.max_depth} levels"
             self._stop("load.too-deep", message, mark, self._here())
         # Checked at every alias, so no size recorded anywhere can run away.
-        self.expanded += anchored.size
+        self.expanded += anchored[1]
         limit = max(_ALIAS_EXPANSION_FLOOR, self.values_written)
         if self.expanded > limit:
             message = f"aliases expand the document by more than {limit:,} values "
@@ -368,7 +345,7 @@ class _Composer:
             value = merged | value
         if done.anchor is not None:
             self.open_anchors.discard(done.anchor)
-            self.anchors[done.anchor] = _Anchored(value, done.size, done.height, None)
+            self.anchors[done.anchor] = (value, done.size, done.height, None)
         return value
 
     # pointers, joined only for a problem
@@ -440,6 +417,11 @@ class _Composer:
 def _character_at(text: str, line: int, column: int) -> str:
     lines = text.split("\n", line + 1)
     return lines[line][column : column + 1] if line < len(lines) else ""
+
+
+def _as_is(position: Position) -> Position:
+    """A place's position, as the parser's marks gave it."""
+    return position
 
 
 def _clip(text: str, limit: int = 40) -> str:

@@ -48,6 +48,11 @@ def scans(monkeypatch: pytest.MonkeyPatch) -> Counted:
 
 
 @pytest.fixture
+def container_reads(monkeypatch: pytest.MonkeyPatch) -> Counted:
+    return Counted().install(monkeypatch, scanner, "read_members")
+
+
+@pytest.fixture
 def member_lookups(monkeypatch: pytest.MonkeyPatch) -> Counted:
     return Counted().install(monkeypatch, Place, "member")
 
@@ -61,8 +66,12 @@ def unknown_keys(count: int, *, duplicate: bool = False) -> bytes:
 
 
 @pytest.mark.parametrize("duplicate", [False, True], ids=["valid", "with a duplicate key"])
-def test_locating_many_members_builds_one_line_index_and_scans_once(
-    duplicate: bool, line_index_builds: Counted, scans: Counted, member_lookups: Counted
+def test_locating_many_members_builds_one_line_index_and_reads_the_text_once(
+    duplicate: bool,
+    line_index_builds: Counted,
+    scans: Counted,
+    container_reads: Counted,
+    member_lookups: Counted,
 ) -> None:
     (document,) = load_bytes(unknown_keys(MANY, duplicate=duplicate))
     assert [problem.rule for problem in document.problems] == (
@@ -76,7 +85,9 @@ def test_locating_many_members_builds_one_line_index_and_scans_once(
         expected[0] = (MANY + 2, 9)
     assert found == expected
     assert line_index_builds.calls == 1
-    assert scans.calls == 1
+    # A valid text has its object's members read once, when the first pointer enters it;
+    # one with a duplicate key is scanned whole once, when it is loaded.
+    assert (scans.calls, container_reads.calls) == ((1, 0) if duplicate else (0, 1))
     # A pointer one member deep is one look-up, not a walk past the members before it.
     assert member_lookups.calls == MANY
 
@@ -115,7 +126,7 @@ def test_a_yaml_document_is_located_from_its_parser_marks(line_index_builds: Cou
 
 
 def test_a_recording_with_many_bad_entries_is_located_with_one_index(
-    line_index_builds: Counted, scans: Counted
+    line_index_builds: Counted, scans: Counted, container_reads: Counted
 ) -> None:
     entry = {"request": {"method": "GET", "url": "https://x/api/v3/orders"}, "response": {}}
     entries = [entry | {"response": {"status": "x"}} for _ in range(MANY // 3)]
@@ -127,7 +138,9 @@ def test_a_recording_with_many_bad_entries_is_located_with_one_index(
     assert len(statuses) == MANY // 3
     assert [v.line for v in statuses] == [10 + 9 * i for i in range(MANY // 3)]
     assert line_index_builds.calls == 1
-    assert scans.calls == 1
+    # Each array and object on the way is read once: the document, "log", "entries", and
+    # each entry and its response, however many pointers pass through them.
+    assert (scans.calls, container_reads.calls) == (0, 3 + 2 * (MANY // 3))
 
 
 # ---------------------------------------------------------------------------
