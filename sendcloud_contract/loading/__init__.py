@@ -1,6 +1,4 @@
-"""Payload bytes to Python values, strictly, with positions, and never a traceback: every
-way a payload can fail to load becomes a :class:`LoadProblem` with a line and column, and
-:meth:`Document.locate` finds the line and column of any value."""
+"""Payload bytes to Python values with positions: a problem is a LoadProblem, never a traceback."""
 
 from sendcloud_contract.loading.files import (
     DEFAULT_MAX_BYTES,

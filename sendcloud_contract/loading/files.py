@@ -144,8 +144,7 @@ def load_stream(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> list[Document]:
-    """Read a stream (standard input) up to one byte past ``max_bytes``, then parse it:
-    an endless stream (``yes | ...``) ends at the limit."""
+    """Read a stream (standard input) to one byte past ``max_bytes``, then parse it."""
     try:
         data = stream.read(max_bytes + 1)
     except OSError as error:

@@ -1,8 +1,6 @@
-"""Where a document's values start, and the line and column of a place in its text.
-
-A document keeps a tree of places shaped like its arrays and objects: finding a pointer
-costs the pointer's length, and no value keeps a pointer string of its own (for a text
-nested ``n`` deep, such strings would cost memory in ``n**2``).
+"""Where a document's values start, and the line and column of a place in its text: a tree
+of places shaped like its arrays and objects, walked token by token. No value keeps a
+pointer string of its own (nested ``n`` deep, such strings would cost memory in ``n**2``).
 """
 
 from __future__ import annotations

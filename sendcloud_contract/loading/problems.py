@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sendcloud_contract.loading.positions import Places, Position
 
@@ -25,8 +25,7 @@ HINTS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class LoadProblem:
+class LoadProblem(NamedTuple):
     """Why (part of) a payload could not be loaded as written, and where: ``line`` and
     ``column`` are 1-based and count characters in the file. ``message`` never repeats the
     problem's own position; it names other places (``first at line 3, column 5``)."""

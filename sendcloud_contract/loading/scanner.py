@@ -53,47 +53,63 @@ def text_places(data: bytes, first_line: int) -> Places[int]:
     return Places(_TextPlace(text, _skip(text, 0)), LineIndex(text, first_line).position, {})
 
 
-def read_members(text: str, at: int) -> dict[str, Place[int]] | list[Place[int]]:
-    """Where the members of the array or object at ``at`` in a valid text start: each
-    member's value is stepped over by the json module's parser, not scanned in Python."""
-    members: dict[str, Place[int]] | list[Place[int]] = {} if text[at] == "{" else []
-    pos = _skip(text, at + 1)
+class _TextPlace(Place[int]):
+    """A place in a valid text; an array's or object's members are read up to the one asked
+    for, those before it stepped over, and the one on a pointer's way is entered unparsed.
+    ``resume`` is where reading goes on, -1 once all are read."""
+
+    __slots__ = ("resume", "text")
+
+    def __init__(self, text: str, at: int) -> None:
+        super().__init__(at, {} if text[at] == "{" else [] if text[at] == "[" else None)
+        self.text = text
+        self.resume = -1 if self.members is None else _skip(text, at + 1)
+
+    def member(self, token: str) -> Place[int] | None:
+        found = super().member(token)
+        return found if found is not None or self.resume < 0 else _read_members(self, token)
+
+
+def _read_members(place: _TextPlace, token: str) -> Place[int] | None:
+    """Read on through the members of ``place`` up to the one ``token`` names, if any."""
+    text, members, pos = place.text, place.members, place.resume
+    if members:  # the member found last was left unread: step over it now
+        pos = step_over(text, pos)
     while text[pos] not in "]}":
         if isinstance(members, dict):
             name, pos = _READ_VALUE(text, pos)
             pos = _skip(text, _skip(text, pos) + 1)  # past the colon
-            members[name] = _TextPlace(text, pos)
-        else:
-            members.append(_TextPlace(text, pos))
-        pos = _skip(text, _READ_VALUE(text, pos)[1])
-        pos = _skip(text, pos + 1) if text[pos] == "," else pos
-    return members
+            found = members[name] = _TextPlace(text, pos)
+        elif isinstance(members, list):
+            name, found = str(len(members)), _TextPlace(text, pos)
+            members.append(found)
+        if name == token:
+            place.resume = pos
+            return found
+        pos = step_over(text, pos)
+    place.resume = -1
+    return None
 
 
-class _TextPlace(Place[int]):
-    """A place in a valid text whose members, if it has any, are read when first asked for."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: str, at: int) -> None:
-        super().__init__(at, None)
-        self.text = text
-
-    def member(self, token: str) -> Place[int] | None:
-        if self.members is None and self.text[self.at] in "[{":
-            self.members = read_members(self.text, self.at)
-        return super().member(token)
+def step_over(text: str, pos: int) -> int:
+    """Where the member after the value at ``pos`` starts (or its array or object ends): the
+    value is read by the json module's parser, not scanned in Python."""
+    pos = _skip(text, _READ_VALUE(text, pos)[1])
+    return _skip(text, pos + 1) if text[pos] == "," else pos
 
 
-@dataclass(eq=False)
 class _Fail(Exception):
     """Stops the scanner at a problem it cannot read past."""
 
-    message: str
-    offset: int
-    pointer: str
-    hint: str = ""
-    rule: str = "load.syntax"
+    def __init__(
+        self, message: str, offset: int, pointer: str, hint: str = "", rule: str = "load.syntax"
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+        self.pointer = pointer
+        self.hint = hint
+        self.rule = rule
 
 
 @dataclass(slots=True)
@@ -220,10 +236,8 @@ class JsonScan:
                     pos += 1
                     continue
                 after = "a member" if frame.is_object else "an element"
-                message = (
-                    f"expected ',' or '{frame.closer}' after {after} of the {frame.noun}, "
-                    f"found {describe(char)}"
-                )
+                message = f"expected ',' or '{frame.closer}' after {after} of the {frame.noun}, "
+                message += f"found {describe(char)}"
                 them = "members" if frame.is_object else "elements"
                 hint = f"Separate the {them} with commas, and check for a missing closing "
                 raise _Fail(message, pos, self._pointer(), hint + "bracket or quote.")
@@ -253,10 +267,8 @@ class JsonScan:
             return _Fail("unexpected end of data where a value was expected", pos, pointer)
         frame = self._stack[-1]
         line, column = self.lines.position(frame.place.at)
-        message = (
-            f"unexpected end of data: the {frame.noun} opened at line {line}, column {column} "
-            "is not closed"
-        )
+        message = f"unexpected end of data: the {frame.noun} opened at line {line}, column "
+        message += f"{column} is not closed"
         hint = f"Close the {frame.noun} with '{frame.closer}', or check whether the file was "
         return _Fail(message, pos, pointer, hint + "cut short.")
 

@@ -61,15 +61,14 @@ def may_hide_problems(data: bytes, value: Any, max_depth: int) -> bool:
     return too_deep or data.count(b":") != dumped.count(b":") or b"\\u003" in data
 
 
-def _scan(
-    data: bytes, max_depth: int, byte_base: int, first_line: int, index: int | None
-) -> Document:
+def _scan(data: bytes, max_depth: int, byte_base: int, line: int, index: int | None) -> Document:
+    """The scanner's reading of a text that starts at ``line`` of its file."""
     if is_blank(data):
         return empty(data, index)
-    text = decode(data, first_line=first_line, byte_base=byte_base)
+    text = decode(data, first_line=line, byte_base=byte_base)
     if isinstance(text, LoadProblem):
         return fatal(text, index)
-    scan = JsonScan(text, max_depth, first_line).run()
+    scan = JsonScan(text, max_depth, line).run()
     value = None if scan.fatal else scan.value
     places = None if scan.root is None else Places(scan.root, scan.lines.position, {})
     return Document(value, scan.problems, fatal=scan.fatal, index=index, places=places)

@@ -1,7 +1,5 @@
-"""YAML to JSON values, composed from the parser's events with every check on the way.
-
-PyYAML's composer builds the whole node graph first, recursively, and shares aliased
-values without counting them; composing one event at a time bounds depth and aliases.
+"""YAML to JSON values, composed one parser event at a time, so that depth and aliases are
+bounded before anything is built (PyYAML's composer builds the whole graph first).
 
 YAML choices: timestamps stay the strings they were written as (the schemas expect
 strings); mapping keys are always the scalar text as written (``on:``, ``1:`` and
@@ -243,10 +241,8 @@ class _Composer:
             if isinstance(error, yaml.constructor.ConstructorError) and error.problem:
                 message, hint = str(error.problem), _NO_EQUIVALENT_HINT
             elif tag == _TAG + "int" and digits > _INT_DIGITS_READ:
-                message = (
-                    f"the integer {_clip(node.value)} has {digits:,} digits, more than the "
-                    f"{_INT_DIGITS_READ:,} that can be read as a number"
-                )
+                message = f"the integer {_clip(node.value)} has {digits:,} digits, more than the "
+                message += f"{_INT_DIGITS_READ:,} that can be read as a number"
                 hint = "Quote it if it is an identifier, so it stays text, or check the value."
             else:
                 short = _short_tag(tag)

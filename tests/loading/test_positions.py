@@ -48,8 +48,8 @@ def scans(monkeypatch: pytest.MonkeyPatch) -> Counted:
 
 
 @pytest.fixture
-def container_reads(monkeypatch: pytest.MonkeyPatch) -> Counted:
-    return Counted().install(monkeypatch, scanner, "read_members")
+def step_overs(monkeypatch: pytest.MonkeyPatch) -> Counted:
+    return Counted().install(monkeypatch, scanner, "step_over")
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def test_locating_many_members_builds_one_line_index_and_reads_the_text_once(
     duplicate: bool,
     line_index_builds: Counted,
     scans: Counted,
-    container_reads: Counted,
+    step_overs: Counted,
     member_lookups: Counted,
 ) -> None:
     (document,) = load_bytes(unknown_keys(MANY, duplicate=duplicate))
@@ -85,11 +85,24 @@ def test_locating_many_members_builds_one_line_index_and_reads_the_text_once(
         expected[0] = (MANY + 2, 9)
     assert found == expected
     assert line_index_builds.calls == 1
-    # A valid text has its object's members read once, when the first pointer enters it;
-    # one with a duplicate key is scanned whole once, when it is loaded.
-    assert (scans.calls, container_reads.calls) == ((1, 0) if duplicate else (0, 1))
+    # A valid text is read once, up to the last member, which the first pointer names (every
+    # member before it stepped over once); one with a duplicate key is scanned once, loaded.
+    assert (scans.calls, step_overs.calls) == ((1, 0) if duplicate else (0, MANY - 1))
     # A pointer one member deep is one look-up, not a walk past the members before it.
     assert member_lookups.calls == MANY
+
+
+def test_a_valid_text_is_read_only_as_far_as_the_pointers_go(step_overs: Counted) -> None:
+    elements = ",".join(f'{{"a": {{"b": [{i}]}}, "z": {i}}}' for i in range(MANY))
+    (document,) = load_bytes(f"[{elements}]".encode())
+
+    # The members on a pointer's way are entered, not stepped over, and what follows the
+    # member asked for stays unread: nothing at all is stepped over for the first element.
+    assert document.locate("/0/a/b/0") == (1, 15)
+    assert step_overs.calls == 0
+    # Element after element, each is stepped over once, by the pointer into the next one.
+    assert [document.locate(f"/{i}/z") for i in range(MANY)][-1] is not None
+    assert step_overs.calls == 1 + (MANY - 1) * 2
 
 
 def test_missing_members_fall_back_to_their_parent_at_the_same_cost(
@@ -126,7 +139,7 @@ def test_a_yaml_document_is_located_from_its_parser_marks(line_index_builds: Cou
 
 
 def test_a_recording_with_many_bad_entries_is_located_with_one_index(
-    line_index_builds: Counted, scans: Counted, container_reads: Counted
+    line_index_builds: Counted, scans: Counted, step_overs: Counted
 ) -> None:
     entry = {"request": {"method": "GET", "url": "https://x/api/v3/orders"}, "response": {}}
     entries = [entry | {"response": {"status": "x"}} for _ in range(MANY // 3)]
@@ -138,9 +151,9 @@ def test_a_recording_with_many_bad_entries_is_located_with_one_index(
     assert len(statuses) == MANY // 3
     assert [v.line for v in statuses] == [10 + 9 * i for i in range(MANY // 3)]
     assert line_index_builds.calls == 1
-    # Each array and object on the way is read once: the document, "log", "entries", and
-    # each entry and its response, however many pointers pass through them.
-    assert (scans.calls, container_reads.calls) == (0, 3 + 2 * (MANY // 3))
+    # No value is stepped over twice, however many pointers pass it: of each entry, the
+    # request before its response, and of the entries, each one before the next.
+    assert (scans.calls, step_overs.calls) == (0, 2 * (MANY // 3) - 1)
 
 
 # ---------------------------------------------------------------------------
