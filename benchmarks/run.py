@@ -338,6 +338,13 @@ def paging_rows() -> list[Row]:
     return _table_rows(paging_bench.measure())
 
 
+def loading_rows() -> list[Row]:
+    sys.path.insert(0, str(HERE))
+    import loading_bench
+
+    return _table_rows(loading_bench.measure())
+
+
 def print_table(rows: list[Row]) -> None:
     header: Row = ("measurement", "sendcloud-contract", "peer", "ratio")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
@@ -356,7 +363,16 @@ def main() -> None:
         "--skip",
         nargs="*",
         default=[],
-        choices=["library", "cli", "strategies", "plugin", "contract", "proxy", "paging"],
+        choices=[
+            "library",
+            "cli",
+            "strategies",
+            "plugin",
+            "contract",
+            "proxy",
+            "paging",
+            "loading",
+        ],
     )
     parser.add_argument(
         "--instructions",
@@ -389,6 +405,8 @@ def main() -> None:
         rows += proxy_rows()
     if "paging" not in args.skip:
         rows += paging_rows()
+    if "loading" not in args.skip:
+        rows += loading_rows()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
     print_table(rows)
 
