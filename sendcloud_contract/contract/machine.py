@@ -345,6 +345,25 @@ class ContractMachine(Observer, RuleBasedStateMachine):
             self.refused(answer, "patch", f"a PATCH of order {order.pk} naming order {named.pk}")
             self.observe(order, "atomicity", unchanged=True)
 
+    @rule(key=keys, data=st.data())
+    def patch_service_point(self, key: Key, data: st.DataObject) -> None:
+        """A service point in a PATCH replaces the stored one whole: named by Sendcloud's id
+        with a post number, then by the carrier's id alone, nothing of the first one stays."""
+        order = self.model.orders[key]
+        number = data.draw(st.integers(1, 99_999), label="service point")
+        by_id = {"id": str(number), "post_number": str(100_000 + number)}
+        for point in (by_id, {"carrier_service_point_id": f"{number:05d}"}):
+            body = {"service_point_details": point}
+            answer = self.item("PATCH", order, body)
+            require(
+                "patch",
+                answer.status == 200,
+                f"a PATCH of order {order.pk} to service point {point} was refused with "
+                f"{answer.status}: {first_error(answer)}",
+            )
+            order.write(patched(order.document, body))
+            self.observe(order, "patch")
+
     @rule(key=keys)
     def patch_unknown_item_refused(self, key: Key) -> None:
         """An item name the order does not have is refused: PATCH never adds items."""
