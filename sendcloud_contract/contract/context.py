@@ -33,6 +33,7 @@ class RunContext:
     failing: str | None = None
     """The law the first failing example broke: the examples after it shrink that failure."""
     steps: int = 0
+    """Steps run after the first orders of each example, in all examples."""
 
 
 def sweep(ctx: RunContext, *, by_prefix: bool = False) -> None:

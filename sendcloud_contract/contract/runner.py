@@ -106,7 +106,7 @@ class Verdicts:
     verdicts: tuple[Verdict, ...]
     examples: int
     steps: int = 0
-    """Steps run in all examples (each invariant check after a step counts one)."""
+    """Steps run in all examples after each one's first orders."""
     notes: tuple[str, ...] = ()
     """What the run saw besides verdicts: a wait the target asked for that was capped."""
 
@@ -226,4 +226,4 @@ def _verdicts(
             verdicts.append(Verdict(law, description, Status.BROKEN, failure.message, steps))
         else:
             verdicts.append(Verdict(law, description, Status.UNTESTED))
-    return Verdicts(tuple(verdicts), ctx.examples, ctx.steps - ctx.examples, notes)
+    return Verdicts(tuple(verdicts), ctx.examples, ctx.steps, notes)

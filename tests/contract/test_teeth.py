@@ -38,12 +38,15 @@ def test_every_example_follows_pages_so_its_first_one_finds_a_boundary_bug(
     assert broken is not None, "the first example followed no Link header"
     assert broken.law == "listing", broken.message
     assert "left out order(s)" in broken.message
+    assert verdicts.steps == 0, "the first step broke the law: no step ran after it"
 
 
 def test_the_real_fake_keeps_every_law_through_respx() -> None:
     verdicts = run(FakeTarget())
     assert verdicts.ok, verdicts.render()
     assert verdicts.examples >= RunSettings().max_examples
+    # The steps after the first orders: at most the step budget less that one, per example.
+    assert 0 < verdicts.steps <= verdicts.examples * (RunSettings().steps - 1)
 
 
 def test_a_failure_shrinks_to_a_few_calls_written_as_curl_lines() -> None:
