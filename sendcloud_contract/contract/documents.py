@@ -12,9 +12,14 @@ from typing import Any
 
 from sendcloud_contract.timestamps import parse_date_time
 
-__all__ = ["SERVER_FIELDS", "differences", "merged_in", "patched", "same"]
+__all__ = ["SERVER_FIELDS", "differences", "merged_in", "patched", "same", "without_server_fields"]
 
 SERVER_FIELDS = ("id", "created_at", "modified_at")
+
+
+def without_server_fields(order: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of what of ``order`` is the client's to write: the server sets the rest."""
+    return {k: copy.deepcopy(v) for k, v in order.items() if k not in SERVER_FIELDS}
 
 
 def _instant(value: str) -> Any:

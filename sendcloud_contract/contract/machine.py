@@ -3,17 +3,17 @@
 Each rule is one of the issue's steps; each check names the law it holds the
 target to. The machine keeps a :class:`Model` beside the target, and only ever
 touches orders it created itself (order ids under a prefix unique to the run).
+Sending requests and holding their answers to the model is its base class's,
+:class:`~sendcloud_contract.contract.observer.Observer`; here are the steps.
 """
 
 from __future__ import annotations
 
-import copy
 import itertools
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any, ClassVar
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
 
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -27,17 +27,17 @@ from hypothesis.stateful import (
     rule,
 )
 
-from sendcloud_contract.contract.client import Answer, ContractClient, Exchange, TargetUnreachable
-from sendcloud_contract.contract.documents import SERVER_FIELDS, differences, merged_in, patched
+from sendcloud_contract.contract.client import Exchange
+from sendcloud_contract.contract.context import RunContext, sweep
+from sendcloud_contract.contract.documents import patched, without_server_fields
 from sendcloud_contract.contract.laws import LawBroken, require
 from sendcloud_contract.contract.listing import Match, Query, queries, sort_inversion
 from sendcloud_contract.contract.model import Key, Model, ModelOrder
-from sendcloud_contract.contract.targets import Target
+from sendcloud_contract.contract.observer import Observer, first_error, instant
 from sendcloud_contract.rules import MAX_ORDERS_PER_BATCH
 from sendcloud_contract.strategies import edge_case_orders, order_batches, order_updates, orders
-from sendcloud_contract.timestamps import parse_date_time
 
-__all__ = ["ContractMachine", "RunContext"]
+__all__ = ["ContractMachine", "RunContext", "machine_for"]
 
 # Mostly everyday orders, now and then an unusual one; shrinking goes to the first branch.
 # Two items at least: matching items by name means something only among several.
@@ -45,50 +45,25 @@ _ORDERS = st.one_of(
     orders(min_items=2, max_items=3), orders(min_items=2, max_items=3), edge_case_orders()
 )
 _NEW_ORDERS = order_batches(min_size=1, max_size=3, min_items=2, max_items=3)
+# Two at least: every example lists its first orders in pages of fewer, so the paging law
+# is held in each one, not only in the examples that happen to draw page_through.
+_FIRST_ORDERS = order_batches(min_size=2, max_size=3, min_items=2, max_items=3)
 # Mistakes Sendcloud documents as rejected, never this project's stricter pre-flight rules.
 _MISTAKES = ("missing-field", "wrong-type", "zero-quantity", "integer-id", "foreign-integration")
 _REQUIRED = ("order_id", "order_number", "order_details", "payment_details")
 
 
-@dataclass
-class RunContext:
-    """What every example of one run shares: the target, its client, the created ids."""
-
-    target: Target
-    client: ContractClient
-    prefix: str
-    max_list_pages: int = 20
-    examples: int = 0
-    created: set[int] = field(default_factory=set)
-    deleted: set[int] = field(default_factory=set)
-    last_log: list[Exchange] = field(default_factory=list)
-    on_example: Callable[[int, str | None], None] = lambda count, failing: None
-    failing: str | None = None
-    """The law the first failing example broke: the examples after it shrink that failure."""
-    steps: int = 0
-
-
-def _document(order: dict[str, Any]) -> dict[str, Any]:
-    return {k: copy.deepcopy(v) for k, v in order.items() if k not in SERVER_FIELDS}
-
-
 def _keyed(order: dict[str, Any], key: Key) -> dict[str, Any]:
     """A drawn order under the suite's own key; ids and timestamps are the target's to give."""
-    order = _document(order)
+    order = without_server_fields(order)
     order["order_id"] = key[0]
     order["order_details"]["integration"] = {"id": key[1]}
     return order
 
 
-def _instant(text: Any) -> datetime | None:
-    moment = parse_date_time(text) if isinstance(text, str) else None
-    return moment if moment is not None and moment.tzinfo is not None else None
-
-
-class ContractMachine(RuleBasedStateMachine):
+class ContractMachine(Observer, RuleBasedStateMachine):
     """Replay generated orders; :func:`machine_for` binds it to one run's context."""
 
-    context: ClassVar[RunContext]
     keys = Bundle("keys")
 
     def __init__(self) -> None:
@@ -101,21 +76,12 @@ class ContractMachine(RuleBasedStateMachine):
         self.counter = 0
         self.full_batch_sent = False
         self.oversized_batch_sent = False
+        self.started = False
         self.log: list[Exchange] = []
         ctx.client.log = self.log
         ctx.last_log = self.log
         self._example = ctx.target.example()
         self._example.__enter__()
-
-    # ------------------------------------------------------------------ plumbing
-
-    @property
-    def client(self) -> ContractClient:
-        return self.context.client
-
-    @property
-    def integrations(self) -> tuple[int, int]:
-        return self.context.target.integrations
 
     def teardown(self) -> None:
         """Delete what this example created on a target that keeps it (also after a failure)."""
@@ -136,196 +102,17 @@ class ContractMachine(RuleBasedStateMachine):
     def draw_order(self, data: st.DataObject, key: Key) -> dict[str, Any]:
         return _keyed(data.draw(_ORDERS, label=f"order {key[0]}"), key)
 
-    def post(self, batch: list[dict[str, Any]]) -> Answer:
-        return self.client.call("POST", "/orders", body=batch)
-
-    def item(self, method: str, order: ModelOrder, body: Any = None) -> Answer:
-        """A request on one order; a new one may be missing a while (asynchronous saving)."""
-        target = self.context.target
-        attempts = 1 if order.confirmed else target.read_retries + 1
-        for attempt in range(attempts):
-            answer = self.client.call(method, "/orders/{id}", pk=order.pk, body=body)
-            if answer.status != 404:
-                order.confirmed = True
-                return answer
-            if attempt + 1 < attempts:
-                target.sleep(target.retry_delay)
-        return answer
-
-    # ------------------------------------------------------------------ shared checks
-
-    def accepted(self, batch: list[dict[str, Any]], answer: Answer, law: str) -> list[ModelOrder]:
-        """A batch the target had to accept: the 201 body, then the model follows it."""
-        require(
-            law,
-            answer.status == 201,
-            f"a valid batch of {len(batch)} order(s) was refused with {answer.status}: "
-            f"{_first_error(answer)}",
-        )
-        data = answer.body["data"]
-        require(
-            "identity",
-            [o.get("order_id") for o in data] == [o["order_id"] for o in batch],
-            "the 201 body does not list the orders in request order: "
-            f"{[o.get('order_id') for o in data]} for {[o['order_id'] for o in batch]}",
-        )
-        written = []
-        for sent, summary in zip(batch, data, strict=True):
-            pk = summary["id"]
-            key: Key = (sent["order_id"], sent["order_details"]["integration"]["id"])
-            known = self.model.orders.get(key)
-            if known is not None:
-                require(
-                    "identity",
-                    pk == known.pk,
-                    f"the upsert of {key} answered id {pk}; the key had id {known.pk}",
-                )
-                known.write(_document(sent))
-                written.append(known)
-            else:
-                taken = {o.pk: k for k, o in self.model.orders.items()}
-                require(
-                    "identity",
-                    pk not in taken,
-                    f"the new key {key} got id {pk}, the id of {taken.get(pk)}",
-                )
-                written.append(self.model.add(key, pk, _document(sent)))
-        return written
-
-    def refused(self, answer: Answer, law: str, what: str) -> None:
-        require(
-            law,
-            400 <= answer.status < 500,
-            f"{what} was accepted with {answer.status} instead of being refused",
-        )
-
-    def observe(self, order: ModelOrder, law: str, *, unchanged: bool = False) -> None:
-        """GET an order and hold it to the model: content under ``law``, ids, timestamps."""
-        answer = self.item("GET", order)
-        require(
-            law,
-            answer.status == 200,
-            f"order {order.pk} {order.key} answers {answer.status} to GET: {_first_error(answer)}",
-        )
-        got = answer.body["data"]
-        self.identified(order, got)
-        first = next(differences(order.document, got), None)
-        require(
-            law,
-            first is None,
-            f"GET order {order.pk} differs from what was {'kept' if unchanged else 'written'} "
-            f"at {first}",
-        )
-        if order.previous is not None:
-            kept = next(merged_in(order.previous, order.document, got), None)
-            require(
-                law,
-                kept is None,
-                f"GET order {order.pk} still holds {kept} of the version before the last write",
-            )
-        self.timed(order, got, unchanged=unchanged)
-
-    def identified(self, order: ModelOrder, got: dict[str, Any]) -> None:
-        require(
-            "identity",
-            got.get("id") == str(order.pk),
-            f"GET order {order.pk} answers id {got.get('id')!r}, not the digit string '{order.pk}'",
-        )
-        integration = got.get("order_details", {}).get("integration", {}).get("id")
-        require(
-            "identity",
-            (got.get("order_id"), integration) == order.key,
-            f"order {order.pk} is ({got.get('order_id')!r}, {integration}) now, not {order.key}",
-        )
-
-    def timed(self, order: ModelOrder, got: dict[str, Any], *, unchanged: bool = False) -> None:
-        created, modified = _instant(got.get("created_at")), _instant(got.get("modified_at"))
-        if created is None or modified is None:
-            return
-        if order.created_at is not None:
-            require(
-                "timestamps",
-                created == order.created_at,
-                f"created_at of order {order.pk} changed from {order.created_at.isoformat()} "
-                f"to {created.isoformat()}",
-            )
-        require(
-            "timestamps",
-            modified >= created,
-            f"modified_at of order {order.pk} is before its created_at",
-        )
-        if order.modified_at is not None:
-            if order.written_since_seen:
-                require(
-                    "timestamps",
-                    modified > order.modified_at,
-                    f"modified_at of order {order.pk} stayed {modified.isoformat()} "
-                    "through a write that changed it",
-                )
-            elif unchanged:
-                require(
-                    "atomicity",
-                    modified == order.modified_at,
-                    f"modified_at of order {order.pk} moved through a refused request",
-                )
-            else:
-                require(
-                    "timestamps",
-                    modified >= order.modified_at,
-                    f"modified_at of order {order.pk} went back",
-                )
-        order.created_at, order.modified_at = created, modified
-        order.written_since_seen = False
-
-    def absent(self, keys: Sequence[Key], law: str, why: str) -> None:
-        """No order of ours holds these keys: listed by order_id, exactly as the filter is."""
-        for key in keys:
-            found, _ = self.walk([("order_id", key[0]), ("page_size", "200")], 200)
-            held = [o["id"] for o in found if _key_of(o) == key]
-            # Orders a target stored without saying so are the suite's too: clean them up.
-            self.context.created.update(int(pk) for pk in held)
-            require(law, not held, f"{why}, yet {key} exists as order {held[0] if held else ''}")
-
-    def unchanged(self, existing: Sequence[ModelOrder], new: Sequence[Key], why: str) -> None:
-        for order in existing[:2]:
-            self.observe(order, "atomicity", unchanged=True)
-        self.absent(new[:3], "atomicity", why)
-
-    def walk(
-        self, params: Sequence[tuple[str, str]], page_size: int
-    ) -> tuple[list[dict[str, Any]], bool]:
-        """Every order the pages of a list query show, following ``Link: rel="next"``."""
-        seen: list[dict[str, Any]] = []
-        answer = self.client.call("GET", "/orders", params=params)
-        for page in range(self.context.max_list_pages):
-            require(
-                "listing",
-                answer.status == 200,
-                f"GET /orders?{_query(params)} answered {answer.status}: {_first_error(answer)}",
-            )
-            data = answer.body["data"]
-            require(
-                "listing",
-                len(data) <= min(page_size, 200),
-                f"page {page + 1} of GET /orders?{_query(params)} holds {len(data)} orders, "
-                f"more than page_size {page_size}",
-            )
-            seen.extend(data)
-            following = answer.links().get("next")
-            if following is None:
-                return seen, False
-            answer = self.client.call("GET", "/orders", url=following)
-        return seen, True
-
     # ------------------------------------------------------------------ the steps
 
     @initialize(target=keys, data=st.data())
     def first_orders(self, data: st.DataObject) -> Any:
-        """Every example starts with orders of its own, so that every step has one to use."""
-        fresh = data.draw(_NEW_ORDERS, label="first orders")
+        """Every example starts with orders of its own, so that every step has one to use,
+        and follows the pages they make."""
+        fresh = data.draw(_FIRST_ORDERS, label="first orders")
         new = [self.fresh_key(data.draw(st.sampled_from(self.integrations))) for _ in fresh]
         batch = [_keyed(order, key) for order, key in zip(fresh, new, strict=True)]
         self.accepted(batch, self.post(batch), "replacement")
+        self.walk_in_pages(data)
         return multiple(*new)
 
     @rule(target=keys, data=st.data())
@@ -513,7 +300,7 @@ class ContractMachine(RuleBasedStateMachine):
             "patch",
             answer.status == 200,
             f"a valid PATCH of order {order.pk} was refused with {answer.status}: "
-            f"{_first_error(answer)}",
+            f"{first_error(answer)}",
         )
         require(
             "identity",
@@ -536,7 +323,7 @@ class ContractMachine(RuleBasedStateMachine):
             "patch",
             answer.status == 200,
             f"a PATCH of item {item['name']!r} of order {order.pk} was refused with "
-            f"{answer.status}: {_first_error(answer)}",
+            f"{answer.status}: {first_error(answer)}",
         )
         order.write(patched(order.document, body))
         self.observe(order, "patch")
@@ -544,20 +331,39 @@ class ContractMachine(RuleBasedStateMachine):
     @rule(key=keys, other=keys)
     def patch_of_an_id_alone(self, key: Key, other: Key) -> None:
         """A body of an ``id`` alone changes nothing: the order's own is accepted, another's
-        refused as not the order in the URL."""
+        refused as not the order in the URL. Both are sent whenever the other is another."""
         order, named = self.model.orders[key], self.model.orders[other]
-        answer = self.item("PATCH", order, {"id": str(named.pk)})
-        if named is order:
+        answer = self.item("PATCH", order, {"id": str(order.pk)})
+        require(
+            "patch",
+            answer.status == 200,
+            f"a PATCH naming only order {order.pk}'s own id was refused with "
+            f"{answer.status}: {first_error(answer)}",
+        )
+        self.observe(order, "patch")
+        if named is not order:
+            answer = self.item("PATCH", order, {"id": str(named.pk)})
+            self.refused(answer, "patch", f"a PATCH of order {order.pk} naming order {named.pk}")
+            self.observe(order, "atomicity", unchanged=True)
+
+    @rule(key=keys, data=st.data())
+    def patch_service_point(self, key: Key, data: st.DataObject) -> None:
+        """A service point in a PATCH replaces the stored one whole: named by Sendcloud's id
+        with a post number, then by the carrier's id alone, nothing of the first one stays."""
+        order = self.model.orders[key]
+        number = data.draw(st.integers(1, 99_999), label="service point")
+        by_id = {"id": str(number), "post_number": str(100_000 + number)}
+        for point in (by_id, {"carrier_service_point_id": f"{number:05d}"}):
+            body = {"service_point_details": point}
+            answer = self.item("PATCH", order, body)
             require(
                 "patch",
                 answer.status == 200,
-                f"a PATCH naming only order {order.pk}'s own id was refused with "
-                f"{answer.status}: {_first_error(answer)}",
+                f"a PATCH of order {order.pk} to service point {point} was refused with "
+                f"{answer.status}: {first_error(answer)}",
             )
+            order.write(patched(order.document, body))
             self.observe(order, "patch")
-        else:
-            self.refused(answer, "patch", f"a PATCH of order {order.pk} naming order {named.pk}")
-            self.observe(order, "atomicity", unchanged=True)
 
     @rule(key=keys)
     def patch_unknown_item_refused(self, key: Key) -> None:
@@ -579,7 +385,7 @@ class ContractMachine(RuleBasedStateMachine):
         require(
             "deletion",
             answer.status == 204,
-            f"DELETE order {order.pk} answered {answer.status}: {_first_error(answer)}",
+            f"DELETE order {order.pk} answered {answer.status}: {first_error(answer)}",
         )
         self.model.delete(key)
         self.context.deleted.add(order.pk)
@@ -626,7 +432,7 @@ class ContractMachine(RuleBasedStateMachine):
         ):
             if value.isascii():
                 searches.append((name, value.swapcase()))
-        day = _instant(details["order_created_at"])
+        day = instant(details["order_created_at"])
         if day is not None:
             searches.append(("order_created_at_min", (day.date() - timedelta(days=1)).isoformat()))
         for name, value in data.draw(st.permutations(searches), label="filters"):
@@ -641,6 +447,10 @@ class ContractMachine(RuleBasedStateMachine):
     @precondition(lambda self: len(self.model.orders) >= 2)
     @rule(data=st.data())
     def page_through(self, data: st.DataObject) -> None:
+        """The pages of every order the example holds now, after its changes and deletions."""
+        self.walk_in_pages(data)
+
+    def walk_in_pages(self, data: st.DataObject) -> None:
         """Pages smaller than the orders there are, followed by their Link headers, show
         every order once."""
         count = len(self.model.orders)
@@ -664,11 +474,6 @@ class ContractMachine(RuleBasedStateMachine):
             truncated or not missing,
             f"pages of {size} left out order(s) {missing}",
         )
-
-    def confirm(self, orders: Sequence[ModelOrder]) -> bool:
-        """Read a few orders not seen yet; True when one exists (a list should show it)."""
-        fresh = [o for o in orders if not o.confirmed][:3]
-        return any(self.item("GET", o).status == 200 for o in fresh)
 
     @rule(data=st.data())
     def list_orders(self, data: st.DataObject) -> None:
@@ -720,69 +525,13 @@ class ContractMachine(RuleBasedStateMachine):
 
     @invariant()
     def ids_are_distinct(self) -> None:
-        """No two keys share an id; checked after every step, so it also counts them."""
-        self.context.steps += 1
+        """No two keys share an id; checked after every step, so it also counts the steps
+        after the first orders (an example that fails in its first step counts none)."""
+        if self.started:
+            self.context.steps += 1
+        self.started = True
         ids = [o.pk for o in self.model.orders.values()]
         require("identity", len(ids) == len(set(ids)), f"two keys share an id: {sorted(ids)}")
-
-
-def sweep(ctx: RunContext, *, by_prefix: bool = False) -> None:
-    """Delete every order the run created and did not delete; a 404 is already gone.
-
-    ``by_prefix`` also lists the account's orders in the run's integrations and
-    deletes those under the run's order_id prefix, for orders stored unannounced.
-    """
-    if by_prefix:
-        _collect_prefixed(ctx)
-    for pk in sorted(ctx.created - ctx.deleted):
-        try:
-            ctx.client.call("DELETE", "/orders/{id}", pk=pk)
-        except (TargetUnreachable, LawBroken):
-            continue
-        ctx.deleted.add(pk)
-
-
-def _collect_prefixed(ctx: RunContext) -> None:
-    params: list[tuple[str, str]] = [
-        ("integration", ",".join(map(str, ctx.target.integrations))),
-        ("page_size", "200"),
-    ]
-    url = None
-    try:
-        for _ in range(ctx.max_list_pages):
-            answer = ctx.client.call("GET", "/orders", params=params, url=url)
-            if answer.status != 200:
-                return
-            for order in answer.body["data"]:
-                if str(order.get("order_id", "")).startswith(ctx.prefix):
-                    ctx.created.add(int(order["id"]))
-            url = answer.links().get("next")
-            if url is None:
-                return
-    except (TargetUnreachable, LawBroken):
-        return
-
-
-def _key_of(order: dict[str, Any]) -> Key | None:
-    integration = order.get("order_details", {}).get("integration", {}).get("id")
-    order_id = order.get("order_id")
-    if isinstance(order_id, str) and isinstance(integration, int):
-        return (order_id, integration)
-    return None
-
-
-def _first_error(answer: Answer) -> str:
-    errors = answer.body.get("errors") if isinstance(answer.body, dict) else None
-    if not errors:
-        return "no error body"
-    first = errors[0]
-    pointer = first.get("source", {}).get("pointer") if isinstance(first, dict) else None
-    detail = first.get("detail") if isinstance(first, dict) else first
-    return f"{detail}" + (f" at {pointer}" if pointer else "")
-
-
-def _query(params: Sequence[tuple[str, str]]) -> str:
-    return "&".join(f"{k}={v}" for k, v in params)
 
 
 def machine_for(ctx: RunContext) -> type[ContractMachine]:

@@ -22,9 +22,10 @@ from hypothesis import Phase, Verbosity
 from hypothesis.stateful import get_state_machine_test, run_state_machine_as_test
 
 from sendcloud_contract.contract.client import DEFAULT_REQUEST_TIMEOUT, ContractClient
+from sendcloud_contract.contract.context import RunContext, sweep
 from sendcloud_contract.contract.curl import render_steps
 from sendcloud_contract.contract.laws import LAWS, LawBroken
-from sendcloud_contract.contract.machine import RunContext, machine_for, sweep
+from sendcloud_contract.contract.machine import machine_for
 from sendcloud_contract.contract.pacing import DEFAULT_MAX_RETRY_AFTER
 from sendcloud_contract.contract.targets import Target
 from sendcloud_contract.loading import DEFAULT_MAX_BYTES
@@ -105,7 +106,7 @@ class Verdicts:
     verdicts: tuple[Verdict, ...]
     examples: int
     steps: int = 0
-    """Steps run in all examples (each invariant check after a step counts one)."""
+    """Steps run in all examples after each one's first orders."""
     notes: tuple[str, ...] = ()
     """What the run saw besides verdicts: a wait the target asked for that was capped."""
 
@@ -225,4 +226,4 @@ def _verdicts(
             verdicts.append(Verdict(law, description, Status.BROKEN, failure.message, steps))
         else:
             verdicts.append(Verdict(law, description, Status.UNTESTED))
-    return Verdicts(tuple(verdicts), ctx.examples, ctx.steps - ctx.examples, notes)
+    return Verdicts(tuple(verdicts), ctx.examples, ctx.steps, notes)

@@ -5,6 +5,10 @@ byte a second never trips them. Here every read, write and connect of the socket
 is given only the time left until the deadline of the request under way, so a
 request ends with a timeout once its deadline passes, whatever the target does.
 The deadline is set around a request with :func:`deadline`.
+
+httpx's own transport takes no network backend, so this one owns an httpcore
+connection pool built with the deadline-keeping backend, and maps each request
+and answer between the two libraries itself, through their public API only.
 """
 
 from __future__ import annotations
@@ -116,15 +120,59 @@ class _Backend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
-class DeadlineTransport(httpx.HTTPTransport):
-    """httpx's own transport, its connections made by the deadline-keeping backend.
+# httpcore's errors as httpx names them; the most specific one wins (a ReadTimeout stays one).
+_HTTPX_ERRORS: dict[type[Exception], type[httpx.HTTPError]] = {
+    httpcore.TimeoutException: httpx.TimeoutException,
+    httpcore.ConnectTimeout: httpx.ConnectTimeout,
+    httpcore.ReadTimeout: httpx.ReadTimeout,
+    httpcore.WriteTimeout: httpx.WriteTimeout,
+    httpcore.PoolTimeout: httpx.PoolTimeout,
+    httpcore.NetworkError: httpx.NetworkError,
+    httpcore.ConnectError: httpx.ConnectError,
+    httpcore.ReadError: httpx.ReadError,
+    httpcore.WriteError: httpx.WriteError,
+    httpcore.ProxyError: httpx.ProxyError,
+    httpcore.UnsupportedProtocol: httpx.UnsupportedProtocol,
+    httpcore.ProtocolError: httpx.ProtocolError,
+    httpcore.LocalProtocolError: httpx.LocalProtocolError,
+    httpcore.RemoteProtocolError: httpx.RemoteProtocolError,
+}
 
-    httpx takes no network backend, so the connection pool it builds is replaced
-    by one with the same defaults and this backend. No proxy is used.
+
+@contextmanager
+def _as_httpx_errors() -> Iterator[None]:
+    """httpcore's exceptions raised as httpx's, as httpx's own transport does."""
+    try:
+        yield
+    except Exception as error:
+        mapped = next((_HTTPX_ERRORS[k] for k in type(error).__mro__ if k in _HTTPX_ERRORS), None)
+        if mapped is None:
+            raise
+        raise mapped(str(error)) from error
+
+
+class _Body(httpx.SyncByteStream):
+    """An httpcore answer's body as httpx reads it, its errors in httpx's names."""
+
+    def __init__(self, answer: httpcore.Response) -> None:
+        self._answer = answer
+
+    def __iter__(self) -> Iterator[bytes]:
+        with _as_httpx_errors():
+            yield from self._answer.iter_stream()
+
+    def close(self) -> None:
+        with _as_httpx_errors():
+            self._answer.close()
+
+
+class DeadlineTransport(httpx.BaseTransport):
+    """An httpx transport over an httpcore connection pool of deadline-keeping connections.
+
+    The pool has httpx's default limits and TLS settings; no proxy is used.
     """
 
     def __init__(self) -> None:
-        super().__init__()
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
         self._pool = httpcore.ConnectionPool(
             ssl_context=httpx.create_ssl_context(),
@@ -133,3 +181,27 @@ class DeadlineTransport(httpx.HTTPTransport):
             keepalive_expiry=limits.keepalive_expiry,
             network_backend=_Backend(),
         )
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        sent = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(
+                scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path
+            ),
+            headers=request.headers.raw,
+            content=request.stream,
+            extensions=request.extensions,
+        )
+        with _as_httpx_errors():
+            answer = self._pool.handle_request(sent)
+        return httpx.Response(
+            status_code=answer.status,
+            headers=answer.headers,
+            stream=_Body(answer),
+            extensions=answer.extensions,
+        )
+
+    def close(self) -> None:
+        with _as_httpx_errors():
+            self._pool.close()

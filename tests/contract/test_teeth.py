@@ -11,7 +11,7 @@ from hypothesis import Phase, settings
 from sendcloud_contract.contract import FakeTarget, RunSettings, Status, run
 from sendcloud_contract.fake import OrderStore
 from tests import three_faces as face_mutants
-from tests.contract.mutants import MUTANTS, PartialBatchCommit, fake_with
+from tests.contract.mutants import MUTANTS, PageBoundaryOffByOne, PartialBatchCommit, fake_with
 
 # Detection at the default examples and steps; shrinking is tested once, below.
 FIND = RunSettings(shrink=False)
@@ -28,10 +28,25 @@ def test_each_broken_variant_fails_the_law_it_breaks(mutant: type[OrderStore], l
     assert others == {Status.UNTESTED}
 
 
+@pytest.mark.parametrize("seed", [None, 1, 2, 3])
+def test_every_example_follows_pages_so_its_first_one_finds_a_boundary_bug(
+    seed: int | None,
+) -> None:
+    one = RunSettings(max_examples=1, shrink=False, seed=seed)
+    verdicts = run(FakeTarget(factory=fake_with(PageBoundaryOffByOne)), one)
+    broken = verdicts.broken
+    assert broken is not None, "the first example followed no Link header"
+    assert broken.law == "listing", broken.message
+    assert "left out order(s)" in broken.message
+    assert verdicts.steps == 0, "the first step broke the law: no step ran after it"
+
+
 def test_the_real_fake_keeps_every_law_through_respx() -> None:
     verdicts = run(FakeTarget())
     assert verdicts.ok, verdicts.render()
     assert verdicts.examples >= RunSettings().max_examples
+    # The steps after the first orders: at most the step budget less that one, per example.
+    assert 0 < verdicts.steps <= verdicts.examples * (RunSettings().steps - 1)
 
 
 def test_a_failure_shrinks_to_a_few_calls_written_as_curl_lines() -> None:
@@ -41,7 +56,9 @@ def test_a_failure_shrinks_to_a_few_calls_written_as_curl_lines() -> None:
     assert broken.law == "atomicity"
     export, *calls = broken.steps
     assert export == "export SENDCLOUD_BASE_URL=https://panel.sendcloud.sc/api/v3"
-    assert 2 <= len(calls) <= 10, "\n".join(calls)
+    # Two first orders and their two pages; the shrunk run keeps a DELETE of each (five calls
+    # with the checks after it) before the refused batch and the check that finds its orders.
+    assert 2 <= len(calls) <= 16, "\n".join(calls)
     assert any(" -X POST " in call and call.endswith("# -> 400") for call in calls)
     for call in calls:
         assert call.startswith("curl -sS -X ")
