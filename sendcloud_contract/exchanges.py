@@ -135,8 +135,11 @@ def check_request(
     query: Query | None,
     body: Content | None,
     allow_unknown_fields: bool = False,
+    current: Mapping[str, Any] | None = None,
 ) -> tuple[Checked, ...]:
-    """The request's parts: its list query (``query`` None: not judged) and its body."""
+    """The request's parts: its list query (``query`` None: not judged) and its body;
+    ``current``, for a PATCH, the stored order the body is merged into
+    (:func:`~sendcloud_contract.validation.validate`)."""
     parts = []
     if operation.query_kind is not None and query is not None:
         report = validate(
@@ -146,7 +149,7 @@ def check_request(
             Checked("query", operation.query_kind, dict(query), violations=tuple(report.violations))
         )
     if operation.request_kind is not None:
-        parts.append(_body("request", operation.request_kind, body, allow_unknown_fields))
+        parts.append(_body("request", operation.request_kind, body, allow_unknown_fields, current))
     return tuple(parts)
 
 
@@ -189,13 +192,21 @@ def check_exchange(
     return Verdict(operation, status, parts)
 
 
-def _body(part: Part, kind: Kind, body: Content | None, allow_unknown_fields: bool) -> Checked:
+def _body(
+    part: Part,
+    kind: Kind,
+    body: Content | None,
+    allow_unknown_fields: bool,
+    current: Mapping[str, Any] | None = None,
+) -> Checked:
     if body is None:
         return Checked(part, kind, finding="missing-body")
     if not body.readable:
         return Checked(part, kind)
     if body.parsed:
-        report = validate(body.value, kind, allow_unknown_fields=allow_unknown_fields)
+        report = validate(
+            body.value, kind, allow_unknown_fields=allow_unknown_fields, current=current
+        )
         return Checked(part, kind, body.value, violations=tuple(report.violations))
     documents = load_bytes(body.data, fmt="json")
     document = documents[0]
@@ -204,7 +215,9 @@ def _body(part: Part, kind: Kind, body: Content | None, allow_unknown_fields: bo
         return Checked(part, kind, problems=problems)
     # validate_documents places each violation at its line and column in the body, and
     # puts the loading problems (a duplicate key, say) first.
-    report = validate_documents(documents, kind, allow_unknown_fields=allow_unknown_fields)
+    report = validate_documents(
+        documents, kind, allow_unknown_fields=allow_unknown_fields, current=current
+    )
     found = len(document.problems)
     problems, located = tuple(report.violations[:found]), tuple(report.violations[found:])
     return Checked(part, kind, document.value, None, problems, located)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from sendcloud_contract import json_form, pointers, rules, schemas
+from sendcloud_contract import json_form, patching, pointers, rules, schemas
 from sendcloud_contract.loading import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_DEPTH,
@@ -301,7 +301,8 @@ class _Mapper:
         hint = _field_hint(field, error.absolute_keyword_location)
         if variant == "Type":
             expected = " or ".join(details["types"])
-            message = f"expected {expected}, got {_json_type(value)} {_short(value)}"
+            shown = "" if value is None else f" {_short(value)}"
+            message = f"expected {expected}, got {_json_type(value)}{shown}"
             if field == "id" and self.kind in RESPONSE_KINDS:
                 return message, (
                     "Sendcloud sends id as an integer in 201 and PATCH answers, "
@@ -439,20 +440,29 @@ def _violations(
             return _not_json(kind, not_json)
     validator = schemas.compiled(kind)
     try:
-        valid = validator.is_valid(value)
+        errors = [] if validator.is_valid(value) else list(validator.iter_errors(value))
     except ValueError as error:
-        # the engine refused something the walk accepts: say what it said
-        message = f"the value cannot be checked as JSON: {error}"
-        refused: json_form.Problem = ([], message, json_form.DEFAULT_HINT)
-        return _not_json(kind, json_form.problems(value) or [refused])
-    found = []
-    if not valid:
-        found = _Mapper(kind, allow_unknown_fields).violations(validator.iter_errors(value))
+        return _unchecked(kind, value, error)
+    found = _Mapper(kind, allow_unknown_fields).violations(errors) if errors else []
     found.extend(
         replace(v, sendcloud_pointer=sendcloud_pointer(kind, v.pointer))
         for v in rules.check(kind, value)
     )
     return found
+
+
+def _unchecked(kind: Kind, value: Any, error: ValueError) -> list[Violation]:
+    """The engine refused to check ``value``: why, in the JSON-form walk's words when it
+    finds the cause, else in the engine's (its own nesting limit, say)."""
+    found = json_form.problems(value)
+    if found:
+        return _not_json(kind, found)
+    if "recursion limit" in str(error).lower():
+        message = "nested too deeply for the contract engine to check"
+        hint = "flatten the structure: no payload of the Orders API nests more than a few levels"
+        return [Violation(pointer="", message=message, rule="too-deep", hint=hint)]
+    message = f"the value cannot be checked as JSON: {error}"
+    return _not_json(kind, [([], message, json_form.DEFAULT_HINT)])
 
 
 def _not_json(kind: Kind, found: list[json_form.Problem]) -> list[Violation]:
@@ -477,18 +487,47 @@ def _resolve_kind(kind: str, value: Any) -> tuple[Kind, str | None]:
     return kind, None
 
 
+def _merged(kind: Kind, body: Any, current: Mapping[str, Any] | None) -> list[Violation]:
+    """What merging a PATCH body into the stored order ``current`` would break (nothing to
+    say without a stored order, or for a body that breaks the contract on its own)."""
+    if current is None or not isinstance(body, dict):
+        return []
+    return patching.merge_violations(current, body, _order_violations)
+
+
+def _order_violations(order: Mapping[str, Any]) -> list[Violation]:
+    return _violations(order, "order", allow_unknown_fields=False, parsed=False)
+
+
+def _check_current(kind: Kind, current: Mapping[str, Any] | None) -> None:
+    if current is not None and kind != "order-update":
+        raise ValueError(
+            "current= is the stored order a PATCH body is merged into: it applies to "
+            f"kind 'order-update' only, not {kind!r}"
+        )
+
+
 def validate(
     payload: Any,
     kind: str = AUTO,
     *,
     allow_unknown_fields: bool = False,
     strict: bool = False,
+    current: Mapping[str, Any] | None = None,
 ) -> Report:
-    """Check an already-parsed payload against the contract and the domain rules."""
+    """Check an already-parsed payload against the contract and the domain rules.
+
+    ``current``, for a PATCH body (kind ``order-update``), is the stored order as GET
+    returns it: the report then also says what merging the body into it would break, at
+    the place in the body and in the words of the fake's refusal (:mod:`patching`).
+    """
     resolved, reason = _resolve_kind(kind, payload)
+    _check_current(resolved, current)
     violations = _violations(
         payload, resolved, allow_unknown_fields=allow_unknown_fields, parsed=False
     )
+    if not any(v.severity is Severity.ERROR for v in violations):
+        violations.extend(_merged(resolved, payload, current))
     report = Report(kind=resolved, violations=violations, kind_reason=reason)
     return report.strict() if strict else report
 
@@ -506,11 +545,28 @@ def _load_violation(problem: LoadProblem, index: int | None) -> Violation:
 
 
 def _located(violation: Violation, document: Document) -> Violation:
+    violation = _as_written(violation, document)
     position = document.locate(violation.pointer)
     if position is None:
         return replace(violation, document=document.index)
     line, column = position
     return replace(violation, line=line, column=column, document=document.index)
+
+
+def _as_written(violation: Violation, document: Document) -> Violation:
+    """A string the YAML reader took for a boolean (``country_code: NO``) is told to be
+    quoted as it was written, not as the value it became."""
+    message = violation.message
+    if violation.rule != "type" or not message.startswith("expected string"):
+        return violation
+    if ", got boolean " not in message:
+        return violation
+    written = document.source_text(violation.pointer)
+    if written is None:
+        return violation
+    return replace(
+        violation, hint=f'quote it: "{written}" (unquoted, YAML does not read it as text)'
+    )
 
 
 def validate_documents(
@@ -520,8 +576,10 @@ def validate_documents(
     path: str | None = None,
     allow_unknown_fields: bool = False,
     strict: bool = False,
+    current: Mapping[str, Any] | None = None,
 ) -> Report:
-    """Check loaded documents (one file's worth) and place every violation at line:column."""
+    """Check loaded documents (one file's worth) and place every violation at line:column;
+    ``current`` as for :func:`validate`."""
     violations: list[Violation] = []
     kinds: list[str] = []
     reasons: list[str] = []
@@ -534,9 +592,12 @@ def validate_documents(
         kinds.append(resolved)
         if reason:
             reasons.append(reason)
+        _check_current(resolved, current)
         found = _violations(
             document.value, resolved, allow_unknown_fields=allow_unknown_fields, parsed=True
         )
+        if not any(v.severity is Severity.ERROR for v in found):
+            found.extend(_merged(resolved, document.value, current))
         if found:
             located = [_located(v, document) for v in found]
             violations.extend(sorted(located, key=lambda v: (v.line or 0, v.column or 0)))

@@ -104,3 +104,36 @@ def test_only_what_the_merge_adds_is_reported(stored: dict[str, Any]) -> None:
     assert [v.rule for v in _check(stored)] == ["updated-before-created"]
 
     assert patching.merge_violations(stored, {"order_number": "F-9"}, _check) == []
+
+
+def test_validate_given_the_stored_order_says_what_the_merge_would_break(
+    stored: dict[str, Any],
+) -> None:
+    body = {"customer_details": {"email": "a@b.example"}}
+    stored.pop("customer_details", None)
+    alone = validate(body, "order-update")
+    assert alone.ok
+
+    given = validate(body, "order-update", current=stored)
+
+    assert not given.ok
+    assert given.violations == patching.merge_violations(stored, body, _check)
+    (violation,) = given.violations
+    assert violation.sendcloud_pointer == "/data/attributes/customer_details/name"
+    assert "customer_details.name" in violation.message
+
+
+def test_validate_given_the_stored_order_reports_the_state_rules(stored: dict[str, Any]) -> None:
+    report = validate({"id": "8"}, "order-update", current=stored)
+    assert [v.rule for v in report.violations] == [patching.ID_MISMATCH]
+    assert validate({"id": "7"}, "order-update", current=stored).ok
+
+
+def test_a_body_that_breaks_the_contract_alone_is_not_merged(stored: dict[str, Any]) -> None:
+    report = validate({"order_id": 7}, "order-update", current=stored)
+    assert [v.rule for v in report.violations] == ["type"]
+
+
+def test_current_applies_to_patch_bodies_only(stored: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="order-update"):
+        validate(stored, "order", current=stored)

@@ -1126,3 +1126,31 @@ def test_a_price_never_gets_the_costs_hint(order: dict[str, Any]) -> None:
     order["payment_details"]["total_price"]["value"] = "fourteen"
     hint = _hint_at(order, "order", "/payment_details/total_price/value")
     assert hint is None or "costs" not in hint
+
+
+def test_a_yaml_boolean_where_a_string_belongs_is_told_to_be_quoted_as_written(
+    tmp_path: Any,
+) -> None:
+    from sendcloud_contract import validate_file
+
+    path = tmp_path / "update.yaml"
+    path.write_text('order_id: "A-1"\nshipping_address:\n  country_code: NO\n  name: ~\n')
+    report = validate_file(path, "order-update")
+    by_field = {v.pointer.rsplit("/", 1)[1]: v for v in report.violations}
+    assert (
+        by_field["country_code"].hint == 'quote it: "NO" (unquoted, YAML does not read it as text)'
+    )
+    assert by_field["country_code"].line == 3
+    assert by_field["name"].message == "expected string, got null"
+    assert by_field["name"].hint is None
+
+
+def test_a_document_nested_past_the_engines_limit_is_a_violation(tmp_path: Any) -> None:
+    from sendcloud_contract import validate_file
+
+    depth = 20_000
+    path = tmp_path / "deep.json"
+    path.write_text("[" * depth + "]" * depth)
+    report = validate_file(path, max_depth=10 * depth)
+    assert not report.ok
+    assert [v.message for v in report.violations] == ["nesting deeper than 255 levels"]

@@ -71,7 +71,7 @@ class GuardedH11Protocol(H11Protocol):
             return
         if self.refusals.reported and len(self.connections) < self.limits.max_connections:
             self.refusals.reported = False
-            _log.info("Accepting new connections again.")
+            _log.warning("Accepting new connections again.")
         self._arm_head_deadline()
 
     def data_received(self, data: bytes) -> None:
@@ -157,7 +157,11 @@ class GuardedH11Protocol(H11Protocol):
         )
         self.transport.write(_raw_answer(503, "Service Unavailable", "service_unavailable", detail))
         if self.transport.can_write_eof():
-            self.transport.write_eof()
+            try:
+                self.transport.write_eof()
+            except OSError:  # the client has gone already: nothing is left to tell it
+                self.transport.abort()
+                return
         self.loop.call_later(_LINGER_SECONDS, self.transport.close)
 
 

@@ -8,7 +8,9 @@ imported only when the server starts, so the CLI stays quick to load.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import itertools
+import logging
 import signal
 import socket
 import sys
@@ -365,6 +367,10 @@ def run(args: argparse.Namespace) -> int:
     )
 
     class Server(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            asyncio.get_running_loop().set_exception_handler(_QuietAcceptErrors())
+            await super().startup(sockets=sockets)
+
         def handle_exit(self, sig: int, frame: FrameType | None) -> None:
             app.begin_shutdown()  # waiting requests answer now, so shutdown cancels none
             super().handle_exit(sig, frame)
@@ -399,6 +405,25 @@ def run(args: argparse.Namespace) -> int:
         sock.close()
     print("sendcloud-contract serve: stopped", file=sys.stderr)
     return EXIT_OK
+
+
+class _QuietAcceptErrors:
+    """Out of files while accepting, asyncio stops accepting for a moment and tries again:
+    one log line a minute says so, not a traceback each time."""
+
+    def __init__(self) -> None:
+        self.told_at: float | None = None
+
+    def __call__(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        error = context.get("exception")
+        if not isinstance(error, OSError) or "accept()" not in str(context.get("message", "")):
+            loop.default_exception_handler(context)
+            return
+        if self.told_at is None or loop.time() - self.told_at >= 60:
+            self.told_at = loop.time()
+            logging.getLogger("uvicorn.error").warning(
+                "Could not accept connections (%s): trying again every second.", error.strerror
+            )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -81,7 +81,7 @@ def _fake_maker(
     def make() -> FakeSendcloud:
         fake = FakeSendcloud([Account(PUBLIC_KEY, SECRET_KEY, settings.integrations)])
         check.rules = configured(node, settings, fake).rules
-        fake.add_listener(check)
+        fake.add_listener(check.watching(fake))
         if recorder is not None:
             fake.add_listener(recorder)
         fake.add_listener(answers)

@@ -16,7 +16,9 @@ import pytest
 from sendcloud_contract.plugin.keys import REQUEST_CHECKS
 
 if TYPE_CHECKING:
-    from sendcloud_contract.fake import Exchange
+    from collections.abc import Callable
+
+    from sendcloud_contract.fake import Exchange, FakeSendcloud
     from sendcloud_contract.plugin.hookspec import ExtraRule
     from sendcloud_contract.plugin.options import Settings
     from sendcloud_contract.plugin.record import Record
@@ -65,11 +67,25 @@ class RequestCheck:
     failures: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    def watching(self, fake: FakeSendcloud) -> Callable[[Exchange], None]:
+        """The listener for one fake: a PATCH it refused is also checked against the order
+        it holds, so the report names what the merge would break."""
+
+        def listen(exchange: Exchange) -> None:
+            self.check(exchange, current=_refused_patch_target(fake, exchange))
+
+        return listen
+
     def __call__(self, exchange: Exchange) -> None:
+        self.check(exchange)
+
+    def check(self, exchange: Exchange, *, current: dict[str, Any] | None = None) -> None:
+        """Validate ``exchange``'s request (a PATCH body against ``current``, the stored
+        order, when given); keep the report when it breaks the contract."""
         operation = exchange.operation
         if operation is None:
             return
-        checked = self._checked(exchange) if self.settings.validate_requests else None
+        checked = self._checked(exchange, current) if self.settings.validate_requests else None
         report = None if checked is None else checked[0]
         self.record.request_checked(
             operation.key,
@@ -90,7 +106,9 @@ class RequestCheck:
             with self._lock:
                 self.failures.append(f"{shown}\n  the fake answered {exchange.reply.status}")
 
-    def _checked(self, exchange: Exchange) -> tuple[Report, Any] | None:
+    def _checked(
+        self, exchange: Exchange, current: dict[str, Any] | None
+    ) -> tuple[Report, Any] | None:
         """The report on the request, and the value its pointers point into (None: no value)."""
         from sendcloud_contract.exchanges import Content, check_request
         from sendcloud_contract.plugin.checking import finish
@@ -98,7 +116,9 @@ class RequestCheck:
 
         operation = exchange.operation
         assert operation is not None
-        parts = check_request(operation, query=dict(exchange.query), body=Content(exchange.body))
+        parts = check_request(
+            operation, query=dict(exchange.query), body=Content(exchange.body), current=current
+        )
         if not parts:
             return None
         part = parts[0]
@@ -118,6 +138,21 @@ class RequestCheck:
 
     def render(self, failures: list[str]) -> str:
         return render_failures(failures)
+
+
+def _refused_patch_target(fake: FakeSendcloud, exchange: Exchange) -> dict[str, Any] | None:
+    """The stored order a PATCH the fake refused was meant for, as GET returns it (a refused
+    PATCH changed nothing, so it is the order the body was merged into)."""
+    operation = exchange.operation
+    if operation is None or operation.key != "PATCH /orders/{id}":
+        return None
+    if not 400 <= exchange.reply.status < 500 or exchange.public_key is None:
+        return None
+    account = next((a for a in fake.accounts if a.public_key == exchange.public_key), None)
+    if account is None:
+        return None
+    pk = exchange.path.rstrip("/").rpartition("/")[2]
+    return next((o for o in fake.orders(account) if str(o.get("id")) == pk), None)
 
 
 def render_failures(failures: list[str]) -> str:

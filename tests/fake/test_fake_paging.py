@@ -240,7 +240,7 @@ def test_indexed_pages_are_the_plain_pages(
             twins.drop(step[1])
         else:
             _, owner, params = step
-            query = parse_query(params, INTEGRATIONS)
+            query = parse_query(params, INTEGRATIONS.__contains__)
             # From the first page, follow the links one way and back, as a client does.
             for rel in ("next", "prev"):
                 for _ in range(12):
@@ -273,7 +273,9 @@ def _rich_twins() -> Twins:
 def test_every_sort_of_one_or_two_fields_pages_as_the_plain_pages(first: str) -> None:
     twins = _rich_twins()
     for second in ("", *SORT_TOKENS):
-        query = parse_query({"sort": f"{first},{second}", "page_size": "7"}, INTEGRATIONS)
+        query = parse_query(
+            {"sort": f"{first},{second}", "page_size": "7"}, INTEGRATIONS.__contains__
+        )
         stored = [_key(order, query.spec) for order in twins.real.values()]
         cursors = [None] + [
             Cursor(reverse, position, inclusive)
@@ -298,7 +300,7 @@ def test_an_account_keeps_a_bounded_number_of_sort_orders() -> None:
         for p in itertools.permutations(("integration", "order_number", "order_created_at"))
     ] + ["-integration,order_number", "order_updated_at", "-order_updated_at,integration"]
     for sort in specs * 2:
-        query = parse_query({"sort": sort, "page_size": "2"}, INTEGRATIONS)
+        query = parse_query({"sort": sort, "page_size": "2"}, INTEGRATIONS.__contains__)
         got, expected = twins.both("alice", query)
         assert got == expected
 

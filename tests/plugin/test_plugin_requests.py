@@ -167,3 +167,41 @@ def test_coverage_from_the_fakes_exchanges(pytester: pytest.Pytester, run: Run) 
     assert post["fields"]["service_point_details"] == 0
     assert listing["server_errors_seen"] == 1
     assert patch["fields"]["order_details.order_items"] == 1
+
+
+MERGE_REFUSED = f"""
+import httpx
+
+ORDER = {order_literal()}
+
+
+def test_patch(sendcloud_fake):
+    order = dict(ORDER)
+    order.pop("customer_details", None)
+    url, auth = sendcloud_fake.base_url, sendcloud_fake.auth
+    created = httpx.post(url + "/orders", json=[order], auth=auth)
+    pk = created.json()["data"][0]["id"]
+    body = {{"customer_details": {{"email": "a@b.example"}}}}
+    answer = httpx.patch(url + f"/orders/{{pk}}", json=body, auth=auth)
+    assert answer.status_code == 400
+"""
+
+
+def test_a_patch_the_merge_refused_fails_with_the_cause(
+    pytester: pytest.Pytester, run: Run
+) -> None:
+    """Valid alone, the body breaks the stored order it is merged into: the report says how."""
+    pytester.makepyfile(MERGE_REFUSED)
+
+    result = run()
+
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "sendcloud: 1 request to the fake broke the contract",
+            "INVALID  PATCH /api/v3/orders/1 (order-update)",
+            "*/customer_details: customer_details.name: Field required in the order this PATCH"
+            " would make*",
+            "  the fake answered 400",
+        ]
+    )
