@@ -178,8 +178,8 @@ ORDER = {order_literal()}
 
 def test_an_earlier_test_creates_an_order(sendcloud_live):
     order = dict(ORDER, order_id=sendcloud_live.order_id("earlier"))
-    created = httpx.post(sendcloud_live.base_url + "/orders", json=[order], auth=sendcloud_live.auth)
-    assert created.status_code == 201
+    url, auth = sendcloud_live.base_url, sendcloud_live.auth
+    assert httpx.post(url + "/orders", json=[order], auth=auth).status_code == 201
 
 
 def test_an_order_of_someone_else_is_not_changed(sendcloud_live):
