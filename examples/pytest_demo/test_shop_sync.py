@@ -10,7 +10,7 @@ import pytest
 from shop_sync import push_orders, to_sendcloud
 
 from sendcloud_contract import assert_valid_batch
-from sendcloud_contract.plugin import FakeHandle, Validator
+from pytest_sendcloud import FakeHandle, Validator
 
 SHOP_ORDER = {
     "number": "WEB-1001",

@@ -74,7 +74,7 @@ def test_only_the_base_package(pytester: pytest.Pytester) -> None:
 
 def test_loading_the_plugin_imports_no_fake_or_http_library() -> None:
     code = (
-        "import sys, sendcloud_contract.pytest_plugin\n"
+        "import sys, pytest_sendcloud.plugin\n"
         "heavy = [m for m in ('sendcloud_contract.fake', 'httpx', 'respx', 'uvicorn', 'yaml')"
         " if m in sys.modules]\n"
         "print(heavy)\n"

@@ -23,7 +23,7 @@ from typing import IO, Any
 import h11
 
 from sendcloud_contract.fake import Account, FakeSendcloud, SendcloudASGI
-from sendcloud_contract.plugin.server import LoopbackServer
+from pytest_sendcloud.server import LoopbackServer
 from tests.fake.helpers import make_order
 
 ACCOUNT = Account("proxy-public-key", "proxy-secret-key-0123456789", (1,))

@@ -11,7 +11,7 @@ import pytest
 
 if TYPE_CHECKING:
     from sendcloud_contract.fake import FakeSendcloud
-    from sendcloud_contract.plugin.options import Settings
+    from pytest_sendcloud.options import Settings
     from sendcloud_contract.report import Violation
 
 __all__ = ["ExtraRule", "SendcloudSetup", "pytest_sendcloud_configure"]
