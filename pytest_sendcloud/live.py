@@ -96,9 +96,9 @@ class LiveHandle:
     """``sendcloud_live``: where the test's code sends its requests, and as whom.
 
     ``base_url`` and ``auth`` are what the code under test needs;
-    ``integration_ids`` come from the settings (``integrations`` in the marker,
-    ``sendcloud_config`` or the ini file), as the real account's ids are no
-    secret; None while undeclared. ``order_id(name)`` gives an ``order_id`` of this run; ``created``
+    ``integration_ids`` come from the settings (``integrations`` in the marker or
+    ``sendcloud_config``), as the real account's ids are no secret; None while
+    undeclared. ``order_id(name)`` gives an ``order_id`` of this run; ``created``
     are the Sendcloud ids of the orders this test created.
     """
 
@@ -131,7 +131,10 @@ class LiveHandle:
         return tuple(self._created)
 
     def owns(self, pk: int | None) -> bool:
-        """Whether this run created the order ``pk`` (and may therefore change it)."""
+        """Whether this run created the order ``pk`` (and may therefore change it). Against
+        the fake, whose ids start again for every test, only this test's orders count."""
+        if not self.live:
+            return pk in self._created
         with self._run.lock:
             return pk in self._run.created
 

@@ -215,7 +215,9 @@ Currencies = dict[str, tuple[str | int, ...]]
 that first uses it."""
 
 
-def _check_order(order: Any, out: Found, base: str = "") -> None:
+def _check_order(
+    order: Any, out: Found, base: str = "", countries: frozenset[str] | None = None
+) -> None:
     if not isinstance(order, dict):
         return
     request_id = order.get("id")
@@ -223,7 +225,8 @@ def _check_order(order: Any, out: Found, base: str = "") -> None:
         out.append(
             (REQUEST_ID_DIGITS, f"{base}/id", f"id '{shorten(request_id)}' is not a digit string")
         )
-    countries = country_codes()
+    if countries is None:
+        countries = country_codes()
     shipping = order.get("shipping_address")
     if shipping is not None:
         _check_address(shipping, base, "shipping_address", countries, out)
@@ -280,7 +283,7 @@ def _check_order(order: Any, out: Found, base: str = "") -> None:
     items = details.get("order_items")
     if isinstance(items, ARRAYS):
         _check_items(items, base, international, countries, currencies, out)
-    if currencies and (len(currencies) > 1 or not currencies.keys() <= currency_codes()):
+    if currencies and (len(currencies) > 1 or next(iter(currencies)) not in currency_codes()):
         found: Found = []
         _check_currencies(currencies, base, found)
         out[currency_findings_at:currency_findings_at] = found
@@ -374,7 +377,11 @@ def _check_items(
     currencies: Currencies,
     out: Found,
 ) -> None:
-    """Each item's rules; notes the currencies of the item prices in ``currencies``."""
+    """Each item's rules; notes the currencies of the item prices in ``currencies``.
+
+    The usual item (float prices, an integer quantity, a digit HS code) is decided inline;
+    any other shape takes the general helpers, which handle every JSON number exactly.
+    """
     for i, item in enumerate(items):
         if not isinstance(item, dict):
             continue
@@ -382,23 +389,20 @@ def _check_items(
         if isinstance(origin, str) and origin not in countries:
             _check_country(origin, f"{_item(base, i)}/country_of_origin", out)
         unit, total = item.get("unit_price"), item.get("total_price")
+        unit_currency = None
         if isinstance(unit, dict):
             unit_currency = unit.get("currency")
-            if isinstance(unit_currency, str) and unit_currency not in currencies:
+            if unit_currency not in currencies and isinstance(unit_currency, str):
                 currencies[unit_currency] = ("order_details", "order_items", i, "unit_price")
         if isinstance(total, dict):
             currency = total.get("currency")
-            if isinstance(currency, str) and currency not in currencies:
+            if currency not in currencies and isinstance(currency, str):
                 currencies[currency] = ("order_details", "order_items", i, "total_price")
-            quantity = item.get("quantity")
-            if isinstance(unit, dict) and unit_currency == currency:
-                unit_value, total_value = unit.get("value"), total.get("value")
-                if (
-                    isinstance(quantity, _COUNTS)
-                    and isinstance(unit_value, _JSON_NUMBERS)
-                    and isinstance(total_value, _JSON_NUMBERS)
-                    and _exceeds(total_value, unit_value, quantity)
-                ):
+            if unit_currency == currency and isinstance(unit, dict):
+                quantity: Any = item.get("quantity")
+                unit_value: Any = unit.get("value")
+                total_value: Any = total.get("value")
+                if _exceeds_any(total_value, unit_value, quantity):
                     out.append(
                         (
                             TOTAL_EXCEEDS,
@@ -426,7 +430,12 @@ def _check_items(
                 )
             )
         hs_code = item.get("hs_code")
-        if hs_code and isinstance(hs_code, str) and not _hs_code_shaped(hs_code):
+        if (
+            hs_code
+            and isinstance(hs_code, str)
+            and not (hs_code.isdigit() and 6 <= len(hs_code) <= 10)
+            and not _hs_code_shaped(hs_code)
+        ):
             out.append(
                 (
                     HS_CODE_SHAPE,
@@ -458,6 +467,22 @@ def _item(base: str, index: int) -> str:
 _JSON_NUMBERS = (int, float, Decimal)
 """What a JSON number is in Python: a finite ``Decimal`` is the number it holds."""
 _COUNTS = (int, Decimal)
+
+
+def _exceeds_any(total: Any, unit: Any, quantity: Any) -> bool:
+    """:func:`_exceeds` for any three values: False unless all are numbers. The usual item
+    (float prices, an integer quantity) is decided here, without the general checks."""
+    if type(total) is float and type(unit) is float and type(quantity) is int:
+        try:
+            return total > unit * quantity + 0.005
+        except OverflowError:
+            return _exceeds(total, unit, quantity)
+    return (
+        isinstance(quantity, _COUNTS)
+        and isinstance(unit, _JSON_NUMBERS)
+        and isinstance(total, _JSON_NUMBERS)
+        and _exceeds(total, unit, quantity)
+    )
 
 
 def _exceeds(total: float | Decimal, unit: float | Decimal, quantity: int | Decimal) -> bool:
@@ -526,14 +551,17 @@ def _check_batch(batch: Any, out: Found) -> None:
     if not isinstance(batch, ARRAYS):
         return
     seen: dict[tuple[Any, Any], int] = {}
+    countries = country_codes()
     for index, order in enumerate(batch):
         base = f"/{index}"
-        _check_order(order, out, base)
+        _check_order(order, out, base, countries)
         if not isinstance(order, dict):
             continue
         order_id, details = order.get("order_id"), order.get("order_details")
         integration = details.get("integration") if isinstance(details, dict) else None
-        number = integration_id(integration.get("id")) if isinstance(integration, dict) else None
+        number = integration.get("id") if isinstance(integration, dict) else None
+        if type(number) is not int:  # the usual integer id as it is; any other shape read
+            number = integration_id(number)
         if not isinstance(order_id, str) or number is None:
             continue
         first = seen.setdefault((order_id, number), index)

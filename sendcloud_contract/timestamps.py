@@ -92,8 +92,9 @@ def before(first: str, second: str) -> bool:
     first_offset = first[19:].lstrip(_FRACTION_DIGITS)
     second_offset = second[19:].lstrip(_FRACTION_DIGITS)
     if first_offset == second_offset and first_offset and first[10:11] == second[10:11]:
-        if first[:19] != second[:19]:
-            return first[:19] < second[:19]
+        first_head, second_head = first[:19], second[:19]
+        if first_head != second_head:
+            return first_head < second_head
         first_fraction = first[20 : len(first) - len(first_offset)]
         second_fraction = second[20 : len(second) - len(second_offset)]
         width = max(len(first_fraction), len(second_fraction))

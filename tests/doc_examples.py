@@ -59,19 +59,27 @@ class Sandbox:
 
     path: Path
     previous: Path
+    previous_path: str | None
 
 
 def setup(namespace: dict[str, Any]) -> None:
-    """A fresh folder with a copy of ``examples/``, made the working directory."""
+    """A fresh folder with a copy of ``examples/``, made the working directory, and this
+    environment's commands first on ``PATH`` for the Python examples too (one that starts
+    ``sendcloud-contract`` finds it as a user's would)."""
     path = Path(tempfile.mkdtemp(prefix="sendcloud-docs-"))
     shutil.copytree(ROOT / "examples", path / "examples")
-    namespace[_SANDBOX] = Sandbox(path, Path.cwd())
+    namespace[_SANDBOX] = Sandbox(path, Path.cwd(), os.environ.get("PATH"))
+    os.environ["PATH"] = environment()["PATH"]
     os.chdir(path)
 
 
 def teardown(namespace: dict[str, Any]) -> None:
     sandbox: Sandbox = namespace.pop(_SANDBOX)
     os.chdir(sandbox.previous)
+    if sandbox.previous_path is None:
+        os.environ.pop("PATH", None)
+    else:
+        os.environ["PATH"] = sandbox.previous_path
     shutil.rmtree(sandbox.path, ignore_errors=True)
 
 

@@ -73,9 +73,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="where requests go, e.g. https://panel.sendcloud.sc/api/v3, a staging base URL "
         "or the URL `sendcloud-contract serve` prints",
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument(
-        "--port", type=_port, default=0, help="port to listen on (0: a free one, printed)"
+        "--port", type=_port, default=0, help="port to listen on; 0 picks a free one"
     )
     parser.add_argument(
         "--record",
@@ -91,7 +91,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         dest="output_format",
         choices=FORMATS,
         default="text",
-        help="format of the summary (text)",
+        help="format of the summary",
     )
     parser.add_argument(
         "--block-invalid",
@@ -105,21 +105,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=_seconds,
         default=defaults.connect_timeout,
         metavar="S",
-        help="seconds to connect to the upstream before answering 504 (%(default)g)",
+        help="seconds to connect to the upstream before answering 504",
     )
     safety.add_argument(
         "--read-timeout",
         type=_seconds,
         default=defaults.read_timeout,
         metavar="S",
-        help="seconds the upstream may stay silent while answering before 504 (%(default)g)",
+        help="seconds the upstream may stay silent while answering before 504",
     )
     safety.add_argument(
         "--idle-timeout",
         type=_seconds,
         default=defaults.idle_timeout,
         metavar="S",
-        help="close a client connection that sends nothing for S seconds (%(default)g)",
+        help="close a client connection that sends nothing for S seconds",
     )
     safety.add_argument(
         "--request-timeout",
@@ -127,21 +127,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=defaults.request_timeout,
         metavar="S",
         help="answer 408 and close when a request has not arrived whole S seconds after "
-        "its first byte (%(default)g)",
+        "its first byte",
     )
     safety.add_argument(
         "--max-body-bytes",
         type=_count,
         default=defaults.max_body_bytes,
         metavar="N",
-        help="largest request body (else 413) and answer (else 502) (%(default)d)",
+        help="largest request body (else 413) and answer (else 502)",
     )
     safety.add_argument(
         "--max-connections",
         type=_count,
         default=defaults.max_connections,
         metavar="N",
-        help="client connections served at once; more wait to be accepted (%(default)d)",
+        help="client connections served at once; more wait to be accepted",
     )
 
 

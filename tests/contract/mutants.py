@@ -107,20 +107,18 @@ class DeletedStillListed(OrderStore):
 
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
-        self.tombstones: dict[int, Any] = {}
+        self.tombstones: set[int] = set()
 
     def delete(self, account: Any, pk: int) -> None:
-        order = self._state.orders.get(pk)
-        super().delete(account, pk)
-        self.tombstones[pk] = order
+        # Forget the order's key, as a delete does, but keep it stored (and so listed).
+        order = self._find(account, pk, "not found")
+        self._state.by_key.pop(order.key, None)
+        self.tombstones.add(pk)
 
-    def list_orders(self, account: Any, params: Mapping[str, str]) -> Page:
-        live = self._state.orders
-        self._state.orders = {**self.tombstones, **live}
-        try:
-            return super().list_orders(account, params)
-        finally:
-            self._state.orders = live
+    def _find(self, account: Any, pk: int, detail: str) -> Any:
+        if pk in self.tombstones:
+            return super()._find(account, -1, detail)
+        return super()._find(account, pk, detail)
 
 
 class PageBoundaryOffByOne(OrderStore):

@@ -176,7 +176,15 @@ from pytest_sendcloud.live import LiveRefused
 ORDER = {order_literal()}
 
 
+def test_an_earlier_test_creates_an_order(sendcloud_live):
+    order = dict(ORDER, order_id=sendcloud_live.order_id("earlier"))
+    url, auth = sendcloud_live.base_url, sendcloud_live.auth
+    assert httpx.post(url + "/orders", json=[order], auth=auth).status_code == 201
+
+
 def test_an_order_of_someone_else_is_not_changed(sendcloud_live):
+    # against the fake, order 1 is the earlier test's (a fresh fake counts from 1 again):
+    # it is not this test's to change
     with pytest.raises(LiveRefused, match="was not created by this test run"):
         httpx.patch(sendcloud_live.base_url + "/orders/1", json={{"order_number": "X"}},
                     auth=sendcloud_live.auth)
@@ -201,7 +209,7 @@ def test_orders_the_run_did_not_create_are_never_touched(
 
     result = run(*(("--sendcloud-live", url) if live else ()))
 
-    result.assert_outcomes(passed=2)
+    result.assert_outcomes(passed=3)
     assert fake.orders() == before
 
 

@@ -220,12 +220,12 @@ def test_help_shows_the_safety_defaults() -> None:
         env={"COLUMNS": "200"},
     ).stdout
     for option, default in (
-        ("--connect-timeout", "(5)"),
-        ("--read-timeout", "(30)"),
-        ("--idle-timeout", "(30)"),
-        ("--request-timeout", "(15)"),
-        ("--max-body-bytes", "(10485760)"),
-        ("--max-connections", "(64)"),
+        ("--connect-timeout", "(default: 5)"),
+        ("--read-timeout", "(default: 30)"),
+        ("--idle-timeout", "(default: 30)"),
+        ("--request-timeout", "(default: 15)"),
+        ("--max-body-bytes", "(default: 10485760)"),
+        ("--max-connections", "(default: 64)"),
     ):
         line = next(line for line in shown.splitlines() if line.strip().startswith(option))
         assert line.rstrip().endswith(default), line
