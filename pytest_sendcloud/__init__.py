@@ -11,6 +11,8 @@ The types a test meets are exported here, for annotations::
 ``sendcloud_fakes.fresh()`` block give; ``Validator`` is ``sendcloud_validator``;
 ``FreshFakes`` is ``sendcloud_fakes``; ``Settings`` is ``sendcloud_settings``;
 ``SendcloudSetup`` is what a ``pytest_sendcloud_configure`` hook receives.
+``sendcloud_live``'s types are in :mod:`pytest_sendcloud.live`, loaded only by a
+test that asks for it.
 
 Loading the plugin imports pytest and these modules, nothing of the validator, the fake
 or an HTTP library: the fixtures and hooks import those when a test first needs them,
@@ -24,4 +26,11 @@ from pytest_sendcloud.handle import FakeHandle, Validator
 from pytest_sendcloud.hookspec import ExtraRule, SendcloudSetup
 from pytest_sendcloud.options import Settings
 
-__all__ = ["ExtraRule", "FakeHandle", "FreshFakes", "SendcloudSetup", "Settings", "Validator"]
+__all__ = [
+    "ExtraRule",
+    "FakeHandle",
+    "FreshFakes",
+    "SendcloudSetup",
+    "Settings",
+    "Validator",
+]

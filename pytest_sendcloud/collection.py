@@ -103,9 +103,9 @@ class PayloadItem(pytest.Item):
         return fnmatch.fnmatch(self.path.name, pattern)
 
     def runtest(self) -> None:
-        from sendcloud_contract.loading import load_path
         from pytest_sendcloud.checking import finish
         from pytest_sendcloud.fixtures import configured
+        from sendcloud_contract.loading import load_path
         from sendcloud_contract.recordings import RECORDING, RECORDING_FORMATS, validate_path
         from sendcloud_contract.reporting.text import render_report
 

@@ -19,12 +19,12 @@ from pytest_sendcloud.keys import CURRENT_TEST
 from pytest_sendcloud.options import Settings, resolve
 
 if TYPE_CHECKING:
-    from sendcloud_contract.fake import FakeSendcloud, SendcloudASGI
     from pytest_sendcloud.handle import FakeHandle, Validator
     from pytest_sendcloud.hookspec import SendcloudSetup
     from pytest_sendcloud.live import LiveHandle
     from pytest_sendcloud.request_check import RequestCheck
     from pytest_sendcloud.server import LoopbackServer
+    from sendcloud_contract.fake import FakeSendcloud, SendcloudASGI
 
 __all__ = [
     "sendcloud_config",
@@ -70,10 +70,10 @@ def _fake_maker(
 ) -> Callable[[], FakeSendcloud]:
     """Fresh fakes prepared by the conftest's hook, each watched by ``check``, by the
     test's error answers (and by its recorder under ``--sendcloud-record``)."""
-    from sendcloud_contract.fake import Account, FakeSendcloud
-    from sendcloud_contract.fake.core import PUBLIC_KEY, SECRET_KEY
     from pytest_sendcloud.error_answers import error_answers_of
     from pytest_sendcloud.recording import recorder_for
+    from sendcloud_contract.fake import Account, FakeSendcloud
+    from sendcloud_contract.fake.core import PUBLIC_KEY, SECRET_KEY
 
     recorder = recorder_for(node)
     answers = error_answers_of(node)
@@ -148,8 +148,8 @@ def sendcloud_fake(
 def _sendcloud_loopback() -> Iterator[tuple[LoopbackServer, SendcloudASGI]]:
     """One server for the session (per xdist worker); each test installs its own fake in it."""
     fixture_needs("sendcloud_server", "uvicorn")
-    from sendcloud_contract.fake import FakeSendcloud, SendcloudASGI
     from pytest_sendcloud.server import LoopbackServer
+    from sendcloud_contract.fake import FakeSendcloud, SendcloudASGI
 
     app = SendcloudASGI(FakeSendcloud())
     server = LoopbackServer(app).start()
@@ -246,8 +246,8 @@ def respx_fake(node: pytest.Item, settings: Settings, check: RequestCheck) -> It
     """A fake routed through a respx router of its own for the block."""
     import respx
 
-    from sendcloud_contract.fake.respx import mount
     from pytest_sendcloud.handle import FakeHandle
+    from sendcloud_contract.fake.respx import mount
 
     router = respx.MockRouter(assert_all_called=False, assert_all_mocked=True)
 

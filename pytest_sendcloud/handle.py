@@ -7,10 +7,10 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sendcloud_contract.fake import Account, FakeSendcloud
     from pytest_sendcloud.hookspec import ExtraRule
     from pytest_sendcloud.options import Settings
     from pytest_sendcloud.record import Record
+    from sendcloud_contract.fake import Account, FakeSendcloud
     from sendcloud_contract.report import Report
 
 __all__ = ["FakeHandle", "Validator"]

@@ -42,12 +42,12 @@ if TYPE_CHECKING:
 
     import httpx
 
-    from sendcloud_contract.exchanges import Checked, Verdict
-    from sendcloud_contract.operations import Match
     from pytest_sendcloud.handle import FakeHandle
     from pytest_sendcloud.hookspec import ExtraRule
     from pytest_sendcloud.options import Settings
     from pytest_sendcloud.record import Record
+    from sendcloud_contract.exchanges import Checked, Verdict
+    from sendcloud_contract.operations import Match
     from sendcloud_contract.report import Report
 
 __all__ = [

@@ -160,9 +160,9 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
 
 def _is_contract_violation(error: BaseException) -> bool:
-    from sendcloud_contract.assertions import ContractViolation
     from pytest_sendcloud.cassettes import CassetteViolation
     from pytest_sendcloud.request_check import RequestViolation
+    from sendcloud_contract.assertions import ContractViolation
 
     return isinstance(error, (ContractViolation, RequestViolation, CassetteViolation))
 

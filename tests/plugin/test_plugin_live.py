@@ -9,8 +9,8 @@ from typing import Any
 import orjson
 import pytest
 
-from sendcloud_contract.fake import Account, FakeSendcloud, SendcloudASGI
 from pytest_sendcloud.server import LoopbackServer
+from sendcloud_contract.fake import Account, FakeSendcloud, SendcloudASGI
 from tests.plugin.helpers import Run, order, order_literal
 
 KEYS = ("live-public-key", "live-secret-key-0123456789")
