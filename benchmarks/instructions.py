@@ -111,7 +111,7 @@ def cli_rows(cli: str, bare_loop: list[str], folder: Path) -> list[Row]:
 
 
 _PYTEST_ONLY = [sys.executable, "-c", "import pytest"]
-_PLUGIN = [sys.executable, "-c", "import pytest, sendcloud_contract.pytest_plugin"]
+_PLUGIN = [sys.executable, "-c", "import pytest, pytest_sendcloud.plugin"]
 
 
 def _session_seconds(command: list[str], folder: Path, rounds: int) -> float:

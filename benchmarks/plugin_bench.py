@@ -28,7 +28,7 @@ def _wall(command: list[str], folder: Path) -> float:
 
 _IMPORT = (
     "import time, pytest; start = time.perf_counter(); "
-    "import sendcloud_contract.pytest_plugin; print(time.perf_counter() - start)"
+    "import pytest_sendcloud.plugin; print(time.perf_counter() - start)"
 )
 
 

@@ -73,7 +73,7 @@ def test_an_import_without_its_extra_names_the_extra(
 def test_the_base_package_and_the_fake_core_need_no_extra() -> None:
     everything = ("httpx", "respx", "uvicorn", "hypothesis")
     statement = (
-        "import sendcloud_contract, sendcloud_contract.fake, sendcloud_contract.pytest_plugin\n"
+        "import sendcloud_contract, sendcloud_contract.fake, pytest_sendcloud.plugin\n"
         "sendcloud_contract.fake.FakeSendcloud()"
     )
     assert blocked_import(statement, *everything) == "imported"

@@ -1,4 +1,4 @@
-"""The package's modules import one another without a cycle, lazy imports included.
+"""The packages' modules import one another without a cycle, lazy imports included.
 
 A cycle works until someone moves an import; a walk of every ``import``
 statement (at module level, in functions and under ``TYPE_CHECKING``) keeps
@@ -11,17 +11,18 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
-PACKAGE = "sendcloud_contract"
-SOURCE = Path(__file__).resolve().parents[1] / PACKAGE
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("sendcloud_contract", "pytest_sendcloud")
 
 
 def _module_names() -> dict[str, Path]:
     names = {}
-    for path in SOURCE.rglob("*.py"):
-        parts = list(path.relative_to(SOURCE.parent).with_suffix("").parts)
-        if parts[-1] == "__init__":
-            parts.pop()
-        names[".".join(parts)] = path
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            parts = list(path.relative_to(ROOT).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts.pop()
+            names[".".join(parts)] = path
     return names
 
 
@@ -89,6 +90,7 @@ def test_the_walk_sees_lazy_and_type_checking_imports() -> None:
     graph = _graph()
     assert "sendcloud_contract.schemas" in graph["sendcloud_contract.operations"]
     assert "sendcloud_contract.fake.respx" in graph["sendcloud_contract.fake"]
+    assert "pytest_sendcloud.collection" in graph["pytest_sendcloud.plugin"]
 
 
 def test_a_cycle_is_found() -> None:

@@ -9,8 +9,8 @@ import httpx
 import pytest
 from shop_sync import push_orders, to_sendcloud
 
+from pytest_sendcloud import FakeHandle, Validator
 from sendcloud_contract import assert_valid_batch
-from sendcloud_contract.plugin import FakeHandle, Validator
 
 SHOP_ORDER = {
     "number": "WEB-1001",

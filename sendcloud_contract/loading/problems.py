@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from sendcloud_contract.loading.positions import Places, Position
@@ -38,19 +37,30 @@ class LoadProblem(NamedTuple):
     pointer: str = ""
 
 
-@dataclass(eq=False, slots=True)
 class Document:
     """One parsed document of a payload; ``value`` is meaningless when ``fatal`` is true (a
     duplicate key is not: the last member wins). ``index`` is its 0-based position in a
-    JSON Lines file or a YAML stream; ``places`` may wait for the first question."""
+    JSON Lines file or a YAML stream; ``places`` may wait for the first question.
 
-    value: Any
-    problems: list[LoadProblem] = field(default_factory=list)
-    fatal: bool = field(default=False, kw_only=True)
-    index: int | None = field(default=None, kw_only=True)
-    places: Places[Any] | Callable[[], Places[Any]] | None = field(
-        default=None, kw_only=True, repr=False
-    )
+    A plain class: it needs no generated comparison or copy, and defining a dataclass
+    costs every start-up of the CLI."""
+
+    __slots__ = ("fatal", "index", "places", "problems", "value")
+
+    def __init__(
+        self,
+        value: Any,
+        problems: list[LoadProblem] | None = None,
+        *,
+        fatal: bool = False,
+        index: int | None = None,
+        places: Places[Any] | Callable[[], Places[Any]] | None = None,
+    ) -> None:
+        self.value = value
+        self.problems = [] if problems is None else problems
+        self.fatal = fatal
+        self.index = index
+        self.places = places
 
     def locate(self, pointer: str) -> Position | None:
         """(line, column), 1-based, in the file, of the value at an RFC 6901 pointer, or of

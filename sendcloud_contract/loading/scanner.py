@@ -12,23 +12,23 @@ import json
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from sendcloud_contract import pointers
 from sendcloud_contract.loading.positions import LineIndex, Place, Places
 from sendcloud_contract.loading.problems import HINTS, LoadProblem, describe
 
-_STRING_BODY = re.compile(r'[^"\\\x00-\x1f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*)*')
-_STRING = re.compile(f'"({_STRING_BODY.pattern})"')
-_WHITESPACE = re.compile(r"[ \t\n\r]+")
-_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?")
-_NUMBER_LIKE = re.compile(r"[-+.0-9A-Za-z]+")
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Patterns of the strict scan, compiled by the first one (re caches them): a valid text is
+# parsed by orjson and never scanned, so most runs never need them.
+_STRING_BODY = r'[^"\\\x00-\x1f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*)*'
+_STRING = f'"({_STRING_BODY})"'
+_NUMBER = r"-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?"
+_NUMBER_LIKE = r"[-+.0-9A-Za-z]+"
+_WORD = r"[A-Za-z_][A-Za-z0-9_]*"
 # An escaped backslash, a surrogate pair, or (group 1) half of a pair standing alone.
-_SURROGATE_ESCAPES = re.compile(
-    r"\\\\|\\ud[89ab][0-9a-f]{2}\\ud[c-f][0-9a-f]{2}|\\u(d[89a-f][0-9a-f]{2})", re.IGNORECASE
-)
+_SURROGATE_ESCAPES = r"\\\\|\\ud[89ab][0-9a-f]{2}\\ud[c-f][0-9a-f]{2}|\\u(d[89a-f][0-9a-f]{2})"
+# Whitespace is skipped while locating a value in a valid text too.
+_WHITESPACE = re.compile(r"[ \t\n\r]+")
 _LITERALS: tuple[tuple[str, Any], ...] = (("true", True), ("false", False), ("null", None))
 _NON_FINITE = (("-Infinity", -math.inf), ("Infinity", math.inf), ("NaN", math.nan))
 _INT_RANGE = range(-(2**63), 2**64)  # orjson's integers; it reads larger ones as floats
@@ -112,18 +112,20 @@ class _Fail(Exception):
         self.rule = rule
 
 
-@dataclass(slots=True)
 class _Frame:
     """An object or array the scanner is inside of; ``name`` is its pointer token in its
     parent, and its whole ``pointer`` is joined only when a problem inside it needs one."""
 
-    place: Place[int]
-    name: str
-    is_object: bool
-    container: Any
-    key: str = ""
-    keys: dict[str, int] = field(default_factory=dict)
-    pointer: str | None = None
+    __slots__ = ("container", "is_object", "key", "keys", "name", "place", "pointer")
+
+    def __init__(self, place: Place[int], name: str, is_object: bool, container: Any) -> None:
+        self.place = place
+        self.name = name
+        self.is_object = is_object
+        self.container = container
+        self.key = ""
+        self.keys: dict[str, int] = {}
+        self.pointer: str | None = None
 
     @property
     def closer(self) -> str:
@@ -147,6 +149,9 @@ class JsonScan:
         self.fatal = False
         self.problems: list[LoadProblem] = []
         self._stack: list[_Frame] = []
+        self._string_pattern = re.compile(_STRING)
+        self._number_pattern = re.compile(_NUMBER)
+        self._number_like_pattern = re.compile(_NUMBER_LIKE)
 
     def run(self) -> JsonScan:
         try:
@@ -311,7 +316,7 @@ class JsonScan:
         for word, literal in _LITERALS:
             if text.startswith(word, pos):
                 return literal, pos + len(word)
-        bare = _WORD.match(text, pos)
+        bare = re.compile(_WORD).match(text, pos)
         found = f"word {bare.group()!r}" if bare else f"character {describe(char)}"
         hint = ""
         if char == "'":
@@ -326,8 +331,8 @@ class JsonScan:
         raise _Fail(message, pos, self._value_pointer(), hint)
 
     def _number(self, pos: int) -> tuple[Any, int]:
-        match = _NUMBER.match(self.text, pos)
-        written = _NUMBER_LIKE.match(self.text, pos)
+        match = self._number_pattern.match(self.text, pos)
+        written = self._number_like_pattern.match(self.text, pos)
         assert written is not None  # the caller saw '-' or a digit
         if match is None or written.end() > match.end():
             hint = "JSON numbers have no leading zeros, '+' signs, hex digits or a bare '.'; "
@@ -348,7 +353,7 @@ class JsonScan:
         return number, match.end()
 
     def _string(self, pos: int, *, in_name: bool = False) -> tuple[str, int]:
-        match = _STRING.match(self.text, pos)
+        match = self._string_pattern.match(self.text, pos)
         pointer = self._pointer if in_name else self._value_pointer
         if match is None:
             self._bad_string(pos, pointer())
@@ -356,7 +361,8 @@ class JsonScan:
         if "\\" not in raw:
             return raw, match.end()
         value: str = json.loads(match.group())
-        lone = next((m for m in _SURROGATE_ESCAPES.finditer(raw) if m.group(1)), None)
+        escapes = re.compile(_SURROGATE_ESCAPES, re.IGNORECASE).finditer(raw)
+        lone = next((m for m in escapes if m.group(1)), None)
         if lone is not None:
             offset = pos + 1 + lone.start()
             escape = self.text[offset : offset + 6]
@@ -369,7 +375,7 @@ class JsonScan:
     def _bad_string(self, pos: int, pointer: str) -> NoReturn:
         """Raise why the string starting at ``pos`` does not match the grammar."""
         text = self.text
-        body = _STRING_BODY.match(text, pos + 1)
+        body = re.compile(_STRING_BODY).match(text, pos + 1)
         index = body.end() if body else pos + 1
         char = text[index : index + 1]  # what no string may hold here, or the end of the text
         if char == "\\":

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from sendcloud_contract.coverage import Coverage
 from sendcloud_contract.exchanges import Part
-from sendcloud_contract.plugin.coverage import Coverage
 from sendcloud_contract.report import Violation
 
 __all__ = ["Found", "Outcome", "Tally", "Unmatched"]

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sendcloud_contract.plugin.coverage import Coverage, field_paths
-from sendcloud_contract.plugin.coverage_html import render_html
+from pytest_sendcloud.coverage_html import render_html
+from sendcloud_contract.coverage import Coverage, field_paths
 from tests.plugin.helpers import Run, order, order_literal
 
 

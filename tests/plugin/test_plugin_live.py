@@ -9,8 +9,8 @@ from typing import Any
 import orjson
 import pytest
 
+from pytest_sendcloud.server import LoopbackServer
 from sendcloud_contract.fake import Account, FakeSendcloud, SendcloudASGI
-from sendcloud_contract.plugin.server import LoopbackServer
 from tests.plugin.helpers import Run, order, order_literal
 
 KEYS = ("live-public-key", "live-secret-key-0123456789")
@@ -171,7 +171,7 @@ GUARDED = f"""
 import httpx
 import pytest
 
-from sendcloud_contract.plugin.live import LiveRefused
+from pytest_sendcloud.live import LiveRefused
 
 ORDER = {order_literal()}
 

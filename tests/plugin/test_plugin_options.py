@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from pytest_sendcloud.options import DEFAULT_BASE_URL
 from sendcloud_contract.fake import BASE_URL
-from sendcloud_contract.plugin.options import DEFAULT_BASE_URL
 from tests.plugin.helpers import Run
 
 

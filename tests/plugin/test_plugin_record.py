@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from pytest_sendcloud.recording import RecordingNames, recording_name
 from sendcloud_contract.cli import main
-from sendcloud_contract.plugin.recording import RecordingNames, recording_name
 from sendcloud_contract.recordings import validate_path
 from tests.plugin.helpers import Run, order_literal
 

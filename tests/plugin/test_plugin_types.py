@@ -1,16 +1,16 @@
-"""The fixtures' object types are public, in ``sendcloud_contract.plugin``, for annotations."""
+"""The fixtures' object types are public, in ``pytest_sendcloud``, for annotations."""
 
 from __future__ import annotations
 
 import pytest
 
-import sendcloud_contract.plugin
+import pytest_sendcloud
 from tests.plugin.helpers import Run
 
 TYPED_TESTS = """
 from __future__ import annotations
 
-from sendcloud_contract.plugin import FakeHandle, FreshFakes, Settings, Validator
+from pytest_sendcloud import FakeHandle, FreshFakes, Settings, Validator
 
 
 def test_fixture_types(
@@ -33,7 +33,7 @@ def test_fixture_types(
 def test_the_fixtures_give_the_exported_types(pytester: pytest.Pytester, run: Run) -> None:
     pytester.makeconftest(
         """
-        from sendcloud_contract.plugin import SendcloudSetup
+        from pytest_sendcloud import SendcloudSetup
 
         def pytest_sendcloud_configure(setup):
             assert isinstance(setup, SendcloudSetup)
@@ -45,7 +45,7 @@ def test_the_fixtures_give_the_exported_types(pytester: pytest.Pytester, run: Ru
 
 
 def test_every_exported_name_resolves_and_nothing_else_does() -> None:
-    for name in sendcloud_contract.plugin.__all__:
-        assert getattr(sendcloud_contract.plugin, name) is not None
+    for name in pytest_sendcloud.__all__:
+        assert getattr(pytest_sendcloud, name) is not None
     with pytest.raises(AttributeError, match="no attribute 'FakeSendcloud'"):
-        _ = sendcloud_contract.plugin.FakeSendcloud
+        _ = pytest_sendcloud.FakeSendcloud

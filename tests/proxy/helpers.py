@@ -22,8 +22,8 @@ from typing import IO, Any
 
 import h11
 
+from pytest_sendcloud.server import LoopbackServer
 from sendcloud_contract.fake import Account, FakeSendcloud, SendcloudASGI
-from sendcloud_contract.plugin.server import LoopbackServer
 from tests.fake.helpers import make_order
 
 ACCOUNT = Account("proxy-public-key", "proxy-secret-key-0123456789", (1,))

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from sendcloud_contract.plugin.options import resolve
-from sendcloud_contract.plugin.record import record_of
+from pytest_sendcloud.options import resolve
+from pytest_sendcloud.record import record_of
 
 __all__ = ["CassetteViolation", "cassette_paths", "check_cassettes"]
 

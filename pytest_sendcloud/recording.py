@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from sendcloud_contract.plugin.keys import RECORDER
+from pytest_sendcloud.keys import RECORDER
 
 if TYPE_CHECKING:
     from sendcloud_contract.recordings.recorder import Recorder

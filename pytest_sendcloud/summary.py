@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sendcloud_contract.plugin.record import Record
+from pytest_sendcloud.record import Record
 
 __all__ = ["write_coverage"]
 
@@ -32,7 +32,7 @@ def write_coverage(
         target.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
         write_line(f"sendcloud: contract coverage written to {json_file}")
     if html_dir is not None:
-        from sendcloud_contract.plugin.coverage_html import render_html
+        from pytest_sendcloud.coverage_html import render_html
 
         folder = Path(config.invocation_params.dir, html_dir)
         folder.mkdir(parents=True, exist_ok=True)

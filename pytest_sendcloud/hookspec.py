@@ -10,8 +10,8 @@ import pluggy
 import pytest
 
 if TYPE_CHECKING:
+    from pytest_sendcloud.options import Settings
     from sendcloud_contract.fake import FakeSendcloud
-    from sendcloud_contract.plugin.options import Settings
     from sendcloud_contract.report import Violation
 
 __all__ = ["ExtraRule", "SendcloudSetup", "pytest_sendcloud_configure"]

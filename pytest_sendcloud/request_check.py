@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import pytest
 
-from sendcloud_contract.plugin.keys import REQUEST_CHECKS
+from pytest_sendcloud.keys import REQUEST_CHECKS
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from pytest_sendcloud.hookspec import ExtraRule
+    from pytest_sendcloud.options import Settings
+    from pytest_sendcloud.record import Record
     from sendcloud_contract.fake import Exchange, FakeSendcloud
-    from sendcloud_contract.plugin.hookspec import ExtraRule
-    from sendcloud_contract.plugin.options import Settings
-    from sendcloud_contract.plugin.record import Record
     from sendcloud_contract.report import Report
 
 __all__ = [
@@ -110,8 +110,8 @@ class RequestCheck:
         self, exchange: Exchange, current: dict[str, Any] | None
     ) -> tuple[Report, Any] | None:
         """The report on the request, and the value its pointers point into (None: no value)."""
+        from pytest_sendcloud.checking import finish
         from sendcloud_contract.exchanges import Content, check_request
-        from sendcloud_contract.plugin.checking import finish
         from sendcloud_contract.pointers import MISSING
 
         operation = exchange.operation

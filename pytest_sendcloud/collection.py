@@ -23,8 +23,8 @@ from typing import Any
 
 import pytest
 
-from sendcloud_contract.plugin.options import resolve
-from sendcloud_contract.plugin.record import record_of
+from pytest_sendcloud.options import resolve
+from pytest_sendcloud.record import record_of
 
 __all__ = [
     "PayloadFile",
@@ -103,9 +103,9 @@ class PayloadItem(pytest.Item):
         return fnmatch.fnmatch(self.path.name, pattern)
 
     def runtest(self) -> None:
+        from pytest_sendcloud.checking import finish
+        from pytest_sendcloud.fixtures import configured
         from sendcloud_contract.loading import load_path
-        from sendcloud_contract.plugin.checking import finish
-        from sendcloud_contract.plugin.fixtures import configured
         from sendcloud_contract.recordings import RECORDING, RECORDING_FORMATS, validate_path
         from sendcloud_contract.reporting.text import render_report
 

@@ -15,16 +15,16 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from sendcloud_contract.plugin.keys import CURRENT_TEST
-from sendcloud_contract.plugin.options import Settings, resolve
+from pytest_sendcloud.keys import CURRENT_TEST
+from pytest_sendcloud.options import Settings, resolve
 
 if TYPE_CHECKING:
+    from pytest_sendcloud.handle import FakeHandle, Validator
+    from pytest_sendcloud.hookspec import SendcloudSetup
+    from pytest_sendcloud.live import LiveHandle
+    from pytest_sendcloud.request_check import RequestCheck
+    from pytest_sendcloud.server import LoopbackServer
     from sendcloud_contract.fake import FakeSendcloud, SendcloudASGI
-    from sendcloud_contract.plugin.handle import FakeHandle, Validator
-    from sendcloud_contract.plugin.hookspec import SendcloudSetup
-    from sendcloud_contract.plugin.live import LiveHandle
-    from sendcloud_contract.plugin.request_check import RequestCheck
-    from sendcloud_contract.plugin.server import LoopbackServer
 
 __all__ = [
     "sendcloud_config",
@@ -51,7 +51,7 @@ def fixture_needs(fixture: str, *modules: str) -> None:
 
 
 def configured(node: pytest.Item, settings: Settings, fake: FakeSendcloud | None) -> SendcloudSetup:
-    from sendcloud_contract.plugin.hookspec import SendcloudSetup
+    from pytest_sendcloud.hookspec import SendcloudSetup
 
     setup = SendcloudSetup(node=node, settings=settings, fake=fake)
     node.config.hook.pytest_sendcloud_configure(setup=setup)
@@ -59,8 +59,8 @@ def configured(node: pytest.Item, settings: Settings, fake: FakeSendcloud | None
 
 
 def _request_check(node: pytest.Item, settings: Settings) -> RequestCheck:
-    from sendcloud_contract.plugin.record import record_of
-    from sendcloud_contract.plugin.request_check import RequestCheck
+    from pytest_sendcloud.record import record_of
+    from pytest_sendcloud.request_check import RequestCheck
 
     return RequestCheck(settings, [], record_of(node.config))
 
@@ -70,10 +70,10 @@ def _fake_maker(
 ) -> Callable[[], FakeSendcloud]:
     """Fresh fakes prepared by the conftest's hook, each watched by ``check``, by the
     test's error answers (and by its recorder under ``--sendcloud-record``)."""
+    from pytest_sendcloud.error_answers import error_answers_of
+    from pytest_sendcloud.recording import recorder_for
     from sendcloud_contract.fake import Account, FakeSendcloud
     from sendcloud_contract.fake.core import PUBLIC_KEY, SECRET_KEY
-    from sendcloud_contract.plugin.error_answers import error_answers_of
-    from sendcloud_contract.plugin.recording import recorder_for
 
     recorder = recorder_for(node)
     answers = error_answers_of(node)
@@ -118,8 +118,8 @@ def sendcloud_validator(request: pytest.FixtureRequest, sendcloud_settings: Sett
     Runs the contract, the domain rules and the rules a ``pytest_sendcloud_configure``
     hook added; ``strict`` counts warnings as errors.
     """
-    from sendcloud_contract.plugin.handle import Validator
-    from sendcloud_contract.plugin.record import record_of
+    from pytest_sendcloud.handle import Validator
+    from pytest_sendcloud.record import record_of
 
     rules = configured(request.node, sendcloud_settings, None).rules
     return Validator(sendcloud_settings, rules, record_of(request.config))
@@ -135,7 +135,7 @@ def sendcloud_fake(
     ``.auth``, ``.integration_ids``, ``.orders``, ``.seed()``, ``.inject_fault()``,
     ``.still_processing()``, ``.visibility_delay``, ``.fresh()``. Works beside respx_mock.
     """
-    from sendcloud_contract.plugin.request_check import checks_of
+    from pytest_sendcloud.request_check import checks_of
 
     fixture_needs("sendcloud_fake", "httpx", "respx")
     check = _request_check(request.node, sendcloud_settings)
@@ -148,8 +148,8 @@ def sendcloud_fake(
 def _sendcloud_loopback() -> Iterator[tuple[LoopbackServer, SendcloudASGI]]:
     """One server for the session (per xdist worker); each test installs its own fake in it."""
     fixture_needs("sendcloud_server", "uvicorn")
+    from pytest_sendcloud.server import LoopbackServer
     from sendcloud_contract.fake import FakeSendcloud, SendcloudASGI
-    from sendcloud_contract.plugin.server import LoopbackServer
 
     app = SendcloudASGI(FakeSendcloud())
     server = LoopbackServer(app).start()
@@ -171,14 +171,14 @@ def sendcloud_server(
     One server per session; every test gets a fresh fake in it. Same ``.auth``
     and knobs as sendcloud_fake.
     """
-    from sendcloud_contract.plugin.handle import FakeHandle
+    from pytest_sendcloud.handle import FakeHandle
 
     server, app = _sendcloud_loopback
 
     def install(fake: FakeSendcloud) -> None:
         app.fake = fake
 
-    from sendcloud_contract.plugin.request_check import checks_of
+    from pytest_sendcloud.request_check import checks_of
 
     check = _request_check(request.node, sendcloud_settings)
     checks_of(request.node).append(check)
@@ -196,7 +196,7 @@ def sendcloud_live(
     Live, every exchange is checked as the fake's are, and the orders the test
     created are deleted after it; only those may be changed.
     """
-    from sendcloud_contract.plugin.live import live_handle, live_url
+    from pytest_sendcloud.live import live_handle, live_url
 
     node, settings = request.node, sendcloud_settings
     fixture_needs("sendcloud_live", "httpx", *(() if live_url(node.config) else ("respx",)))
@@ -231,7 +231,7 @@ class FreshFakes:
 
 @contextmanager
 def _checked_block(node: pytest.Item, settings: Settings) -> Iterator[FakeHandle]:
-    from sendcloud_contract.plugin.request_check import RequestViolation, render_failures
+    from pytest_sendcloud.request_check import RequestViolation, render_failures
 
     check = _request_check(node, settings)
     with respx_fake(node, settings, check) as handle:
@@ -246,8 +246,8 @@ def respx_fake(node: pytest.Item, settings: Settings, check: RequestCheck) -> It
     """A fake routed through a respx router of its own for the block."""
     import respx
 
+    from pytest_sendcloud.handle import FakeHandle
     from sendcloud_contract.fake.respx import mount
-    from sendcloud_contract.plugin.handle import FakeHandle
 
     router = respx.MockRouter(assert_all_called=False, assert_all_mocked=True)
 

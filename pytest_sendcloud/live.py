@@ -35,19 +35,19 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from sendcloud_contract.plugin.keys import LIVE_RUN
+from pytest_sendcloud.keys import LIVE_RUN
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
 
     import httpx
 
+    from pytest_sendcloud.handle import FakeHandle
+    from pytest_sendcloud.hookspec import ExtraRule
+    from pytest_sendcloud.options import Settings
+    from pytest_sendcloud.record import Record
     from sendcloud_contract.exchanges import Checked, Verdict
     from sendcloud_contract.operations import Match
-    from sendcloud_contract.plugin.handle import FakeHandle
-    from sendcloud_contract.plugin.hookspec import ExtraRule
-    from sendcloud_contract.plugin.options import Settings
-    from sendcloud_contract.plugin.record import Record
     from sendcloud_contract.report import Report
 
 __all__ = [
@@ -287,7 +287,7 @@ class _Watch:
             self.handle.gone(int(matched.order_id))
 
     def _judged(self, request: httpx.Request, path: str, verdict: Verdict, status: int) -> None:
-        from sendcloud_contract.plugin.checking import finish
+        from pytest_sendcloud.checking import finish
         from sendcloud_contract.reporting.text import render_report
 
         assert self.check is not None
@@ -422,8 +422,8 @@ def live_handle(
 ) -> Iterator[LiveHandle]:
     """The ``sendcloud_live`` handle of one test: the server ``--sendcloud-live`` names, or
     else the fake that ``fake()`` opens, watched by ``fake_check`` as ``sendcloud_fake`` is."""
-    from sendcloud_contract.plugin.record import record_of
-    from sendcloud_contract.plugin.request_check import checks_of
+    from pytest_sendcloud.record import record_of
+    from pytest_sendcloud.request_check import checks_of
 
     run = LiveRun.of(node.config)
     url = live_url(node.config)

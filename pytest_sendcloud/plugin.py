@@ -1,7 +1,7 @@
 """The pytest plugin (entry point ``sendcloud``): fixtures, marker, options, payload
 items, cassette checks, the summary line and contract coverage.
 
-Its parts live in :mod:`sendcloud_contract.plugin`; this module is what pytest
+Its parts live in :mod:`pytest_sendcloud`; this module is what pytest
 registers. Disable it with ``-p no:sendcloud``.
 """
 
@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from sendcloud_contract.plugin import hookspec
-from sendcloud_contract.plugin.fixtures import _sendcloud_loopback as _sendcloud_loopback
-from sendcloud_contract.plugin.fixtures import (
+from pytest_sendcloud import hookspec
+from pytest_sendcloud.fixtures import _sendcloud_loopback as _sendcloud_loopback
+from pytest_sendcloud.fixtures import (
     sendcloud_config,
     sendcloud_fake,
     sendcloud_fakes,
@@ -24,7 +24,7 @@ from sendcloud_contract.plugin.fixtures import (
     sendcloud_settings,
     sendcloud_validator,
 )
-from sendcloud_contract.plugin.keys import (
+from pytest_sendcloud.keys import (
     CASSETTES,
     CURRENT_TEST,
     ERROR_ANSWERS,
@@ -32,10 +32,10 @@ from sendcloud_contract.plugin.keys import (
     RECORD,
     REQUEST_CHECKS,
 )
-from sendcloud_contract.plugin.options import MARKER_HELP, add_options
+from pytest_sendcloud.options import MARKER_HELP, add_options
 
 if TYPE_CHECKING:
-    from sendcloud_contract.plugin.collection import PayloadFile
+    from pytest_sendcloud.collection import PayloadFile
 
 __all__ = [
     "pytest_addhooks",
@@ -75,7 +75,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.getoption("sendcloud_cassettes") or config.getini("sendcloud_cassettes")
     )
     if config.getoption("sendcloud_payloads") or config.getini("sendcloud_payloads"):
-        from sendcloud_contract.plugin.collection import payload_paths
+        from pytest_sendcloud.collection import payload_paths
 
         config.stash[PAYLOAD_FILES] = payload_paths(config)
 
@@ -84,7 +84,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> PayloadFil
     files = parent.config.stash.get(PAYLOAD_FILES, frozenset())
     if not files or file_path.resolve() not in files:
         return None
-    from sendcloud_contract.plugin.collection import collect_payload_file
+    from pytest_sendcloud.collection import collect_payload_file
 
     return collect_payload_file(file_path, parent)
 
@@ -94,7 +94,7 @@ def pytest_collection_modifyitems(session: pytest.Session, items: list[pytest.It
     """The payload files outside the paths pytest collected become items too."""
     files = session.config.stash.get(PAYLOAD_FILES, frozenset())
     if files:
-        from sendcloud_contract.plugin.collection import collect_the_rest
+        from pytest_sendcloud.collection import collect_the_rest
 
         collect_the_rest(session, files, items)
 
@@ -118,7 +118,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if excinfo is not None and report.failed and _is_contract_violation(excinfo.value):
         report.longrepr = _violation_text(item, excinfo)
     elif report.failed and call.when == "call" and ERROR_ANSWERS in item.stash:
-        from sendcloud_contract.plugin.error_answers import add_section
+        from pytest_sendcloud.error_answers import add_section
 
         add_section(item, report)
     return report
@@ -130,7 +130,7 @@ def pytest_runtest_call(item: pytest.Item) -> Any:
     test swallowed the fake's 400; beside a failure of its own, add them as a section."""
     if not item.stash.get(REQUEST_CHECKS, None):
         return (yield)
-    from sendcloud_contract.plugin.request_check import RequestViolation, take_failures
+    from pytest_sendcloud.request_check import RequestViolation, take_failures
 
     try:
         outcome = yield
@@ -151,7 +151,7 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     down (VCR.py writes a cassette then)."""
     if not item.config.stash.get(CASSETTES, False):
         return (yield)
-    from sendcloud_contract.plugin.cassettes import cassette_paths, check_cassettes
+    from pytest_sendcloud.cassettes import cassette_paths, check_cassettes
 
     paths = cassette_paths(item)
     outcome = yield
@@ -160,9 +160,9 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
 
 
 def _is_contract_violation(error: BaseException) -> bool:
+    from pytest_sendcloud.cassettes import CassetteViolation
+    from pytest_sendcloud.request_check import RequestViolation
     from sendcloud_contract.assertions import ContractViolation
-    from sendcloud_contract.plugin.cassettes import CassetteViolation
-    from sendcloud_contract.plugin.request_check import RequestViolation
 
     return isinstance(error, (ContractViolation, RequestViolation, CassetteViolation))
 
@@ -192,7 +192,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node: Any, error: Any) -> None:
     """The controller merges what each xdist worker recorded."""
-    from sendcloud_contract.plugin.record import record_of
+    from pytest_sendcloud.record import record_of
 
     data = getattr(node, "workeroutput", {}).get("sendcloud")
     if data is not None:
@@ -205,8 +205,8 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     wanted = ("sendcloud_coverage", "sendcloud_coverage_json", "sendcloud_coverage_html")
     if RECORD not in config.stash and not any(config.getoption(name) for name in wanted):
         return
-    from sendcloud_contract.plugin.record import record_of
-    from sendcloud_contract.plugin.summary import write_coverage
+    from pytest_sendcloud.record import record_of
+    from pytest_sendcloud.summary import write_coverage
 
     record = record_of(config)
     if record.payloads or record.requests:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from sendcloud_contract.plugin.keys import ERROR_ANSWERS
+from pytest_sendcloud.keys import ERROR_ANSWERS
 
 if TYPE_CHECKING:
     from sendcloud_contract.fake import Exchange

@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sendcloud_contract.plugin.hookspec import ExtraRule
+    from pytest_sendcloud.hookspec import ExtraRule
     from sendcloud_contract.report import Report
 
 __all__ = ["finish"]

@@ -7,10 +7,10 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from pytest_sendcloud.hookspec import ExtraRule
+    from pytest_sendcloud.options import Settings
+    from pytest_sendcloud.record import Record
     from sendcloud_contract.fake import Account, FakeSendcloud
-    from sendcloud_contract.plugin.hookspec import ExtraRule
-    from sendcloud_contract.plugin.options import Settings
-    from sendcloud_contract.plugin.record import Record
     from sendcloud_contract.report import Report
 
 __all__ = ["FakeHandle", "Validator"]
@@ -27,7 +27,7 @@ class Validator:
     def validate(self, payload: Any, kind: str = "auto") -> Report:
         """The report on ``payload`` (``kind`` as in :func:`sendcloud_contract.validate`);
         with ``strict``, warnings count as errors."""
-        from sendcloud_contract.plugin.checking import finish
+        from pytest_sendcloud.checking import finish
         from sendcloud_contract.validation import validate
 
         report = finish(

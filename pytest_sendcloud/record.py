@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from sendcloud_contract.plugin.coverage import Coverage
-from sendcloud_contract.plugin.keys import RECORD
+from pytest_sendcloud.keys import RECORD
+from sendcloud_contract.coverage import Coverage
 
 if TYPE_CHECKING:
     from sendcloud_contract.report import Report
