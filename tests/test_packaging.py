@@ -82,6 +82,26 @@ def test_installed_package_comes_from_the_wheel(installed: Path, tmp_path: Path)
     assert (Path(module_file).parent / "py.typed").is_file()
 
 
+def test_installed_wheel_registers_its_pytest_plugin(installed: Path, tmp_path: Path) -> None:
+    probe = subprocess.run(
+        [
+            str(installed / "bin" / "python"),
+            "-c",
+            "import importlib.metadata as m, pytest_sendcloud; "
+            "(e,) = [e for e in m.entry_points(group='pytest11') if e.name == 'sendcloud']; "
+            "print(e.value); print(pytest_sendcloud.__file__)",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    entry_point, module_file = probe.stdout.splitlines()
+    assert entry_point == "pytest_sendcloud.plugin"
+    assert Path(module_file).is_relative_to(installed)
+    assert (Path(module_file).parent / "py.typed").is_file()
+
+
 def test_installed_cli_validates_outside_the_source_tree(installed: Path, tmp_path: Path) -> None:
     good = tmp_path / "good.json"
     bad = tmp_path / "bad.json"
