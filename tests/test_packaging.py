@@ -62,20 +62,25 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return venv
 
 
-def test_installed_package_comes_from_the_wheel(installed: Path, tmp_path: Path) -> None:
+def _printed(installed: Path, code: str, cwd: Path) -> list[str]:
+    """The lines ``code`` prints, run by the fresh environment's Python outside the tree."""
     probe = subprocess.run(
-        [
-            str(installed / "bin" / "python"),
-            "-c",
-            "import sendcloud_contract, sendcloud_contract.schemas as s; "
-            "print(sendcloud_contract.__file__); print(s.schema_dir())",
-        ],
-        cwd=tmp_path,
+        [str(installed / "bin" / "python"), "-c", code],
+        cwd=cwd,
         capture_output=True,
         text=True,
         check=True,
     )
-    module_file, schema_dir = probe.stdout.splitlines()
+    return probe.stdout.splitlines()
+
+
+def test_installed_package_comes_from_the_wheel(installed: Path, tmp_path: Path) -> None:
+    module_file, schema_dir = _printed(
+        installed,
+        "import sendcloud_contract, sendcloud_contract.schemas as s; "
+        "print(sendcloud_contract.__file__); print(s.schema_dir())",
+        tmp_path,
+    )
     assert Path(module_file).is_relative_to(installed)
     assert Path(schema_dir).is_relative_to(installed)
     assert (Path(schema_dir) / "order.schema.json").is_file()
@@ -83,20 +88,13 @@ def test_installed_package_comes_from_the_wheel(installed: Path, tmp_path: Path)
 
 
 def test_installed_wheel_registers_its_pytest_plugin(installed: Path, tmp_path: Path) -> None:
-    probe = subprocess.run(
-        [
-            str(installed / "bin" / "python"),
-            "-c",
-            "import importlib.metadata as m, pytest_sendcloud; "
-            "(e,) = [e for e in m.entry_points(group='pytest11') if e.name == 'sendcloud']; "
-            "print(e.value); print(pytest_sendcloud.__file__)",
-        ],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=True,
+    entry_point, module_file = _printed(
+        installed,
+        "import importlib.metadata as m, pytest_sendcloud; "
+        "(e,) = [e for e in m.entry_points(group='pytest11') if e.name == 'sendcloud']; "
+        "print(e.value); print(pytest_sendcloud.__file__)",
+        tmp_path,
     )
-    entry_point, module_file = probe.stdout.splitlines()
     assert entry_point == "pytest_sendcloud.plugin"
     assert Path(module_file).is_relative_to(installed)
     assert (Path(module_file).parent / "py.typed").is_file()
