@@ -34,7 +34,6 @@ __all__ = [
     "check_request",
     "check_response",
     "finding_violation",
-    "response_kind",
 ]
 
 Part = Literal["query", "request", "response"]
@@ -116,19 +115,6 @@ class Verdict:
         return all(v.severity is not Severity.ERROR for _, v in self.violations())
 
 
-def response_kind(operation: Operation, status: int) -> tuple[Kind | None, bool]:
-    """The kind of the answer's body for ``status``, and whether the status is documented.
-
-    Sendcloud answers every client error with a JSON:API error document, so an
-    undeclared 4xx is read as one; any other undeclared status is not judged.
-    """
-    if status in operation.responses:
-        return operation.responses[status], True
-    if 400 <= status < 500:
-        return "errors", True
-    return None, False
-
-
 def check_request(
     operation: Operation,
     *,
@@ -161,7 +147,7 @@ def check_response(
     allow_unknown_fields: bool = False,
 ) -> Checked:
     """The answer's body, checked as the kind its status answers with."""
-    kind, documented = response_kind(operation, status)
+    kind, documented = operation.response_kind(status)
     if not documented:
         return Checked("response", None, finding="undocumented-status")
     if kind is None:

@@ -54,16 +54,18 @@ class Operation(NamedTuple):
         """``"PATCH /orders/{id}"``: how faults, reports and coverage name it."""
         return f"{self.method} {self.route}"
 
-    def response_kind(self, status: int) -> Kind | None:
-        """The body kind for ``status``; any 4xx/5xx is a JSON:API error document.
+    def response_kind(self, status: int) -> tuple[Kind | None, bool]:
+        """The kind of the answer's body for ``status`` (``None``: no body), and whether
+        the status is documented.
 
-        Raises ``KeyError`` for a success status the operation does not answer.
+        Sendcloud answers every client error with a JSON:API error document, so an
+        undeclared 4xx is read as one; any other undeclared status is not judged.
         """
         if status in self.responses:
-            return self.responses[status]
-        if status >= 400:
-            return "errors"
-        raise KeyError(f"{self.key} does not answer {status}")
+            return self.responses[status], True
+        if 400 <= status < 500:
+            return "errors", True
+        return None, False
 
 
 def _answers(**statuses: Kind | None) -> Mapping[int, Kind | None]:

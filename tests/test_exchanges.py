@@ -12,7 +12,6 @@ from sendcloud_contract.exchanges import (
     check_exchange,
     check_request,
     check_response,
-    response_kind,
 )
 from sendcloud_contract.operations import operation
 from sendcloud_contract.pointers import MISSING
@@ -89,10 +88,10 @@ def test_the_list_query_is_a_part_of_its_own() -> None:
 
 
 def test_statuses_decide_the_answers_kind() -> None:
-    assert response_kind(CREATE, 201) == ("order-batch-response", True)
-    assert response_kind(CREATE, 429) == ("errors", True)
-    assert response_kind(DELETE, 204) == (None, True)
-    assert response_kind(CREATE, 502) == (None, False)
+    assert CREATE.response_kind(201) == ("order-batch-response", True)
+    assert CREATE.response_kind(429) == ("errors", True)
+    assert DELETE.response_kind(204) == (None, True)
+    assert CREATE.response_kind(502) == (None, False)
 
 
 def test_findings_about_the_exchange_itself() -> None:

@@ -63,11 +63,11 @@ def test_match_under_another_root() -> None:
 def test_response_kind_per_status() -> None:
     create = operation("post", "/orders")
     assert create.key == "POST /orders"
-    assert create.response_kind(201) == "order-batch-response"
-    assert create.response_kind(503) == "errors"
-    assert operation("DELETE", "/orders/{id}").response_kind(204) is None
-    with pytest.raises(KeyError, match="does not answer 200"):
-        create.response_kind(200)
+    assert create.response_kind(201) == ("order-batch-response", True)
+    assert create.response_kind(429) == ("errors", True)  # any client error: JSON:API
+    assert operation("DELETE", "/orders/{id}").response_kind(204) == (None, True)
+    assert create.response_kind(200) == (None, False)  # undocumented: not judged
+    assert create.response_kind(503) == (None, False)
     with pytest.raises(KeyError, match="no operation PUT"):
         operation("PUT", "/orders")
 

@@ -97,7 +97,8 @@ def _response_examples(reference: dict[str, Any]) -> Iterator[tuple[str, str, An
         for status, response in paths[op.route][op.method.lower()]["responses"].items():
             if "$ref" in response:
                 response = named[response["$ref"].rsplit("/", 1)[-1]]
-            kind = op.response_kind(int(status))
+            kind, documented = op.response_kind(int(status))
+            assert documented, f"{op.key} {status}"
             if kind is None:
                 continue
             examples = response.get("content", {}).get("application/json", {}).get("examples", {})

@@ -259,9 +259,8 @@ class ContractClient:
             raise TargetUnreachable(f"{where}: the target failed or kept refusing (rate limit)")
         if problem is not None:
             broken("shapes", f"{where}: {problem}")
-        try:
-            kind = operation(method, route).response_kind(status)
-        except KeyError:
+        kind, documented = operation(method, route).response_kind(status)
+        if not documented:
             broken("shapes", f"{where}, a status the Orders API does not document for it")
         if kind is None:
             require("shapes", not raw, f"{where} with a body where none is documented")
