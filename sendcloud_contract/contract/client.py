@@ -27,10 +27,11 @@ from sendcloud_contract.contract.laws import broken, require
 from sendcloud_contract.contract.origins import origin, redact
 from sendcloud_contract.contract.pacing import DEFAULT_MAX_RETRY_AFTER, Pacer, retry_after
 from sendcloud_contract.contract.transport import deadline
+from sendcloud_contract.exchanges import Content, check_response
 from sendcloud_contract.loading import DEFAULT_MAX_BYTES
 from sendcloud_contract.operations import Route, operation
 from sendcloud_contract.recordings.bodies import TooLarge, undo_coding
-from sendcloud_contract.validation import validate
+from sendcloud_contract.report import Severity
 
 __all__ = [
     "DEFAULT_REQUEST_TIMEOUT",
@@ -259,18 +260,22 @@ class ContractClient:
             raise TargetUnreachable(f"{where}: the target failed or kept refusing (rate limit)")
         if problem is not None:
             broken("shapes", f"{where}: {problem}")
-        kind, documented = operation(method, route).response_kind(status)
-        if not documented:
+        checked = check_response(
+            operation(method, route), status, Content(value=parsed, parsed=True) if raw else None
+        )
+        if checked.finding == "undocumented-status":
             broken("shapes", f"{where}, a status the Orders API does not document for it")
-        if kind is None:
-            require("shapes", not raw, f"{where} with a body where none is documented")
-        else:
-            report = validate(parsed, kind)
-            first = report.errors[0] if report.errors else None
-            require(
-                "shapes",
-                first is None,
-                f"{where}: the body is not a valid {kind}: "
-                f"{first.pointer if first else ''} {first.message if first else ''}",
-            )
+        require(
+            "shapes",
+            checked.finding != "unexpected-body",
+            f"{where} with a body where none is documented",
+        )
+        require("shapes", checked.finding != "missing-body", f"{where} without the body it owes")
+        first = next((v for v in checked.violations if v.severity is Severity.ERROR), None)
+        require(
+            "shapes",
+            first is None,
+            f"{where}: the body is not a valid {checked.kind}: "
+            f"{first.pointer if first else ''} {first.message if first else ''}",
+        )
         return Answer(status, parsed, reply.headers, url)

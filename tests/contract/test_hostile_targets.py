@@ -255,6 +255,43 @@ def test_an_answer_gzipped_twice_inflates_no_further_than_the_limit() -> None:
     )
 
 
+def first_answer_of(method: str, status: int, body: bytes) -> Bend:
+    """A bend that answers the run's first ``method`` request with ``status`` and ``body``."""
+    bent: list[Seen] = []
+
+    def bend(seen: Seen, reply: Reply, stop: threading.Event) -> Iterable[bytes]:
+        if seen.method != method or bent:
+            return [honest(reply)]
+        bent.append(seen)
+        return [honest(dataclasses.replace(reply, status=status), body=body)]
+
+    return bend
+
+
+@pytest.mark.parametrize(
+    ("method", "status", "body", "message"),
+    [
+        (
+            "POST",
+            201,
+            b'{"data": [{"id": "one"}]}',
+            "POST /api/v3/orders answered 201: the body is not a valid order-batch-response: "
+            "/data/0 missing required field 'order_id'",
+        ),
+        ("POST", 202, b"{}", "POST /api/v3/orders answered 202, a status the Orders API"),
+        ("POST", 201, b"", "POST /api/v3/orders answered 201 without the body it owes"),
+    ],
+)
+def test_an_answer_is_judged_by_the_one_exchange_checker(
+    method: str, status: int, body: bytes, message: str
+) -> None:
+    with hostile(first_answer_of(method, status, body)) as home:
+        verdicts = run(home.target(), QUICK)
+    assert verdicts.broken is not None
+    assert verdicts.broken.law == "shapes"
+    assert message in verdicts.broken.message
+
+
 # ---------------------------------------------------------------- Retry-After
 
 
