@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime
 import decimal
+import enum
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -544,6 +545,12 @@ def test_python_values_without_a_json_form_are_violations(order: dict[str, Any])
     assert "datetime.datetime is not a JSON value" in report.errors[0].message
 
 
+class _Reading(float, enum.Enum):
+    """A float enum, as a sensor library might hand one over."""
+
+    MISSING = float("nan")
+
+
 def _not_json(payload: Any) -> list[tuple[str, str]]:
     report = validate(payload)
     assert all(v.rule == "not-json" for v in report.violations), report.violations
@@ -580,6 +587,7 @@ def test_a_very_deep_list_is_not_json_and_no_crash() -> None:
         (float("inf"), "Infinity is not a JSON number"),
         (-float("inf"), "-Infinity is not a JSON number"),
         (10**5000, "an integer of more than 4,300 digits: Python cannot write it as JSON text"),
+        (_Reading.MISSING, "NaN is not a JSON number"),
     ],
     ids=[
         "set",
@@ -592,12 +600,16 @@ def test_a_very_deep_list_is_not_json_and_no_crash() -> None:
         "inf",
         "-inf",
         "10**5000",
+        "float-enum-NaN",
     ],
 )
+@pytest.mark.parametrize("beside", ["ok", None], ids=["text-beside", "null-beside"])
 def test_values_without_a_json_form_inside_free_form_objects(
-    order: dict[str, Any], value: Any, message: str
+    order: dict[str, Any], value: Any, message: str, beside: str | None
 ) -> None:
-    order["order_details"]["order_items"][0]["properties"] = {"note": "ok", "odd": value}
+    """Found alike with or without a null in the payload (whose dump then holds "null", as
+    orjson writes NaN)."""
+    order["order_details"]["order_items"][0]["properties"] = {"note": beside, "odd": value}
     assert _not_json([order]) == [("/0/order_details/order_items/0/properties/odd", message)]
 
 
