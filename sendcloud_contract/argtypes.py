@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import math
+from collections.abc import Callable
 
-__all__ = ["positive_int", "positive_seconds"]
+__all__ = ["port", "positive_int", "positive_seconds", "seconds_at_most"]
 
 
 def positive_int(text: str) -> int:
@@ -19,12 +20,37 @@ def positive_int(text: str) -> int:
     return number
 
 
-def positive_seconds(text: str) -> float:
-    """A finite number of seconds above 0 (``0.5``, ``30``)."""
+def port(text: str) -> int:
+    """A TCP port: 0 (any free one) to 65535."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0 to 65535, not {number}")
+    return number
+
+
+def _seconds(text: str, limit: float) -> float:
     try:
         seconds = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not math.isfinite(seconds) or seconds <= 0:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {text!r}")
+    if not (math.isfinite(seconds) and 0 < seconds <= limit):
+        bound = "above 0" if limit == math.inf else f"more than 0 and at most {limit:g}"
+        raise argparse.ArgumentTypeError(f"expected a number of seconds {bound}, got {text!r}")
+    return seconds
+
+
+def positive_seconds(text: str) -> float:
+    """A finite number of seconds above 0 (``0.5``, ``30``)."""
+    return _seconds(text, math.inf)
+
+
+def seconds_at_most(limit: float) -> Callable[[str], float]:
+    """The option type of a number of seconds above 0 and at most ``limit``."""
+
+    def seconds(text: str) -> float:
+        return _seconds(text, limit)
+
     return seconds

@@ -20,6 +20,7 @@ from types import FrameType
 from typing import Any
 
 from sendcloud_contract._exit import EXIT_OK, EXIT_USAGE
+from sendcloud_contract.argtypes import port, positive_int, seconds_at_most
 from sendcloud_contract.extras import needs_extra
 from sendcloud_contract.fake.core import PUBLIC_KEY, SECRET_KEY, Account, FakeSendcloud, SeedError
 
@@ -36,39 +37,7 @@ _BACKLOG = 128
 SPARE_FILES = 2 * _BACKLOG + 96
 
 
-def _port(text: str) -> int:
-    """A TCP port: 0 (any free one) to 65535; anything else is a usage error."""
-    try:
-        port = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"a port is 0 to 65535, not {port}")
-    return port
-
-
-def _seconds(text: str) -> float:
-    """A positive number of seconds; anything else is a usage error."""
-    try:
-        seconds = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not 0 < seconds <= _MAX_SECONDS:
-        raise argparse.ArgumentTypeError(
-            f"a time is more than 0 and at most {_MAX_SECONDS:g} seconds, not {text}"
-        )
-    return seconds
-
-
-def _count(text: str) -> int:
-    """A positive whole number; anything else is a usage error."""
-    try:
-        count = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if count < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1, not {count}")
-    return count
+_timeout = seconds_at_most(_MAX_SECONDS)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -78,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--port",
-        type=_port,
+        type=port,
         default=8000,
         help="port to listen on; 0 picks a free one (default: %(default)s)",
     )
@@ -166,14 +135,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     bounds.add_argument(
         "--keep-alive-timeout",
-        type=_seconds,
+        type=_timeout,
         default=5.0,
         metavar="S",
         help="close a connection idle this long after an answer (default: %(default)g)",
     )
     bounds.add_argument(
         "--header-timeout",
-        type=_seconds,
+        type=_timeout,
         default=10.0,
         metavar="S",
         help="a request line and headers must all arrive within this long of the connection "
@@ -182,7 +151,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     bounds.add_argument(
         "--body-timeout",
-        type=_seconds,
+        type=_timeout,
         default=30.0,
         metavar="S",
         help="answer 408 to a request whose body is not all in this long after its headers "
@@ -190,7 +159,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     bounds.add_argument(
         "--max-connections",
-        type=_count,
+        type=positive_int,
         default=256,
         metavar="N",
         help="connections open at once; more are answered 503, and the limit is lowered to "

@@ -24,6 +24,7 @@ from typing import Any
 import h11  # noqa: F401  (a missing HTTP library is reported before anything starts)
 
 from sendcloud_contract._exit import EXIT_INVALID, EXIT_OK, EXIT_OUTPUT, EXIT_USAGE
+from sendcloud_contract.argtypes import port, positive_int, seconds_at_most
 from sendcloud_contract.proxy.messages import Answer, shown
 from sendcloud_contract.proxy.settings import FORMATS, Limits, Settings, Upstream, is_loopback
 from sendcloud_contract.proxy.tally import Tally
@@ -33,34 +34,8 @@ __all__ = ["add_arguments", "run", "settings_of"]
 _NAME = "sendcloud-contract proxy"
 
 
-def _port(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
-    if not 0 <= port <= 65535:
-        raise argparse.ArgumentTypeError(f"a port is 0 to 65535, not {port}")
-    return port
-
-
-def _seconds(text: str) -> float:
-    try:
-        seconds = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
-    if not 0 < seconds <= 3600:
-        raise argparse.ArgumentTypeError(f"expected more than 0 and at most 3600 s, not {text}")
-    return seconds
-
-
-def _count(text: str) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {number}")
-    return number
+# The longest a timeout may be set to: an hour.
+_timeout = seconds_at_most(3600)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -75,7 +50,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument(
-        "--port", type=_port, default=0, help="port to listen on; 0 picks a free one"
+        "--port", type=port, default=0, help="port to listen on; 0 picks a free one"
     )
     parser.add_argument(
         "--record",
@@ -102,28 +77,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     safety = parser.add_argument_group("safety")
     safety.add_argument(
         "--connect-timeout",
-        type=_seconds,
+        type=_timeout,
         default=defaults.connect_timeout,
         metavar="S",
         help="seconds to connect to the upstream before answering 504",
     )
     safety.add_argument(
         "--read-timeout",
-        type=_seconds,
+        type=_timeout,
         default=defaults.read_timeout,
         metavar="S",
         help="seconds the upstream may stay silent while answering before 504",
     )
     safety.add_argument(
         "--idle-timeout",
-        type=_seconds,
+        type=_timeout,
         default=defaults.idle_timeout,
         metavar="S",
         help="close a client connection that sends nothing for S seconds",
     )
     safety.add_argument(
         "--request-timeout",
-        type=_seconds,
+        type=_timeout,
         default=defaults.request_timeout,
         metavar="S",
         help="answer 408 and close when a request has not arrived whole S seconds after "
@@ -131,14 +106,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     safety.add_argument(
         "--max-body-bytes",
-        type=_count,
+        type=positive_int,
         default=defaults.max_body_bytes,
         metavar="N",
         help="largest request body (else 413) and answer (else 502)",
     )
     safety.add_argument(
         "--max-connections",
-        type=_count,
+        type=positive_int,
         default=defaults.max_connections,
         metavar="N",
         help="client connections served at once; more wait to be accepted",
