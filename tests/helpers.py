@@ -6,6 +6,10 @@ import copy
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from sendcloud_contract.cli import main
+
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT.parent / "shared" / "reference" / "sendcloud-orders-v3.openapi.yml"
 
@@ -44,3 +48,13 @@ BASE_ORDER: dict[str, Any] = {
 def base_order() -> dict[str, Any]:
     """A minimal valid order, a fresh copy each time."""
     return copy.deepcopy(BASE_ORDER)
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """The command's exit status, standard output and standard error, run in this process."""
+    try:
+        status = main(list(argv))
+    except SystemExit as exit_:
+        status = int(exit_.code or 0)
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err

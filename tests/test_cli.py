@@ -12,19 +12,10 @@ from typing import Any
 
 import pytest
 
-from sendcloud_contract.cli import main
 from tests.helpers import ROOT
+from tests.helpers import run_cli as run
 
 EXAMPLES = ROOT / "examples"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        status = main(list(argv))
-    except SystemExit as exit_:
-        status = int(exit_.code or 0)
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, dict[str, Any]]:

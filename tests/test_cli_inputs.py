@@ -11,22 +11,13 @@ from typing import Any
 
 import pytest
 
-from sendcloud_contract.cli import main
 from tests.helpers import ROOT
+from tests.helpers import run_cli as run
 
 EXAMPLES = ROOT / "examples"
 BASIC = EXAMPLES / "valid" / "basic-order.json"
 SECRET = "ghp_0123456789abcdefTOKEN"
 COMMAND = [sys.executable, "-m", "sendcloud_contract", "validate"]
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    try:
-        status = main(list(argv))
-    except SystemExit as exit_:
-        status = int(exit_.code or 0)
-    captured = capsys.readouterr()
-    return status, captured.out, captured.err
 
 
 # ---------------------------------------------------------------------------------------------

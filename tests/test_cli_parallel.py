@@ -21,9 +21,8 @@ from typing import Any
 import pytest
 
 from sendcloud_contract import runner
-from sendcloud_contract.cli import main
 from sendcloud_contract.report import Report
-from tests.helpers import ROOT
+from tests.helpers import ROOT, run_cli
 
 EXAMPLES = ROOT / "examples"
 RECORDINGS = ROOT / "tests" / "data" / "recordings"
@@ -31,11 +30,8 @@ LINUX = sys.platform.startswith("linux")
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
-    try:
-        status = main(list(argv))
-    except SystemExit as exit_:
-        status = int(exit_.code or 0)
-    return status, capsys.readouterr().out
+    status, out, _ = run_cli(capsys, *argv)
+    return status, out
 
 
 @pytest.fixture

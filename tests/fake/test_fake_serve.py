@@ -401,12 +401,7 @@ def test_connections_past_the_limit_are_answered_503_and_logged_once() -> None:
                 sock.close()
             for sock in held:
                 sock.close()
-            # A closed connection frees its place once the server has seen it close.
-            statuses = []
-            for _ in range(50):
-                statuses.append(httpx.get(f"{url}/orders", auth=AUTH, timeout=GENEROUS).status_code)
-                if statuses[-1] == 200:
-                    break
+            statuses = _until_served(url)
         finally:
             for sock in held:
                 sock.close()
@@ -419,6 +414,17 @@ def test_connections_past_the_limit_are_answered_503_and_logged_once() -> None:
     assert set(statuses[:-1]) <= {503}
     assert _limit_episodes(stderr, 2)
     assert "Traceback" not in stderr
+
+
+def _until_served(url: str) -> list[int]:
+    """The statuses of lists asked for until one is served (50 at most): a place frees once
+    the server has seen a connection close."""
+    statuses = []
+    for _ in range(50):
+        statuses.append(httpx.get(f"{url}/orders", auth=AUTH, timeout=GENEROUS).status_code)
+        if statuses[-1] == 200:
+            break
+    return statuses
 
 
 def _limit_episodes(stderr: str, limit: int) -> int:
@@ -441,11 +447,7 @@ def test_more_connections_than_the_process_may_open_files_are_refused_cleanly() 
                 opened.append(_connect(url))
             for sock in opened:
                 sock.close()
-            statuses = []
-            for _ in range(50):
-                statuses.append(httpx.get(f"{url}/orders", auth=AUTH, timeout=GENEROUS).status_code)
-                if statuses[-1] == 200:
-                    break
+            statuses = _until_served(url)
         finally:
             for sock in opened:
                 sock.close()

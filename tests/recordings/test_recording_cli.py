@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sendcloud_contract.cli import main
+from tests.helpers import run_cli
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "recordings"
 EXAMPLES = Path(__file__).resolve().parent.parent.parent / "examples"
@@ -16,11 +16,8 @@ BAD = DATA / "invalid" / "vcr-bad-request-field.yaml"
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
-    try:
-        status = main(list(argv))
-    except SystemExit as exit_:
-        status = int(exit_.code or 0)
-    return status, capsys.readouterr().out
+    status, out, _ = run_cli(capsys, *argv)
+    return status, out
 
 
 def test_directories_yield_har_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
