@@ -13,14 +13,12 @@ import functools
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import Any, Literal, cast
 
+import jsonschema_rs
 import orjson
 
 from sendcloud_contract import pointers
-
-if TYPE_CHECKING:
-    import jsonschema_rs
 
 __all__ = [
     "BASE_URI",
@@ -176,10 +174,6 @@ def compiled(kind: Kind) -> jsonschema_rs.Validator:
     Its registry holds only the files the kind's schema refers to (:func:`needed_resources`),
     and an unknown URI fails instead of being fetched.
     """
-    # The engine is loaded by the first compile, not by importing the package: the pytest
-    # plugin imports the package in every session, most of which validate nothing.
-    import jsonschema_rs
-
     needed = needed_resources(kind)
     if kind in RESPONSE_KINDS:
         needed = {uri: _opened(document) for uri, document in needed.items()}

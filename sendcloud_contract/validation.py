@@ -225,8 +225,7 @@ class _Mapper:
         )
 
     def _one(self, error: ValidationError) -> list[Violation]:
-        # The engine's error kinds are told apart by their class names, so that only a run
-        # that compiles a schema loads the engine (schemas.compiled).
+        # The engine's error kinds are told apart by their class names.
         variant, rule, details = type(error.kind).__name__, error.kind.name, error.kind.as_dict()
         path = list(error.instance_path)
         field = next((p for p in reversed(path) if isinstance(p, str)), "")
