@@ -23,18 +23,18 @@ from sendcloud_contract._exit import EXIT_OK, EXIT_USAGE
 from sendcloud_contract.argtypes import port, positive_int, seconds_at_most
 from sendcloud_contract.extras import needs_extra
 from sendcloud_contract.fake.core import PUBLIC_KEY, SECRET_KEY, Account, FakeSendcloud, SeedError
+from sendcloud_contract.listening import BACKLOG, base_url, listen
+from sendcloud_contract.operations import API_ROOT
 
 __all__ = ["SPARE_FILES", "add_arguments", "open_files_for", "run"]
 
 # The longest a timeout may be set to: a day (this also keeps out inf and nan).
 _MAX_SECONDS = 86_400.0
-# Connections the kernel queues before they are accepted; asyncio accepts up to
-# this many at once before any is refused, so they need files of their own.
-_BACKLOG = 128
 # Files the process needs besides its connections: a burst of accepted and one of
 # refused ones being closed, refused ones being answered (64 at most), the
 # listening socket, the standard streams, the event loop's own, what imports open.
-SPARE_FILES = 2 * _BACKLOG + 96
+# asyncio accepts up to a backlog of connections at once before any is refused.
+SPARE_FILES = 2 * BACKLOG + 96
 
 
 _timeout = seconds_at_most(_MAX_SECONDS)
@@ -257,28 +257,6 @@ def open_files_for(connections: int) -> int:
     return max(1, min(connections, soft - SPARE_FILES))
 
 
-def _listen(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # IPPROTO_TCP, not 0: only then does asyncio turn Nagle's algorithm off on each
-    # connection, without which every answer on a kept-alive connection waits ~40 ms.
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-        sock.listen(_BACKLOG)
-    except OSError:
-        sock.close()
-        raise
-    sock.set_inheritable(True)
-    return sock
-
-
-def _base_url(sock: socket.socket) -> str:
-    host, port = sock.getsockname()[:2]
-    shown = f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}/api/v3"
-
-
 def _integrations(account: Account) -> str:
     if account.integrations is None:
         return "any (none declared; --integration ID declares them)"
@@ -299,7 +277,7 @@ def run(args: argparse.Namespace) -> int:
         import uvicorn  # before binding, so a missing server package leaves no socket behind
 
     try:
-        sock = _listen(args.host, args.port)
+        sock = listen(args.host, args.port)
     except OSError as error:
         print(
             f"sendcloud-contract serve: cannot listen on {args.host}:{args.port}: {error.strerror}",
@@ -330,7 +308,7 @@ def run(args: argparse.Namespace) -> int:
         log_level=args.log_level,
         access_log=args.log_level in ("info", "debug", "trace"),
         lifespan="on",
-        backlog=_BACKLOG,
+        backlog=BACKLOG,
         timeout_keep_alive=max(1, round(args.keep_alive_timeout)),
         timeout_graceful_shutdown=3,
     )
@@ -359,7 +337,7 @@ def run(args: argparse.Namespace) -> int:
     )
     try:
         account = fake.account
-        print(_base_url(sock))
+        print(base_url(sock, API_ROOT))
         print(f"public key:   {account.public_key}")
         print(f"secret key:   {account.secret_key}")
         if account.bearer_token:

@@ -25,6 +25,7 @@ import h11  # noqa: F401  (a missing HTTP library is reported before anything st
 
 from sendcloud_contract._exit import EXIT_INVALID, EXIT_OK, EXIT_OUTPUT, EXIT_USAGE
 from sendcloud_contract.argtypes import port, positive_int, seconds_at_most
+from sendcloud_contract.listening import base_url, listen
 from sendcloud_contract.proxy.messages import Answer, shown
 from sendcloud_contract.proxy.settings import FORMATS, Limits, Settings, Upstream, is_loopback
 from sendcloud_contract.proxy.tally import Tally
@@ -172,25 +173,6 @@ def _prepare_outputs(settings: Settings) -> str | None:
     return None
 
 
-def _listen(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-        sock.listen(128)
-    except OSError:
-        sock.close()
-        raise
-    return sock
-
-
-def _base_url(sock: socket.socket, root: str) -> str:
-    host, port = sock.getsockname()[:2]
-    shown_host = f"[{host}]" if ":" in host else host
-    return f"http://{shown_host}:{port}{root}"
-
-
 def run(args: argparse.Namespace) -> int:
     """Proxy until SIGINT or SIGTERM; the exit status says how the traffic did."""
     try:
@@ -201,13 +183,13 @@ def run(args: argparse.Namespace) -> int:
     if problem is not None:
         return _usage(problem)
     try:
-        sock = _listen(settings.host, settings.port)
+        sock = listen(settings.host, settings.port)
     except OSError as error:
         return _usage(
             f"cannot listen on {settings.host}:{settings.port}: {error.strerror or error}"
         )
     try:
-        print(_base_url(sock, settings.upstream.root), flush=True)
+        print(base_url(sock, settings.upstream.root), flush=True)
         _say(f"{_NAME}: forwarding to {settings.upstream.base_url}; Ctrl-C stops")
         if settings.upstream.exposed:
             _say(f"{_NAME}: warning: the upstream is plain http: credentials cross the network")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from sendcloud_contract.drift import DriftReport, _deviations, check_drift
+from sendcloud_contract.drift import DriftReport, check_drift
 from tests.helpers import REFERENCE
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -49,5 +49,10 @@ def test_every_deviation_names_a_decided_quirk() -> None:
         assert len(entry["reason"]) > 20, entry
 
 
-def test_the_shipped_file_is_the_default() -> None:
-    assert Path(_deviations.default_path()).resolve() == DEVIATIONS.resolve()
+def test_the_shipped_file_is_the_default(reference_drift: DriftReport, tmp_path: Path) -> None:
+    assert check_drift(str(REFERENCE), deviations_path=str(DEVIATIONS)) == reference_drift
+    empty = tmp_path / "deviations.yaml"
+    empty.write_text("deviations: []\n", encoding="utf-8")
+    unexplained = check_drift(str(REFERENCE), deviations_path=str(empty))
+    assert isinstance(unexplained, DriftReport)
+    assert not unexplained.ok, "without the shipped deviations, the known quirks are drift"

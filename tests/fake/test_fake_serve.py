@@ -268,9 +268,9 @@ def test_sigterm_with_stalled_requests_answers_them_and_exits_cleanly() -> None:
 
 
 def test_the_listening_socket_is_tcp_so_answers_are_not_held_back() -> None:
-    from sendcloud_contract.fake.server import _listen
+    from sendcloud_contract.listening import listen
 
-    sock = _listen("127.0.0.1", 0)
+    sock = listen("127.0.0.1", 0)
     try:
         # asyncio disables Nagle's algorithm only on sockets whose protocol says TCP.
         assert sock.proto == socket.IPPROTO_TCP
