@@ -1,8 +1,6 @@
-"""The ``sendcloud-contract`` command: its parser, its subcommands and :func:`main`.
-
-``validate`` is defined here and runs through :mod:`sendcloud_contract.runner`. Every other
-subcommand's options and behaviour live in its own module, named in :data:`SUBCOMMANDS`.
-"""
+"""The ``sendcloud-contract`` command: its parser, ``validate`` (run by
+:mod:`sendcloud_contract.runner`) and :func:`main`; each other subcommand lives in its own
+module, named in :data:`SUBCOMMANDS`."""
 
 from __future__ import annotations
 
@@ -41,12 +39,10 @@ runs or help lists them all, so that ``validate`` starts without an HTTP stack o
 
 
 class HelpFormatter(argparse.HelpFormatter):
-    """argparse's formatter, showing each option's default, measuring the terminal with ``os``.
+    """argparse's formatter, showing each option's default unless its help says it already.
 
-    A default is shown unless the help says it already; flags (``--verbose``) and options
-    without a default show none. argparse's own formatter measures the terminal with shutil,
-    which imports the compression modules: a cost to every run's start-up.
-    """
+    It measures the terminal with ``os``: argparse's own formatter uses shutil, whose import
+    of the compression modules costs every run's start-up."""
 
     def __init__(self, prog: str, max_help_position: int = 24, width: int | None = None) -> None:
         columns = _terminal_columns() - 2 if width is None else width
@@ -114,7 +110,6 @@ def _add_validate(parser: argparse.ArgumentParser) -> None:
         "--jobs",
         "-j",
         type=_jobs,
-        default=None,
         metavar="N|auto",
         help=f"worker processes (default auto: one per CPU from {PARALLEL_THRESHOLD} files on, "
         "else 1; at most one per file and two per CPU); the report is the same for any N",
@@ -127,7 +122,6 @@ def _add_validate(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--strict",
         "--warnings-as-errors",
-        dest="strict",
         action="store_true",
         help="count warnings as errors (--warnings-as-errors is the older name)",
     )
