@@ -200,8 +200,7 @@ def _use_color(args: argparse.Namespace) -> bool:
 def _add_subcommand(
     subparsers: argparse._SubParsersAction[argparse.ArgumentParser], name: str
 ) -> None:
-    """A subcommand whose options and behaviour live in its module; when the module cannot
-    be imported (an extra is missing), running the subcommand says which."""
+    """A subcommand from its module; if that cannot be imported, running it says why."""
     module, help_text = SUBCOMMANDS[name]
     parser = subparsers.add_parser(
         name, help=help_text, description=help_text, formatter_class=HelpFormatter
@@ -258,10 +257,8 @@ def _chosen_command(argv: Sequence[str]) -> str | None:
     for argument in argv:
         if argument in ("-h", "--help"):
             return None
-        if argument == "--version":  # no command's parser is needed, nor its imports
-            return argument
-        if not argument.startswith("-"):
-            return argument
+        if argument == "--version" or not argument.startswith("-"):
+            return argument  # "--version" needs no command's parser, nor its imports
     return None
 
 
