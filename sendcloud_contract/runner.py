@@ -328,8 +328,7 @@ def die_with_parent(parent: int) -> None:
     if sys.platform.startswith("linux"):
         import ctypes
 
-        set_parent_death_signal = 1  # PR_SET_PDEATHSIG, from <linux/prctl.h>
-        ctypes.CDLL(None).prctl(set_parent_death_signal, signal.SIGKILL)
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # 1 is PR_SET_PDEATHSIG, <linux/prctl.h>
         if os.getppid() != parent:  # it went before the signal was asked for
             os._exit(1)
 
