@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import argparse
 import math
+from argparse import ArgumentTypeError
 from collections.abc import Callable
 
 __all__ = ["port", "positive_int", "positive_seconds", "seconds_at_most"]
@@ -14,9 +14,9 @@ def positive_int(text: str) -> int:
     try:
         number = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        raise ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if number < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {number}")
+        raise ArgumentTypeError(f"expected a number of at least 1, got {number}")
     return number
 
 
@@ -25,32 +25,27 @@ def port(text: str) -> int:
     try:
         number = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+        raise ArgumentTypeError(f"expected a port number, got {text!r}") from None
     if not 0 <= number <= 65535:
-        raise argparse.ArgumentTypeError(f"a port is 0 to 65535, not {number}")
+        raise ArgumentTypeError(f"a port is 0 to 65535, not {number}")
     return number
 
 
-def _seconds(text: str, limit: float) -> float:
-    try:
-        seconds = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
-    if not (math.isfinite(seconds) and 0 < seconds <= limit):
-        bound = "above 0" if limit == math.inf else f"more than 0 and at most {limit:g}"
-        raise argparse.ArgumentTypeError(f"expected a number of seconds {bound}, got {text!r}")
-    return seconds
-
-
-def positive_seconds(text: str) -> float:
-    """A finite number of seconds above 0 (``0.5``, ``30``)."""
-    return _seconds(text, math.inf)
-
-
 def seconds_at_most(limit: float) -> Callable[[str], float]:
-    """The option type of a number of seconds above 0 and at most ``limit``."""
+    """The option type of a finite number of seconds above 0 and at most ``limit``."""
 
     def seconds(text: str) -> float:
-        return _seconds(text, limit)
+        try:
+            value = float(text)
+        except ValueError:
+            raise ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+        if not (math.isfinite(value) and 0 < value <= limit):
+            bound = "above 0" if limit == math.inf else f"more than 0 and at most {limit:g}"
+            raise ArgumentTypeError(f"expected a number of seconds {bound}, got {text!r}")
+        return value
 
     return seconds
+
+
+positive_seconds = seconds_at_most(math.inf)
+"""A finite number of seconds above 0 (``0.5``, ``30``)."""

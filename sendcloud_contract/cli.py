@@ -1,8 +1,5 @@
-"""The ``sendcloud-contract`` command: its parser, its subcommands and :func:`main`.
-
-``validate`` is defined here and runs through :mod:`sendcloud_contract.runner`. Every other
-subcommand's options and behaviour live in its own module, named in :data:`SUBCOMMANDS`.
-"""
+"""The ``sendcloud-contract`` command: its parser, ``validate`` (run by :mod:`.runner`) and
+:func:`main`; each other subcommand lives in its own module, named in :data:`SUBCOMMANDS`."""
 
 from __future__ import annotations
 
@@ -41,12 +38,8 @@ runs or help lists them all, so that ``validate`` starts without an HTTP stack o
 
 
 class HelpFormatter(argparse.HelpFormatter):
-    """argparse's formatter, showing each option's default, measuring the terminal with ``os``.
-
-    A default is shown unless the help says it already; flags (``--verbose``) and options
-    without a default show none. argparse's own formatter measures the terminal with shutil,
-    which imports the compression modules: a cost to every run's start-up.
-    """
+    """argparse's formatter, showing each option's default unless its help says it already; it
+    measures the terminal with ``os``, as shutil (argparse's way) costs start-up time."""
 
     def __init__(self, prog: str, max_help_position: int = 24, width: int | None = None) -> None:
         columns = _terminal_columns() - 2 if width is None else width
@@ -114,7 +107,6 @@ def _add_validate(parser: argparse.ArgumentParser) -> None:
         "--jobs",
         "-j",
         type=_jobs,
-        default=None,
         metavar="N|auto",
         help=f"worker processes (default auto: one per CPU from {PARALLEL_THRESHOLD} files on, "
         "else 1; at most one per file and two per CPU); the report is the same for any N",
@@ -127,7 +119,6 @@ def _add_validate(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--strict",
         "--warnings-as-errors",
-        dest="strict",
         action="store_true",
         help="count warnings as errors (--warnings-as-errors is the older name)",
     )
@@ -143,20 +134,11 @@ def _add_validate(parser: argparse.ArgumentParser) -> None:
         help="read what symbolic links in a directory point to outside it (and outside its "
         "repository) or in hidden files; by default such links are reported, not read",
     )
-    parser.add_argument(
-        "--max-bytes",
-        type=positive_int,
-        default=DEFAULT_MAX_BYTES,
-        metavar="N",
-        help="refuse payloads larger than N bytes",
-    )
-    parser.add_argument(
-        "--max-depth",
-        type=positive_int,
-        default=DEFAULT_MAX_DEPTH,
-        metavar="N",
-        help="refuse payloads nested deeper than N levels",
-    )
+    for option, default, help_text in (
+        ("--max-bytes", DEFAULT_MAX_BYTES, "refuse payloads larger than N bytes"),
+        ("--max-depth", DEFAULT_MAX_DEPTH, "refuse payloads nested deeper than N levels"),
+    ):
+        parser.add_argument(option, type=positive_int, default=default, metavar="N", help=help_text)
     parser.add_argument("--verbose", "-v", action="store_true", help="list valid files too")
     color = parser.add_mutually_exclusive_group()
     color.add_argument(
@@ -203,15 +185,8 @@ def _use_color(args: argparse.Namespace) -> bool:
     return args.output is None and sys.stdout is not None and sys.stdout.isatty()
 
 
-def _add_subcommand(
-    subparsers: argparse._SubParsersAction[argparse.ArgumentParser], name: str
-) -> None:
-    """A subcommand whose options and behaviour live in its module; when the module cannot
-    be imported (an extra is missing), running the subcommand says which."""
-    module, help_text = SUBCOMMANDS[name]
-    parser = subparsers.add_parser(
-        name, help=help_text, description=help_text, formatter_class=HelpFormatter
-    )
+def _add_subcommand(parser: argparse.ArgumentParser, name: str, module: str) -> None:
+    """Options and handler from ``module``; if it cannot be imported, the handler says why."""
     try:
         target = importlib.import_module(module)
     except ImportError as error:
@@ -251,9 +226,12 @@ def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
     )
     if chosen == "validate":  # the other subcommands' parsers would only cost its start-up
         return parser
-    for name, (_, help_text) in SUBCOMMANDS.items():
+    for name, (module, help_text) in SUBCOMMANDS.items():
         if chosen is None or chosen == name:
-            _add_subcommand(subparsers, name)
+            command = subparsers.add_parser(
+                name, help=help_text, description=help_text, formatter_class=HelpFormatter
+            )
+            _add_subcommand(command, name, module)
         else:  # known to the parser (an unknown name's error lists it), but not imported
             subparsers.add_parser(name, help=help_text)
     return parser
@@ -264,10 +242,8 @@ def _chosen_command(argv: Sequence[str]) -> str | None:
     for argument in argv:
         if argument in ("-h", "--help"):
             return None
-        if argument == "--version":  # no command's parser is needed, nor its imports
-            return argument
-        if not argument.startswith("-"):
-            return argument
+        if argument == "--version" or not argument.startswith("-"):
+            return argument  # "--version" needs no command's parser, nor its imports
     return None
 
 

@@ -56,12 +56,9 @@ class CheckOptions(NamedTuple):
 def expand(
     paths: Sequence[str], *, follow_symlinks: bool = False
 ) -> tuple[list[str], list[Report]]:
-    """Files to check, in a stable order, and reports of what was refused unread: a folder
-    that cannot be listed, and a symbolic link found in a folder that leads out of it.
-
-    A path that does not exist, standard input named twice and a loop of symbolic links
-    are usage errors.
-    """
+    """Files to check, in a stable order, and reports of what was refused unread (a folder
+    that cannot be listed, a symbolic link in a folder that leads out of it). A missing path,
+    standard input named twice and a loop of symbolic links are usage errors."""
     found: list[str] = []
     refused: list[Report] = []
     if list(paths).count("-") > 1:
@@ -96,15 +93,13 @@ def _kept_inside(folder: str, files: list[str], refused: list[Report]) -> list[s
     kept: list[str] = []
     bounds: list[str] = []
     for path in files:
-        if not os.path.islink(path):  # the search follows no linked folder: only files
-            kept.append(path)
-            continue
-        bounds = bounds or _bounds(folder)
-        if _inside(os.path.realpath(path), bounds):
-            kept.append(path)
-        else:
-            reason = f"a symbolic link that leads out of {bounds[-1]} (or into a hidden file)"
-            refused.append(_refusal(path, f"{reason}; it was not read", _OUTSIDE, _LINK_HINT))
+        if os.path.islink(path):  # the search follows no linked folder: only files
+            bounds = bounds or _bounds(folder)
+            if not _inside(os.path.realpath(path), bounds):
+                reason = f"a symbolic link that leads out of {bounds[-1]} (or into a hidden file)"
+                refused.append(_refusal(path, f"{reason}; it was not read", _OUTSIDE, _LINK_HINT))
+                continue
+        kept.append(path)
     return kept
 
 
@@ -181,7 +176,9 @@ def _check_stdin(options: CheckOptions) -> Report:
     except OSError as error:
         raise UsageError(f"cannot read standard input: {error.strerror or error}") from None
     documents = _load(data, options.stdin_format or "json", options)
-    guessed = options.stdin_format is None and _syntax_error(documents)
+    guessed = options.stdin_format is None and any(
+        d.fatal and any(p.rule == "load.syntax" for p in d.problems) for d in documents
+    )
     if guessed:
         as_yaml = _load(data, "yaml", options)
         guessed = bool(as_yaml) and all(
@@ -212,10 +209,6 @@ def _load(data: bytes, fmt: Format, options: CheckOptions) -> list[Document]:
     # Through load_stream: it words the size limit as standard input needs, size unknown.
     stream = io.BytesIO(data)
     return load_stream(stream, fmt=fmt, max_bytes=options.max_bytes, max_depth=options.max_depth)
-
-
-def _syntax_error(documents: list[Document]) -> bool:
-    return any(d.fatal and any(p.rule == "load.syntax" for p in d.problems) for d in documents)
 
 
 class Progress:
@@ -273,16 +266,14 @@ def _check_in_pool(
 ) -> list[Report]:
     """Chunks of ``paths`` checked by ``count`` worker processes. Where the pool cannot start
     (a refused fork, no semaphores) or a worker dies, the files left are checked here."""
-    # Imported here: the usual run, on a few files, never needs them, and they cost a
-    # noticeable share of its start-up.
+    # Imported here: a run on a few files never needs them, and they slow its start-up.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     size = max(1, min(CHUNK, len(paths) // (count * 8)))
     chunks = [paths[start : start + size] for start in range(0, len(paths), size)]
-    # The first chunk is checked here before the workers start: forked, they begin with
-    # the schemas it compiled instead of each compiling them again.
+    # Checked here before the workers fork, the first chunk leaves them its compiled schemas.
     reports = _check_here(chunks.pop(0), options, progress)
     rest = paths[len(reports) :]
     before = set(multiprocessing.active_children())
@@ -331,15 +322,13 @@ def worker_context() -> BaseContext:
 
 
 def die_with_parent(parent: int) -> None:
-    """Worker initializer: leave Ctrl-C to the command, and end with it on Linux even when it
-    is killed and runs no clean-up. (Elsewhere a worker ends when it finds the command's end
-    of their pipes closed, after the chunk it is checking.)"""
+    """Worker initializer: leave Ctrl-C to the command, and end with it on Linux even when it is
+    killed (elsewhere a worker ends after its chunk, finding the command's pipes closed)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         import ctypes
 
-        set_parent_death_signal = 1  # PR_SET_PDEATHSIG, from <linux/prctl.h>
-        ctypes.CDLL(None).prctl(set_parent_death_signal, signal.SIGKILL)
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # 1 is PR_SET_PDEATHSIG, <linux/prctl.h>
         if os.getppid() != parent:  # it went before the signal was asked for
             os._exit(1)
 
@@ -361,9 +350,8 @@ def refuse_output_onto_input(output: str, paths: list[str]) -> None:
 
 
 def write_report(rendered: str, output: str | None) -> bool:
-    """Write the report; False (with a message on stderr) when writing it failed. A file
-    that cannot be opened is a usage error; a failure while writing (a full disk, a closed
-    pipe or standard output) has its own exit status."""
+    """Write the report; False (with a message on stderr) when writing failed: a full disk, a
+    closed pipe or standard output. A file that cannot be opened is a usage error."""
     if output is None:
         if sys.stdout is None:
             return _write_failed("standard output", "it is closed")
