@@ -255,13 +255,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         status: int = args.handler(args)
     except UsageError as error:
         parser.exit(EXIT_USAGE, f"sendcloud-contract: error: {error}\n")
-    except ModuleNotFoundError as error:
+    except ModuleNotFoundError as error:  # an extra, or a package a broken install lacks
         from sendcloud_contract.extras import missing_extra
 
         missing = missing_extra(error, f"'{args.command}'")
-        if missing is None:
-            raise
-        parser.exit(EXIT_USAGE, f"sendcloud-contract: error: {missing}\n")
+        problem = missing or f"'{args.command}' cannot be loaded: {error}"
+        parser.exit(EXIT_USAGE, f"sendcloud-contract: error: {problem}\n")
     except KeyboardInterrupt:
         return 130
     return status

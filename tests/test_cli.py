@@ -334,6 +334,22 @@ def test_a_missing_optional_package_is_named_with_its_extra(
     assert "Traceback" not in err
 
 
+def test_a_package_missing_from_a_broken_install_is_named_not_raised(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No extra brings the package, so the message names it, without a traceback."""
+    import sendcloud_contract.drift.command as drift_command
+
+    def broken(args: object) -> int:
+        raise ModuleNotFoundError("No module named 'yaml'", name="yaml")
+
+    monkeypatch.setattr(drift_command, "run", broken)
+    status, out, err = run(capsys, "drift", "openapi.yaml")
+    assert status == 2
+    assert out == ""
+    assert err == "sendcloud-contract: error: 'drift' cannot be loaded: No module named 'yaml'\n"
+
+
 # ---------------------------------------------------------------------------------------------
 # Odd inputs, processes and outputs
 # ---------------------------------------------------------------------------------------------
