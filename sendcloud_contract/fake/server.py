@@ -274,7 +274,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"sendcloud-contract serve: {error}", file=sys.stderr)
         return EXIT_USAGE
     with needs_extra("sendcloud-contract serve"):
-        import uvicorn  # before binding, so a missing server package leaves no socket behind
+        # Before binding, so that a missing server package leaves no socket behind.
+        import uvicorn
+
+        from sendcloud_contract.fake.asgi import asgi_app
+        from sendcloud_contract.fake.http_guard import ConnectionLimits, guarded_protocol
 
     try:
         sock = listen(args.host, args.port)
@@ -284,9 +288,6 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-
-    from sendcloud_contract.fake.asgi import asgi_app
-    from sendcloud_contract.fake.http_guard import ConnectionLimits, guarded_protocol
 
     max_connections = open_files_for(args.max_connections)
     if max_connections < args.max_connections:
