@@ -42,13 +42,9 @@ _TEXTUAL = (uuid.UUID,)
 value's verdict never depends on whether the payload also holds a ``null``."""
 _NON_FINITE_HINT = "JSON has no NaN or Infinity: send a finite number, null or a string instead"
 _HINTS = {
-    "datetime": "write it as text first, e.g. value.isoformat()",
-    "date": "write it as text first, e.g. value.isoformat()",
-    "time": "write it as text first, e.g. value.isoformat()",
-    "set": "send a list instead, e.g. sorted(value)",
-    "frozenset": "send a list instead, e.g. sorted(value)",
-    "bytes": "decode it to text first, e.g. value.decode()",
-    "bytearray": "decode it to text first, e.g. value.decode()",
+    **dict.fromkeys(["datetime", "date", "time"], "write it as text first, e.g. value.isoformat()"),
+    **dict.fromkeys(["set", "frozenset"], "send a list instead, e.g. sorted(value)"),
+    **dict.fromkeys(["bytes", "bytearray"], "decode it to text first, e.g. value.decode()"),
 }
 _NON_FINITE = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
 _TYPE_NAMES = {int: "integer", float: "number", bool: "boolean", type(None): "None"}
@@ -78,25 +74,16 @@ def _as_orjson_writes(value: Any) -> Any:
     return _finite_decimal(value)
 
 
-def _finite_numbers(value: Any) -> bool:
-    """Whether a value orjson has written holds no NaN or Infinity."""
-    try:
-        # orjson found no cycle, no deep nesting and no key that is not a string.
-        json.dumps(value, allow_nan=False, check_circular=False, default=_as_orjson_writes)
-    except (ValueError, TypeError, RecursionError):
-        return False
-    return True
-
-
 def problems(value: Any) -> list[Problem]:
     """Every place in ``value`` that has no JSON form, with why and what to do; [] for JSON."""
     try:
         dumped = orjson.dumps(value, default=_finite_decimal, option=_FAST)
+        if b"null" in dumped:
+            # orjson found no cycle, no deep nesting and no key that is not a string.
+            json.dumps(value, allow_nan=False, check_circular=False, default=_as_orjson_writes)
     except (orjson.JSONEncodeError, TypeError, ValueError, RecursionError):
         return list(_walk(value))
-    if b"null" not in dumped or _finite_numbers(value):
-        return []
-    return list(_walk(value))
+    return []
 
 
 def _walk(root: Any) -> Iterator[Problem]:

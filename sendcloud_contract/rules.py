@@ -33,6 +33,12 @@ class Rule(NamedTuple):
     summary: str
     hint: str
 
+    def finding(self, pointer: str, message: str) -> Violation:
+        """This rule's finding at ``pointer``."""
+        return Violation(
+            pointer=pointer, message=message, rule=self.id, severity=self.severity, hint=self.hint
+        )
+
 
 def _error(id: str, summary: str, hint: str) -> Rule:
     return Rule(id, Severity.ERROR, summary, hint)
@@ -192,9 +198,9 @@ def gtin_is_valid(code: str) -> bool:
     return (10 - total % 10) % 10 == int(code[-1])
 
 
-Found = list[tuple[Rule, str, str]]
-"""Findings as (rule, pointer, message), appended to by each check. A pointer and a message
-are built only for a finding, so a clean payload costs the checks and little else."""
+Found = list[Violation]
+"""Findings, appended to by each check. A pointer and a message are built only for a
+finding, so a clean payload costs the checks and little else."""
 
 
 _PAYMENT_PRICES = frozenset(
@@ -220,11 +226,8 @@ def _check_order(
 ) -> None:
     if not isinstance(order, dict):
         return
-    request_id = order.get("id")
-    if isinstance(request_id, str) and not (request_id.isascii() and request_id.isdigit()):
-        out.append(
-            (REQUEST_ID_DIGITS, f"{base}/id", f"id '{shorten(request_id)}' is not a digit string")
-        )
+    if "id" in order:
+        _check_request_id(order["id"], f"{base}/id", out)
     if countries is None:
         countries = country_codes()
     shipping = order.get("shipping_address")
@@ -240,8 +243,7 @@ def _check_order(
     created, updated = details.get("order_created_at"), details.get("order_updated_at")
     if isinstance(created, str) and isinstance(updated, str) and before(updated, created):
         out.append(
-            (
-                UPDATED_BEFORE_CREATED,
+            UPDATED_BEFORE_CREATED.finding(
                 f"{base}/order_details/order_updated_at",
                 f"order_updated_at {shorten(updated)} is before order_created_at "
                 f"{shorten(created)}",
@@ -256,8 +258,7 @@ def _check_order(
     )
     if international and not customs:
         out.append(
-            (
-                CUSTOMS_MISSING,
+            CUSTOMS_MISSING.finding(
                 f"{base}/customs_details" if "customs_details" in order else base,
                 f"shipping to {destination}, outside the EU, without customs_details",
             )
@@ -289,6 +290,12 @@ def _check_order(
         out[currency_findings_at:currency_findings_at] = found
 
 
+def _check_request_id(request_id: Any, pointer: str, out: Found) -> None:
+    if isinstance(request_id, str) and not (request_id.isascii() and request_id.isdigit()):
+        message = f"id '{shorten(request_id)}' is not a digit string"
+        out.append(REQUEST_ID_DIGITS.finding(pointer, message))
+
+
 def _check_currencies(currencies: Currencies, base: str, out: Found) -> None:
     """Unknown currencies, then more than one known one; what is not three capitals is the
     schema's finding alone."""
@@ -298,17 +305,14 @@ def _check_currencies(currencies: Currencies, base: str, out: Found) -> None:
         if currency not in known:
             del shaped[currency]
             out.append(
-                (
-                    UNKNOWN_CURRENCY,
-                    _currency_pointer(base, where),
-                    f"'{currency}' is not an ISO 4217 currency code",
+                UNKNOWN_CURRENCY.finding(
+                    _currency_pointer(base, where), f"'{currency}' is not an ISO 4217 currency code"
                 )
             )
     if len(shaped) > 1:
         *_, (_, where) = shaped.items()
         out.append(
-            (
-                MIXED_CURRENCIES,
+            MIXED_CURRENCIES.finding(
                 _currency_pointer(base, where),
                 f"prices use {', '.join(sorted(shaped))} within one order",
             )
@@ -328,7 +332,7 @@ def _check_country(code: Any, pointer: str, out: Found) -> None:
         and code.isalpha()
     ):
         out.append(
-            (UNKNOWN_COUNTRY, pointer, f"'{code}' is not an ISO 3166-1 alpha-2 country code")
+            UNKNOWN_COUNTRY.finding(pointer, f"'{code}' is not an ISO 3166-1 alpha-2 country code")
         )
 
 
@@ -347,10 +351,8 @@ def _check_address(
     if state is None or state == "":
         if key == "shipping_address" and country in STATE_REQUIRED_COUNTRIES:
             out.append(
-                (
-                    STATE_REQUIRED,
-                    f"{base}/{key}",
-                    f"state_province_code is required for shipping to {country}",
+                STATE_REQUIRED.finding(
+                    f"{base}/{key}", f"state_province_code is required for shipping to {country}"
                 )
             )
         return
@@ -366,7 +368,7 @@ def _check_address(
         message = f"'{shorten(state)}' is not a known subdivision of {country}"
     else:
         return
-    out.append((UNKNOWN_STATE, f"{base}/{key}/state_province_code", message))
+    out.append(UNKNOWN_STATE.finding(f"{base}/{key}/state_province_code", message))
 
 
 def _check_items(
@@ -379,8 +381,8 @@ def _check_items(
 ) -> None:
     """Each item's rules; notes the currencies of the item prices in ``currencies``.
 
-    The usual item (float prices, an integer quantity, a digit HS code) is decided inline;
-    any other shape takes the general helpers, which handle every JSON number exactly.
+    The usual item (float prices, an integer quantity, a digit HS code) takes a quick path;
+    any other shape takes the general one, which handles every JSON number exactly.
     """
     for i, item in enumerate(items):
         if not isinstance(item, dict):
@@ -389,11 +391,9 @@ def _check_items(
         if isinstance(origin, str) and origin not in countries:
             _check_country(origin, f"{_item(base, i)}/country_of_origin", out)
         unit, total = item.get("unit_price"), item.get("total_price")
-        unit_currency = None
-        if isinstance(unit, dict):
-            unit_currency = unit.get("currency")
-            if unit_currency not in currencies and isinstance(unit_currency, str):
-                currencies[unit_currency] = ("order_details", "order_items", i, "unit_price")
+        unit_currency = unit.get("currency") if isinstance(unit, dict) else None
+        if unit_currency not in currencies and isinstance(unit_currency, str):
+            currencies[unit_currency] = ("order_details", "order_items", i, "unit_price")
         if isinstance(total, dict):
             currency = total.get("currency")
             if currency not in currencies and isinstance(currency, str):
@@ -402,10 +402,9 @@ def _check_items(
                 quantity: Any = item.get("quantity")
                 unit_value: Any = unit.get("value")
                 total_value: Any = total.get("value")
-                if _exceeds_any(total_value, unit_value, quantity):
+                if _exceeds(total_value, unit_value, quantity):
                     out.append(
-                        (
-                            TOTAL_EXCEEDS,
+                        TOTAL_EXCEEDS.finding(
                             f"{_item(base, i)}/total_price/value",
                             f"total_price {_number(total_value)} is above unit_price "
                             f"{_number(unit_value)} x quantity {_number(quantity)}"
@@ -414,19 +413,15 @@ def _check_items(
                     )
         if item.get("image_url") and not item.get("product_id"):
             out.append(
-                (
-                    IMAGE_WITHOUT_PRODUCT,
-                    f"{_item(base, i)}/image_url",
-                    "image_url is given without product_id",
+                IMAGE_WITHOUT_PRODUCT.finding(
+                    f"{_item(base, i)}/image_url", "image_url is given without product_id"
                 )
             )
         ean = item.get("ean")
         if ean and isinstance(ean, str) and not gtin_is_valid(ean):
             out.append(
-                (
-                    EAN_CHECK_DIGIT,
-                    f"{_item(base, i)}/ean",
-                    f"'{shorten(ean)}' is not a valid EAN/GTIN",
+                EAN_CHECK_DIGIT.finding(
+                    f"{_item(base, i)}/ean", f"'{shorten(ean)}' is not a valid EAN/GTIN"
                 )
             )
         hs_code = item.get("hs_code")
@@ -437,17 +432,14 @@ def _check_items(
             and not _hs_code_shaped(hs_code)
         ):
             out.append(
-                (
-                    HS_CODE_SHAPE,
-                    f"{_item(base, i)}/hs_code",
-                    f"'{shorten(hs_code)}' is not 6 to 10 digits",
+                HS_CODE_SHAPE.finding(
+                    f"{_item(base, i)}/hs_code", f"'{shorten(hs_code)}' is not 6 to 10 digits"
                 )
             )
         if international and not (hs_code and origin):
             missing = [k for k in ("hs_code", "country_of_origin") if not item.get(k)]
             out.append(
-                (
-                    CUSTOMS_MISSING,
+                CUSTOMS_MISSING.finding(
                     _item(base, i),
                     f"item is shipped outside the EU without {' and '.join(missing)}",
                 )
@@ -469,37 +461,29 @@ _JSON_NUMBERS = (int, float, Decimal)
 _COUNTS = (int, Decimal)
 
 
-def _exceeds_any(total: Any, unit: Any, quantity: Any) -> bool:
-    """:func:`_exceeds` for any three values: False unless all are numbers. The usual item
-    (float prices, an integer quantity) is decided here, without the general checks."""
-    if type(total) is float and type(unit) is float and type(quantity) is int:
-        try:
-            return total > unit * quantity + 0.005
-        except OverflowError:
-            return _exceeds(total, unit, quantity)
-    return (
-        isinstance(quantity, _COUNTS)
-        and isinstance(unit, _JSON_NUMBERS)
-        and isinstance(total, _JSON_NUMBERS)
-        and _exceeds(total, unit, quantity)
-    )
+def _exceeds(total: Any, unit: Any, quantity: Any) -> bool:
+    """``total > unit x quantity`` by more than half a cent, exactly for any size of number;
+    False unless all three are numbers.
 
-
-def _exceeds(total: float | Decimal, unit: float | Decimal, quantity: int | Decimal) -> bool:
-    """``total > unit x quantity`` by more than half a cent, exactly for any size of number.
-
-    Floats are compared as floats (the common case); numbers too large for a float (a
-    401-digit quantity), and a ``Decimal`` anywhere, are compared in exact decimal arithmetic
-    (a float converts to the ``Decimal`` of its exact value).
+    Floats are compared as floats (the usual item is decided at once); numbers too large for
+    a float (a 401-digit quantity), and a ``Decimal`` anywhere, are compared in exact decimal
+    arithmetic (a float converts to the ``Decimal`` of its exact value).
     """
-    if not (
-        isinstance(total, Decimal) or isinstance(unit, Decimal) or isinstance(quantity, Decimal)
-    ):
-        try:
-            return total > unit * quantity + 0.005
-        except OverflowError:
-            pass
-    return _exceeds_decimal(Decimal(total), Decimal(unit), Decimal(quantity))
+    usual = type(total) is float and type(unit) is float and type(quantity) is int
+    if not usual:
+        if not (
+            isinstance(quantity, _COUNTS)
+            and isinstance(unit, _JSON_NUMBERS)
+            and isinstance(total, _JSON_NUMBERS)
+        ):
+            return False
+        if any(isinstance(number, Decimal) for number in (total, unit, quantity)):
+            return _exceeds_decimal(Decimal(total), Decimal(unit), Decimal(quantity))
+    try:
+        exceeds: bool = total > unit * quantity + 0.005
+    except OverflowError:
+        return _exceeds_decimal(Decimal(total), Decimal(unit), Decimal(quantity))
+    return exceeds
 
 
 _HALF_CENT = Decimal("0.005")
@@ -567,8 +551,7 @@ def _check_batch(batch: Any, out: Found) -> None:
         first = seen.setdefault((order_id, number), index)
         if first != index:
             out.append(
-                (
-                    DUPLICATE_ORDER_KEY,
+                DUPLICATE_ORDER_KEY.finding(
                     base,
                     f"order_id '{shorten(order_id)}' for integration {number} is already "
                     f"order {first} of this batch",
@@ -579,13 +562,12 @@ def _check_batch(batch: Any, out: Found) -> None:
 def _check_update(update: Any, out: Found) -> None:
     if not isinstance(update, dict):
         return
-    request_id = update.get("id")
-    if isinstance(request_id, str) and not (request_id.isascii() and request_id.isdigit()):
-        out.append((REQUEST_ID_DIGITS, "/id", f"id '{shorten(request_id)}' is not a digit string"))
+    if "id" in update:
+        _check_request_id(update["id"], "/id", out)
     customer = update.get("customer_details")
     if isinstance(customer, dict) and "phone" in customer and "phone_number" in customer:
         out.append(
-            (PATCH_PHONE_TWICE, "/customer_details/phone", "phone and phone_number both sent")
+            PATCH_PHONE_TWICE.finding("/customer_details/phone", "phone and phone_number both sent")
         )
     for key in ("shipping_address", "billing_address"):
         address = update.get(key)
@@ -610,7 +592,7 @@ def _check_id_string(entry: Any, pointer: str, out: Found) -> None:
             f"id is the string '{shorten(order_id)}': Sendcloud's reference sends an integer "
             "here, an older guide a string"
         )
-        out.append((RESPONSE_ID_STRING, f"{pointer}/id", message))
+        out.append(RESPONSE_ID_STRING.finding(f"{pointer}/id", message))
 
 
 def _check_batch_response(answer: Any, out: Found) -> None:
@@ -637,13 +619,7 @@ _CHECKS: dict[str, Callable[[Any, Found], None]] = {
 def check(kind: str, value: Any) -> list[Violation]:
     """Every domain-rule finding for a payload of a kind (requests, and two response rules)."""
     checker = _CHECKS.get(kind)
-    if checker is None:
-        return []
     found: Found = []
-    checker(value, found)
-    return [
-        Violation(
-            pointer=pointer, message=message, rule=rule.id, severity=rule.severity, hint=rule.hint
-        )
-        for rule, pointer, message in found
-    ]
+    if checker is not None:
+        checker(value, found)
+    return found

@@ -13,7 +13,7 @@ import functools
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, Literal
 
 import jsonschema_rs
 import orjson
@@ -178,12 +178,9 @@ def compiled(kind: Kind) -> jsonschema_rs.Validator:
     if kind in RESPONSE_KINDS:
         needed = {uri: _opened(document) for uri, document in needed.items()}
     registry = jsonschema_rs.Registry(resources=list(needed.items()), retriever=_refuse_retrieval)
-    return cast(
-        "jsonschema_rs.Validator",
-        jsonschema_rs.Draft202012Validator(
-            {"$ref": uri_for(kind)},
-            registry=registry,
-            validate_formats=True,
-            ignore_unknown_formats=False,
-        ),
+    return jsonschema_rs.Draft202012Validator(
+        {"$ref": uri_for(kind)},
+        registry=registry,
+        validate_formats=True,
+        ignore_unknown_formats=False,
     )

@@ -133,23 +133,24 @@ def _schema_at(location: str | None) -> Any:
     return schemas.lookup(location) if location else None
 
 
-def _parent_schema(location: str | None) -> dict[str, Any]:
+def _known_fields(location: str | None) -> dict[str, Any]:
+    """The properties of the object schema that holds the keyword at ``location``."""
     parent = _schema_at(location.rsplit("/", 1)[0]) if location else None
-    return parent if isinstance(parent, dict) else {}
+    return parent.get("properties", {}) if isinstance(parent, dict) else {}
 
 
-def _suggest(name: str, known: Sequence[str]) -> str | None:
+def _did_you_mean(name: str, known: Sequence[str]) -> str | None:
+    """The hint naming the known name that ``name`` most likely stands for, if any."""
     lowered = name.lower()
-    renamed = KNOWN_RENAMES.get(lowered)
-    if renamed and renamed in known:
-        return renamed
-    for candidate in known:
-        if candidate.lower() == lowered:
-            return candidate
-    import difflib  # only an invalid payload needs suggestions: a valid run never loads it
+    match = KNOWN_RENAMES.get(lowered)
+    if match not in known:
+        match = next((candidate for candidate in known if candidate.lower() == lowered), None)
+    if match is None:
+        import difflib  # only an invalid payload needs suggestions: a valid run never loads it
 
-    close = difflib.get_close_matches(lowered, known, n=1, cutoff=0.75)
-    return close[0] if close else None
+        close = difflib.get_close_matches(lowered, known, n=1, cutoff=0.75)
+        match = close[0] if close else None
+    return f"did you mean '{match}'?" if match else None
 
 
 _FIELD_HINTS = {
@@ -201,6 +202,19 @@ def _short(value: Any) -> str:
     return shorten(repr(value))
 
 
+def _violation(
+    kind: Kind, path: Sequence[str | int], message: str, rule: str, **extra: Any
+) -> Violation:
+    pointer = pointers.to_pointer(path)
+    return Violation(
+        pointer=pointer,
+        message=message,
+        rule=rule,
+        sendcloud_pointer=sendcloud_pointer(kind, pointer),
+        **extra,
+    )
+
+
 class _Mapper:
     """Turns jsonschema-rs errors into violations for one document of one kind."""
 
@@ -209,20 +223,7 @@ class _Mapper:
         self.unknown_severity = Severity.WARNING if allow_unknown_fields else Severity.ERROR
 
     def violations(self, errors: Iterable[ValidationError]) -> list[Violation]:
-        found: list[Violation] = []
-        for error in errors:
-            found.extend(self._one(error))
-        return found
-
-    def _make(self, path: Sequence[str | int], message: str, rule: str, **extra: Any) -> Violation:
-        pointer = pointers.to_pointer(path)
-        return Violation(
-            pointer=pointer,
-            message=message,
-            rule=rule,
-            sendcloud_pointer=sendcloud_pointer(self.kind, pointer),
-            **extra,
-        )
+        return [violation for error in errors for violation in self._one(error)]
 
     def _one(self, error: ValidationError) -> list[Violation]:
         # The engine's error kinds are told apart by their class names.
@@ -231,36 +232,27 @@ class _Mapper:
         field = next((p for p in reversed(path) if isinstance(p, str)), "")
         value = error.instance
         if variant == "AdditionalProperties":
-            known = sorted(_parent_schema(error.absolute_keyword_location).get("properties", {}))
-            out = []
-            for name in details["unexpected"]:
-                suggestion = _suggest(name, known)
-                advice = (
-                    f"did you mean '{suggestion}'?"
-                    if suggestion
-                    else "remove it; known fields here: " + ", ".join(known)
+            known = sorted(_known_fields(error.absolute_keyword_location))
+            remove = "remove it; known fields here: " + ", ".join(known)
+            return [
+                _violation(
+                    self.kind,
+                    [*path, name],
+                    f"unknown field '{name}'",
+                    rule,
+                    hint=_did_you_mean(name, known) or remove,
+                    severity=self.unknown_severity,
                 )
-                out.append(
-                    self._make(
-                        [*path, name],
-                        f"unknown field '{name}'",
-                        rule,
-                        hint=advice,
-                        severity=self.unknown_severity,
-                    )
-                )
-            return out
+                for name in details["unexpected"]
+            ]
         if variant == "Required":
             missing = details["property"]
-            violation = self._make(
+            violation = _violation(
+                self.kind,
                 path,
                 f"missing required field '{missing}'",
                 rule,
-                hint=_missing_hint(
-                    missing,
-                    value,
-                    _parent_schema(error.absolute_keyword_location).get("properties", {}),
-                ),
+                hint=_missing_hint(missing, value, _known_fields(error.absolute_keyword_location)),
             )
             target = pointers.to_pointer([*path, missing])
             return [replace(violation, sendcloud_pointer=sendcloud_pointer(self.kind, target))]
@@ -268,26 +260,28 @@ class _Mapper:
             return self._closest_branch(error, details["context"], path)
         if variant == "OneOfMultipleValid":
             return [
-                self._make(
+                _violation(
+                    self.kind,
                     path,
                     "matches more than one of the allowed alternatives",
                     rule,
                     hint=_one_of_hint(error.absolute_keyword_location),
                 )
             ]
-        message, hint = self._describe(error, variant, details, field, value)
         if rule == "maxItems" and self.kind == "order-batch" and not path:
             limit = details["limit"]
             count = len(value) if isinstance(value, json_form.ARRAYS) else "more"
             return [
-                self._make(
+                _violation(
+                    self.kind,
                     path,
                     f"Orders list should have at most {limit} items, not {count}",
                     rules.BATCH_TOO_LARGE.id,
                     hint=rules.BATCH_TOO_LARGE.hint,
                 )
             ]
-        return [self._make(path, message, rule, hint=hint)]
+        message, hint = self._describe(error, variant, details, field, value)
+        return [_violation(self.kind, path, message, rule, hint=hint)]
 
     def _describe(
         self,
@@ -323,9 +317,7 @@ class _Mapper:
             options = [str(o) for o in details["options"]]
             message = f"{_short(value)} is not one of {', '.join(options)}"
             if isinstance(value, str):
-                match = _suggest(value, options)
-                if match:
-                    hint = f"did you mean '{match}'?"
+                hint = _did_you_mean(value, options) or hint
             return message, hint
         if variant == "Format":
             name = details["format"]
@@ -336,11 +328,9 @@ class _Mapper:
                 f"match the pattern {details['pattern']}"
             )
         if variant == "Minimum":
-            limit = details["limit"]
-            message = f"{_short(value)} is less than the minimum of {limit}"
             if field == "quantity":
                 return "Input should be greater than 0", "order at least one unit"
-            return message, hint
+            return f"{_short(value)} is less than the minimum of {details['limit']}", hint
         if variant == "ExclusiveMinimum":
             return f"{_short(value)} must be greater than {details['limit']}", hint
         if variant == "Maximum":
@@ -364,26 +354,24 @@ class _Mapper:
         path: list[str | int],
     ) -> list[Violation]:
         branches = _schema_at(error.absolute_keyword_location)
-        scored = sorted(range(len(context)), key=lambda i: (_branch_distance(context[i]), i))
-        best = scored[0]
-        tied = [
-            i for i in scored if _branch_distance(context[i]) == _branch_distance(context[best])
-        ]
-        title = _branch_title(branches, best)
+        distances = [_branch_distance(errors) for errors in context]
+        best = distances.index(min(distances))
+        tied = [i for i, distance in enumerate(distances) if distance == distances[best]]
         if len(tied) > 1 and all(
             e.kind.name in ("required", "additionalProperties") for i in tied for e in context[i]
         ):
             names = " or ".join(_branch_title(branches, i) for i in tied)
             return [
-                self._make(
+                _violation(
+                    self.kind,
                     path,
                     f"matches none of the alternatives ({names})",
                     error.kind.name,
                     hint=_one_of_hint(error.absolute_keyword_location),
                 )
             ]
+        note = f"closest alternative: {_branch_title(branches, best)}"
         inner = self.violations(context[best])
-        note = f"closest alternative: {title}"
         return [replace(v, hint=f"{v.hint}; {note}" if v.hint else note) for v in inner]
 
 
@@ -430,9 +418,20 @@ def _missing_hint(missing: str, value: Any, known: Iterable[str]) -> str | None:
 
 
 def _violations(
-    value: Any, kind: Kind, *, allow_unknown_fields: bool, parsed: bool
+    value: Any,
+    kind: Kind,
+    *,
+    allow_unknown_fields: bool,
+    parsed: bool,
+    current: Mapping[str, Any] | None = None,
 ) -> list[Violation]:
-    """Every violation of a value of a kind; ``parsed`` says a parser made it (so it is JSON)."""
+    """Every violation of a value of a kind; ``parsed`` says a parser made it (so it is JSON);
+    ``current`` as for :func:`validate`, for a body that breaks nothing on its own."""
+    if current is not None and kind != "order-update":
+        raise ValueError(
+            "current= is the stored order a PATCH body is merged into: it applies to "
+            f"kind 'order-update' only, not {kind!r}"
+        )
     if not parsed:
         not_json = json_form.problems(value)
         if not_json:
@@ -447,7 +446,17 @@ def _violations(
         replace(v, sendcloud_pointer=sendcloud_pointer(kind, v.pointer))
         for v in rules.check(kind, value)
     )
+    if (
+        current is not None
+        and isinstance(value, dict)
+        and not any(v.severity is Severity.ERROR for v in found)
+    ):
+        found.extend(patching.merge_violations(current, value, _order_violations))
     return found
+
+
+def _order_violations(order: Mapping[str, Any]) -> list[Violation]:
+    return _violations(order, "order", allow_unknown_fields=False, parsed=False)
 
 
 def _unchecked(kind: Kind, value: Any, error: ValueError) -> list[Violation]:
@@ -466,16 +475,7 @@ def _unchecked(kind: Kind, value: Any, error: ValueError) -> list[Violation]:
 
 def _not_json(kind: Kind, found: list[json_form.Problem]) -> list[Violation]:
     """Violations for Python values that have no JSON form (a datetime, a set, an int key)."""
-    return [
-        Violation(
-            pointer=pointers.to_pointer(path),
-            message=message,
-            rule="not-json",
-            hint=hint,
-            sendcloud_pointer=sendcloud_pointer(kind, pointers.to_pointer(path)),
-        )
-        for path, message, hint in found
-    ]
+    return [_violation(kind, path, message, "not-json", hint=hint) for path, message, hint in found]
 
 
 def _resolve_kind(kind: str, value: Any) -> tuple[Kind, str | None]:
@@ -484,26 +484,6 @@ def _resolve_kind(kind: str, value: Any) -> tuple[Kind, str | None]:
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}; expected auto or one of {', '.join(KINDS)}")
     return kind, None
-
-
-def _merged(kind: Kind, body: Any, current: Mapping[str, Any] | None) -> list[Violation]:
-    """What merging a PATCH body into the stored order ``current`` would break (nothing to
-    say without a stored order, or for a body that breaks the contract on its own)."""
-    if current is None or not isinstance(body, dict):
-        return []
-    return patching.merge_violations(current, body, _order_violations)
-
-
-def _order_violations(order: Mapping[str, Any]) -> list[Violation]:
-    return _violations(order, "order", allow_unknown_fields=False, parsed=False)
-
-
-def _check_current(kind: Kind, current: Mapping[str, Any] | None) -> None:
-    if current is not None and kind != "order-update":
-        raise ValueError(
-            "current= is the stored order a PATCH body is merged into: it applies to "
-            f"kind 'order-update' only, not {kind!r}"
-        )
 
 
 def validate(
@@ -521,12 +501,9 @@ def validate(
     the place in the body and in the words of the fake's refusal (:mod:`patching`).
     """
     resolved, reason = _resolve_kind(kind, payload)
-    _check_current(resolved, current)
     violations = _violations(
-        payload, resolved, allow_unknown_fields=allow_unknown_fields, parsed=False
+        payload, resolved, allow_unknown_fields=allow_unknown_fields, parsed=False, current=current
     )
-    if not any(v.severity is Severity.ERROR for v in violations):
-        violations.extend(_merged(resolved, payload, current))
     report = Report(kind=resolved, violations=violations, kind_reason=reason)
     return report.strict() if strict else report
 
@@ -544,12 +521,9 @@ def _load_violation(problem: LoadProblem, index: int | None) -> Violation:
 
 
 def _located(violation: Violation, document: Document) -> Violation:
-    violation = _as_written(violation, document)
-    position = document.locate(violation.pointer)
-    if position is None:
-        return replace(violation, document=document.index)
-    line, column = position
-    return replace(violation, line=line, column=column, document=document.index)
+    line, column = document.locate(violation.pointer) or (None, None)
+    located = replace(violation, line=line, column=column, document=document.index)
+    return _as_written(located, document)
 
 
 def _as_written(violation: Violation, document: Document) -> Violation:
@@ -583,20 +557,20 @@ def validate_documents(
     kinds: list[str] = []
     reasons: list[str] = []
     for document in documents:
-        if document.problems:
-            violations.extend(_load_violation(p, document.index) for p in document.problems)
+        violations.extend(_load_violation(p, document.index) for p in document.problems)
         if document.fatal:
             continue
         resolved, reason = _resolve_kind(kind, document.value)
         kinds.append(resolved)
         if reason:
             reasons.append(reason)
-        _check_current(resolved, current)
         found = _violations(
-            document.value, resolved, allow_unknown_fields=allow_unknown_fields, parsed=True
+            document.value,
+            resolved,
+            allow_unknown_fields=allow_unknown_fields,
+            parsed=True,
+            current=current,
         )
-        if not any(v.severity is Severity.ERROR for v in found):
-            found.extend(_merged(resolved, document.value, current))
         if found:
             located = [_located(v, document) for v in found]
             violations.extend(sorted(located, key=lambda v: (v.line or 0, v.column or 0)))
