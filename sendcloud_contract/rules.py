@@ -392,11 +392,11 @@ def _check_items(
             _check_country(origin, f"{_item(base, i)}/country_of_origin", out)
         unit, total = item.get("unit_price"), item.get("total_price")
         unit_currency = unit.get("currency") if isinstance(unit, dict) else None
-        if unit_currency not in currencies and isinstance(unit_currency, str):
+        if isinstance(unit_currency, str) and unit_currency not in currencies:
             currencies[unit_currency] = ("order_details", "order_items", i, "unit_price")
         if isinstance(total, dict):
             currency = total.get("currency")
-            if currency not in currencies and isinstance(currency, str):
+            if isinstance(currency, str) and currency not in currencies:
                 currencies[currency] = ("order_details", "order_items", i, "total_price")
             if unit_currency == currency and isinstance(unit, dict):
                 quantity: Any = item.get("quantity")
