@@ -8,6 +8,7 @@ reads only the arrays and objects that a pointer passes through, each one once.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
@@ -98,18 +99,8 @@ def step_over(text: str, pos: int) -> int:
     return _skip(text, pos + 1) if text[pos] == "," else pos
 
 
-class _Fail(Exception):
+class _Stop(Exception):
     """Stops the scanner at a problem it cannot read past."""
-
-    def __init__(
-        self, message: str, offset: int, pointer: str, hint: str = "", rule: str = "load.syntax"
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.offset = offset
-        self.pointer = pointer
-        self.hint = hint
-        self.rule = rule
 
 
 class _Frame:
@@ -154,18 +145,22 @@ class JsonScan:
         self._number_like_pattern = re.compile(_NUMBER_LIKE)
 
     def run(self) -> JsonScan:
-        try:
+        with contextlib.suppress(_Stop):
             self.value = self._document()
-        except _Fail as fail:
-            self.fatal = True
-            self._report(fail.rule, fail.message, fail.offset, fail.pointer, fail.hint)
-        if any(problem.rule == "load.non-finite-number" for problem in self.problems):
-            self.fatal = True
         return self
 
     def _report(self, rule: str, message: str, offset: int, pointer: str, hint: str = "") -> None:
+        """Record a problem; all but a duplicate key make the value meaningless."""
         line, column = self.lines.position(offset)
         self.problems.append(LoadProblem(rule, message, hint or HINTS[rule], line, column, pointer))
+        self.fatal = self.fatal or rule != "load.duplicate-key"
+
+    def _fail(
+        self, message: str, offset: int, pointer: str, hint: str = "", rule: str = "load.syntax"
+    ) -> _Stop:
+        """Record a problem the scanner cannot read past, for the caller to raise its stop."""
+        self._report(rule, message, offset, pointer, hint)
+        return _Stop()
 
     # pointers, joined only for a problem
 
@@ -199,19 +194,18 @@ class JsonScan:
             if char == "{" or char == "[":
                 if len(stack) >= self.max_depth:
                     message = f"nesting deeper than {self.max_depth} levels"
-                    raise _Fail(message, pos, self._value_pointer(), rule="load.too-deep")
+                    raise self._fail(message, pos, self._value_pointer(), rule="load.too-deep")
                 name = self._token() if stack else ""
                 frame = _Frame(place, name, char == "{", {} if char == "{" else [])
                 stack.append(frame)
                 pos = _skip(text, pos + 1)
-                if pos < end and text[pos] == frame.closer:
-                    stack.pop()
-                    value: Any = frame.container
-                    pos += 1
-                else:
+                if pos >= end or text[pos] != frame.closer:
                     if frame.is_object:
                         pos = self._member_name(frame, pos)
                     continue
+                stack.pop()
+                value: Any = frame.container
+                pos += 1
             else:
                 value, pos = self._scalar(pos)
             # Hand the finished value to its container; close every container that ends here.
@@ -231,7 +225,7 @@ class JsonScan:
                         message = f"trailing comma before '{frame.closer}'"
                         last = "member." if frame.is_object else "element."
                         hint = "Remove the comma after the last " + last
-                        raise _Fail(message, comma, self._pointer(), hint)
+                        raise self._fail(message, comma, self._pointer(), hint)
                     if frame.is_object:
                         pos = self._member_name(frame, pos)
                     break
@@ -245,7 +239,7 @@ class JsonScan:
                 message += f"found {describe(char)}"
                 them = "members" if frame.is_object else "elements"
                 hint = f"Separate the {them} with commas, and check for a missing closing "
-                raise _Fail(message, pos, self._pointer(), hint + "bracket or quote.")
+                raise self._fail(message, pos, self._pointer(), hint + "bracket or quote.")
             else:  # no container left open: the document's value is complete
                 pos = _skip(text, pos)
                 if pos >= end:
@@ -254,7 +248,7 @@ class JsonScan:
                 message = f"unexpected {found} after the end of the document"
                 if text[pos] in "{[":
                     message = f"a second JSON value ({found}) starts after the first one"
-                raise _Fail(message, pos, "", rule="load.trailing-data")
+                raise self._fail(message, pos, "", rule="load.trailing-data")
 
     def _place(self, pos: int, char: str) -> Place[int]:
         """The place of the value starting at ``pos``, entered into its container's place."""
@@ -267,15 +261,15 @@ class JsonScan:
             members.append(place)
         return place
 
-    def _end_of_data(self, pos: int, pointer: str) -> _Fail:
+    def _end_of_data(self, pos: int, pointer: str) -> _Stop:
         if not self._stack:
-            return _Fail("unexpected end of data where a value was expected", pos, pointer)
+            return self._fail("unexpected end of data where a value was expected", pos, pointer)
         frame = self._stack[-1]
         line, column = self.lines.position(frame.place.at)
         message = f"unexpected end of data: the {frame.noun} opened at line {line}, column "
         message += f"{column} is not closed"
         hint = f"Close the {frame.noun} with '{frame.closer}', or check whether the file was "
-        return _Fail(message, pos, pointer, hint + "cut short.")
+        return self._fail(message, pos, pointer, hint + "cut short.")
 
     def _member_name(self, frame: _Frame, pos: int) -> int:
         """Read ``"name":`` at ``pos``; return where the member's value starts."""
@@ -285,7 +279,7 @@ class JsonScan:
         if text[pos] != '"':
             message = f"expected a member name in double quotes, found {describe(text[pos])}"
             hint = _SINGLE_QUOTES if text[pos] == "'" else "Write the member name in double quotes."
-            raise _Fail(message, pos, self._pointer(), hint)
+            raise self._fail(message, pos, self._pointer(), hint)
         key, after = self._string(pos, in_name=True)
         first = frame.keys.setdefault(key, pos)
         if first != pos:
@@ -298,7 +292,7 @@ class JsonScan:
             found = describe(text[pos]) if pos < len(text) else "the end of data"
             message = f"expected ':' after the member name {key!r}, found {found}"
             hint = "Put a colon between the member name and its value."
-            raise _Fail(message, pos, self._pointer(), hint)
+            raise self._fail(message, pos, self._pointer(), hint)
         return _skip(text, pos + 1)
 
     def _scalar(self, pos: int) -> tuple[Any, int]:
@@ -328,18 +322,17 @@ class JsonScan:
         elif char == "\x00":
             hint = "The file may be UTF-16; save it as UTF-8."
         message = f"unexpected {found} where a value was expected"
-        raise _Fail(message, pos, self._value_pointer(), hint)
+        raise self._fail(message, pos, self._value_pointer(), hint)
 
     def _number(self, pos: int) -> tuple[Any, int]:
         match = self._number_pattern.match(self.text, pos)
         written = self._number_like_pattern.match(self.text, pos)
         assert written is not None  # the caller saw '-' or a digit
         if match is None or written.end() > match.end():
-            hint = "JSON numbers have no leading zeros, '+' signs, hex digits or a bare '.'; "
             message = f"invalid number {written.group()!r}"
-            raise _Fail(
-                message, pos, self._value_pointer(), hint + "write strings in double quotes."
-            )
+            hint = "JSON numbers have no leading zeros, '+' signs, hex digits or a bare '.'; "
+            hint += "write strings in double quotes."
+            raise self._fail(message, pos, self._value_pointer(), hint)
         token = match.group()
         if match.group(1) is None and match.group(2) is None and len(token) <= 21:
             integer = int(token)
@@ -369,7 +362,7 @@ class JsonScan:
             message = f"the escape {escape!r} is half of a UTF-16 surrogate pair, not a character"
             hint = "Escape characters outside the Basic Multilingual Plane as a complete "
             hint += "surrogate pair, or write them as UTF-8."
-            raise _Fail(message, offset, pointer(), hint, rule="load.encoding")
+            raise self._fail(message, offset, pointer(), hint, rule="load.encoding")
         return value, match.end()
 
     def _bad_string(self, pos: int, pointer: str) -> NoReturn:
@@ -390,4 +383,4 @@ class JsonScan:
             message = "string is never closed: the input ends inside it"
             hint = 'Add the closing double quote ("), or check whether the file was cut short.'
             index = pos
-        raise _Fail(message, index, pointer, hint)
+        raise self._fail(message, index, pointer, hint)
