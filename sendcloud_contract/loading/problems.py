@@ -94,23 +94,25 @@ def is_blank(data: bytes) -> bool:
     return not data.strip(b" \t\r\n")
 
 
-def decode(data: bytes, *, first_line: int, byte_base: int) -> str | LoadProblem:
-    """The text of UTF-8 ``data``, or the problem naming the first undecodable byte."""
+def decode(data: bytes, *, first_line: int, byte_base: int, index: int | None) -> str | Document:
+    """The UTF-8 text of ``data``, or the fatal document that says it is blank or not UTF-8."""
+    if is_blank(data):
+        return empty(data, index)
     wide = _wide_encoding(data)
     if wide is not None:
-        message = f"the input is {wide}, not UTF-8"
-        return LoadProblem("load.encoding", message, HINTS["load.encoding"], first_line, 1)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        start = error.start
-        line_start = data.rfind(b"\n", 0, start) + 1
-        line = first_line + data.count(b"\n", 0, start)
-        column = len(data[line_start:start].decode("utf-8")) + 1
-        bad = " ".join(f"0x{byte:02x}" for byte in data[start : error.end])
-        plural = "s" if error.end - start > 1 else ""
-        message = f"invalid UTF-8: byte{plural} {bad} at byte offset {byte_base + start}"
-        return LoadProblem("load.encoding", message, HINTS["load.encoding"], line, column)
+        message, line, column = f"the input is {wide}, not UTF-8", first_line, 1
+    else:
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            start = error.start
+            line_start = data.rfind(b"\n", 0, start) + 1
+            line = first_line + data.count(b"\n", 0, start)
+            column = len(data[line_start:start].decode("utf-8")) + 1
+            bad = " ".join(f"0x{byte:02x}" for byte in data[start : error.end])
+            plural = "s" if error.end - start > 1 else ""
+            message = f"invalid UTF-8: byte{plural} {bad} at byte offset {byte_base + start}"
+    return fatal(LoadProblem("load.encoding", message, HINTS["load.encoding"], line, column), index)
 
 
 _WIDE_BOMS = (

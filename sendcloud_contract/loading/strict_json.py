@@ -14,14 +14,7 @@ from typing import Any
 import orjson
 
 from sendcloud_contract.loading.positions import Places
-from sendcloud_contract.loading.problems import (
-    Document,
-    LoadProblem,
-    decode,
-    empty,
-    fatal,
-    is_blank,
-)
+from sendcloud_contract.loading.problems import Document, decode, empty, is_blank
 from sendcloud_contract.loading.scanner import JsonScan, text_places
 
 
@@ -65,11 +58,9 @@ def may_hide_problems(data: bytes, value: Any, max_depth: int) -> bool:
 
 def _scan(data: bytes, max_depth: int, byte_base: int, line: int, index: int | None) -> Document:
     """The scanner's reading of a text that starts at ``line`` of its file."""
-    if is_blank(data):
-        return empty(data, index)
-    text = decode(data, first_line=line, byte_base=byte_base)
-    if isinstance(text, LoadProblem):
-        return fatal(text, index)
+    text = decode(data, first_line=line, byte_base=byte_base, index=index)
+    if isinstance(text, Document):
+        return text
     scan = JsonScan(text, max_depth, line).run()
     value = None if scan.fatal else scan.value
     places = None if scan.root is None else Places(scan.root, scan.lines.position, {})

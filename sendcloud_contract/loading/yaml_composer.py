@@ -44,11 +44,9 @@ _Anchored = tuple[Any, int, int, Any]
 
 def load_yaml(data: bytes, max_depth: int, byte_base: int, cassette_tags: bool) -> list[Document]:
     """The documents of a YAML stream, one per ``---`` document."""
-    if problems.is_blank(data):
-        return [problems.empty(data)]
-    text = problems.decode(data, first_line=1, byte_base=byte_base)
-    if isinstance(text, LoadProblem):
-        return [problems.fatal(text)]
+    text = problems.decode(data, first_line=1, byte_base=byte_base, index=None)
+    if isinstance(text, Document):
+        return [text]
     return _Composer(text, data, max_depth=max_depth, cassette_tags=cassette_tags).documents()
 
 
