@@ -148,14 +148,14 @@ class _Composer:
                     self._attach(value, done.size, done.height, None, done.start)
                     continue
                 self.values_written += 1
-                place = self._place(event)
                 if isinstance(event, yaml.CollectionStartEvent):
-                    self._open(event, place)
+                    self._open(event)
                 elif isinstance(event, yaml.AliasEvent):
+                    self._place(event.start_mark)
                     value, size, height, scalar = self._alias(event)
                     self._attach(value, size, height, scalar, event.start_mark)
                 else:
-                    value = self._scalar_event(loader, event, place)
+                    value = self._scalar_event(loader, event)
         except _Stop:
             self.stopped = True
         except yaml.YAMLError as error:
@@ -167,15 +167,9 @@ class _Composer:
 
     # events to values
 
-    def _place(self, event: Any) -> Place[Position] | None:
-        """The place of the value ``event`` starts, entered into its parent's place; ``None``
-        for a mapping key, and for a value without a place of its own."""
-        members: Any = None
-        if isinstance(event, yaml.MappingStartEvent):
-            members = {}
-        elif isinstance(event, yaml.SequenceStartEvent):
-            members = []
-        mark = event.start_mark
+    def _place(self, mark: Any, members: Any = None) -> Place[Position] | None:
+        """The place of the value starting at ``mark``, entered into its parent's place;
+        ``None`` for a mapping key, and for a value without a place of its own."""
         place: Place[Position] = Place((mark.line + 1, mark.column + 1), members)
         top = self.stack[-1] if self.stack else None
         parent = None if top is None or top.place is None else top.place.members
@@ -189,12 +183,13 @@ class _Composer:
             return None
         return place
 
-    def _open(self, event: Any, place: Place[Position] | None) -> None:
+    def _open(self, event: Any) -> None:
         mark = event.start_mark
+        is_mapping = isinstance(event, yaml.MappingStartEvent)
+        place = self._place(mark, {} if is_mapping else [])
         if len(self.stack) >= self.max_depth:
             message = f"nesting deeper than {self.max_depth} levels"
             self._stop("load.too-deep", message, mark, self._here())
-        is_mapping = isinstance(event, yaml.MappingStartEvent)
         if event.tag not in (None, "!", _TAG + ("map" if is_mapping else "seq")):
             message = f"the tag {_short_tag(event.tag)} has no JSON equivalent"
             self._add("load.syntax", message, mark, self._here(), _NO_EQUIVALENT_HINT)
@@ -204,7 +199,8 @@ class _Composer:
         value: Any = {} if is_mapping else []
         self.stack.append(_Collection(place, name, is_mapping, event.anchor, value, mark))
 
-    def _scalar_event(self, loader: Any, event: Any, place: Place[Position] | None) -> Any:
+    def _scalar_event(self, loader: Any, event: Any) -> Any:
+        place = self._place(event.start_mark)
         tag = event.tag
         if tag is None or tag == "!":
             tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
@@ -367,8 +363,9 @@ class _Composer:
 
     # problems
 
-    def _add(self, rule: str, message: str, mark: Any, pointer: str, hint: str = "", *,
-             fatal: bool = True) -> None:  # fmt: skip
+    def _add(
+        self, rule: str, message: str, mark: Any, pointer: str, hint: str = "", fatal: bool = True
+    ) -> None:
         line, column = _mark_position(mark)
         self.problems.append(LoadProblem(rule, message, hint or HINTS[rule], line, column, pointer))
         self.fatal = self.fatal or fatal
@@ -378,7 +375,6 @@ class _Composer:
         raise _Stop
 
     def _yaml_error(self, error: Exception) -> LoadProblem:
-        text = self.text
         if isinstance(error, yaml.reader.ReaderError):
             offset = error.position
             if not issubclass(self.loader_class, yaml.SafeLoader):
@@ -387,7 +383,7 @@ class _Composer:
             char = chr(error.character) if isinstance(error.character, int) else "?"
             message = f"the character {problems.describe(char)} is not allowed in YAML"
             hint = "Remove it, or write it as an escape inside a double-quoted string."
-            return LoadProblem("load.syntax", message, hint, *LineIndex(text).position(offset))
+            return LoadProblem("load.syntax", message, hint, *LineIndex(self.text).position(offset))
         if not isinstance(error, yaml.MarkedYAMLError):
             return LoadProblem("load.syntax", str(error), HINTS["load.syntax"], None, None)
         message = str(error.problem or error.context or "invalid YAML")
@@ -403,7 +399,7 @@ class _Composer:
                 context += f" at line {context_line}, column {context_column}"
             message = f"{message} ({context})"
         hint = HINTS["load.syntax"]
-        if mark is not None and _character_at(text, mark.line, mark.column) == "\t":
+        if mark is not None and _character_at(self.text, mark.line, mark.column) == "\t":
             hint = "Indent YAML with spaces: tabs cannot start a token."
         return LoadProblem("load.syntax", message, hint, line, column)
 
