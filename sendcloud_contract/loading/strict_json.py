@@ -75,6 +75,4 @@ def load_jsonl(data: bytes, max_depth: int, byte_base: int) -> list[Document]:
         if not is_blank(line):
             documents.append(load_json(line, max_depth, byte_base + offset, number, len(documents)))
         offset += len(line) + 1
-    if not documents:
-        return [empty(data, what="blank lines")]
-    return documents
+    return documents or [empty(data, what="blank lines")]
