@@ -107,20 +107,17 @@ class _Frame:
     """An object or array the scanner is inside of; ``name`` is its pointer token in its
     parent, and its whole ``pointer`` is joined only when a problem inside it needs one."""
 
-    __slots__ = ("container", "is_object", "key", "keys", "name", "place", "pointer")
+    __slots__ = ("closer", "container", "is_object", "key", "keys", "name", "place", "pointer")
 
-    def __init__(self, place: Place[int], name: str, is_object: bool, container: Any) -> None:
+    def __init__(self, place: Place[int], name: str, is_object: bool) -> None:
         self.place = place
         self.name = name
         self.is_object = is_object
-        self.container = container
+        self.container: Any = {} if is_object else []
+        self.closer = "}" if is_object else "]"
         self.key = ""
         self.keys: dict[str, int] = {}
         self.pointer: str | None = None
-
-    @property
-    def closer(self) -> str:
-        return "}" if self.is_object else "]"
 
     @property
     def noun(self) -> str:
@@ -162,8 +159,6 @@ class JsonScan:
         self._report(rule, message, offset, pointer, hint)
         return _Stop()
 
-    # pointers, joined only for a problem
-
     def _pointer(self) -> str:
         """The pointer of the innermost open array or object."""
         frame = self._stack[-1]
@@ -178,8 +173,6 @@ class JsonScan:
 
     def _value_pointer(self) -> str:
         return f"{self._pointer()}/{self._token()}" if self._stack else ""
-
-    # parsing
 
     def _document(self) -> Any:
         text, stack = self.text, self._stack
@@ -196,7 +189,7 @@ class JsonScan:
                     message = f"nesting deeper than {self.max_depth} levels"
                     raise self._fail(message, pos, self._value_pointer(), rule="load.too-deep")
                 name = self._token() if stack else ""
-                frame = _Frame(place, name, char == "{", {} if char == "{" else [])
+                frame = _Frame(place, name, char == "{")
                 stack.append(frame)
                 pos = _skip(text, pos + 1)
                 if pos >= end or text[pos] != frame.closer:

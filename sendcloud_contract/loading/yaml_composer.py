@@ -165,8 +165,6 @@ class _Composer:
         places = None if self.root is None else Places(self.root, _as_is, self.written)
         return Document(value, self.problems, fatal=self.fatal, places=places)
 
-    # events to values
-
     def _place(self, mark: Any, members: Any = None) -> Place[Position] | None:
         """The place of the value starting at ``mark``, entered into its parent's place;
         ``None`` for a mapping key, and for a value without a place of its own."""
@@ -338,8 +336,6 @@ class _Composer:
             self.anchors[done.anchor] = (value, done.size, done.height, None)
         return value
 
-    # pointers, joined only for a problem
-
     def _pointer(self) -> str:
         """The pointer of the innermost open collection ('' for one without a place)."""
         top = self.stack[-1]
@@ -360,8 +356,6 @@ class _Composer:
         if top is None or top.place is None or (top.is_mapping and top.awaiting_key):
             return ""
         return "" if top.is_mapping and top.key is None else f"{self._pointer()}/{self._token()}"
-
-    # problems
 
     def _add(
         self, rule: str, message: str, mark: Any, pointer: str, hint: str = "", fatal: bool = True
