@@ -1,19 +1,16 @@
 """YAML to JSON values, composed one parser event at a time, so that depth and aliases are
 bounded before anything is built (PyYAML's composer builds the whole graph first).
 
-YAML choices: timestamps stay the strings they were written as (the schemas expect
-strings); mapping keys are always the scalar text as written (``on:``, ``1:`` and
-``2024-01-01:`` give ``"on"``, ``"1"`` and ``"2024-01-01"``), and a sequence or mapping
-used as a key is a ``load.syntax`` problem; values with no JSON equivalent (``!!binary``,
-``!!set``, ``!!omap``, ``!!pairs``, custom tags) are refused; aliases are shared, not
-copied, and may add at most ``max(10_000, values written so far)`` values to the
-document, which stops "billion laughs" streams at the first alias past the bound.
+Timestamps stay the strings they were written as (the schemas expect strings); mapping
+keys are the scalar text as written (``on:`` and ``1:`` give ``"on"`` and ``"1"``); a
+sequence or mapping as a key, and a value with no JSON equivalent (``!!binary``, ``!!set``,
+custom tags), are ``load.syntax`` problems; aliases are shared, not copied, and may add at
+most ``max(10_000, values written so far)`` values: a "billion laughs" stream stops there.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
 import functools
 import math
 import sys
@@ -36,7 +33,6 @@ _NO_EQUIVALENT_HINT = (
 )
 # Aliases may always add this many values, however small the written document is.
 _ALIAS_EXPANSION_FLOOR = 10_000
-# Python's limit on converting digit strings to integers (sys.get_int_max_str_digits()).
 _INT_DIGITS_READ = sys.get_int_max_str_digits() or 4300
 _Anchored = tuple[Any, int, int, Any]
 """What an anchor names: the value, its size and height once expanded, its scalar node."""
@@ -47,7 +43,7 @@ def load_yaml(data: bytes, max_depth: int, byte_base: int, cassette_tags: bool) 
     text = problems.decode(data, first_line=1, byte_base=byte_base, index=None)
     if isinstance(text, Document):
         return [text]
-    return _Composer(text, data, max_depth=max_depth, cassette_tags=cassette_tags).documents()
+    return _Composer(text, max_depth=max_depth, cassette_tags=cassette_tags).documents()
 
 
 @functools.cache
@@ -99,9 +95,8 @@ class _Stop(Exception):
 class _Composer:
     """Builds JSON values straight from a YAML event stream, checking as it goes."""
 
-    def __init__(self, text: str, data: bytes, *, max_depth: int, cassette_tags: bool) -> None:
+    def __init__(self, text: str, *, max_depth: int, cassette_tags: bool) -> None:
         self.text = text
-        self.data = data
         self.max_depth = max_depth
         self.cassette_tags = cassette_tags
         self.loader_class = _loader_class()
@@ -252,7 +247,7 @@ class _Composer:
             return node.value
         try:
             return base64.b64decode("".join(str(node.value).split()), validate=True)
-        except (binascii.Error, ValueError):
+        except ValueError:  # binascii.Error is one
             message = "the !!binary value is not valid base64"
             hint = "Re-record the cassette, or write the body as a plain string."
             self._add("load.syntax", message, node.start_mark, self._here(), hint, fatal=False)
@@ -373,7 +368,7 @@ class _Composer:
             offset = error.position
             if not issubclass(self.loader_class, yaml.SafeLoader):
                 # libyaml counts this position in bytes, PyYAML's reader in characters.
-                offset = len(self.data[:offset].decode("utf-8", "replace"))
+                offset = len(self.text.encode()[:offset].decode("utf-8", "replace"))
             char = chr(error.character) if isinstance(error.character, int) else "?"
             message = f"the character {problems.describe(char)} is not allowed in YAML"
             hint = "Remove it, or write it as an escape inside a double-quoted string."
