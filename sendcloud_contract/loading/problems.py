@@ -40,10 +40,8 @@ class LoadProblem(NamedTuple):
 class Document:
     """One parsed document of a payload; ``value`` is meaningless when ``fatal`` is true (a
     duplicate key is not: the last member wins). ``index`` is its 0-based position in a
-    JSON Lines file or a YAML stream; ``places`` may wait for the first question.
-
-    A plain class: it needs no generated comparison or copy, and defining a dataclass
-    costs every start-up of the CLI."""
+    JSON Lines file or a YAML stream; ``places`` may wait for the first question. A plain
+    class, as defining a dataclass would cost every start-up of the CLI."""
 
     __slots__ = ("fatal", "index", "places", "problems", "value")
 
