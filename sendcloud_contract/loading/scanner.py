@@ -1,6 +1,5 @@
-"""The position scanner: where the values of a JSON text start (pointer -> line:column).
+"""What orjson does not say: where a JSON text's values start, and (mostly) why it is not JSON.
 
-orjson says neither where a value is nor, for most problems, why a text is not JSON.
 :class:`JsonScan` parses a text strictly and records the place of every value and problem,
 for a text orjson refuses or may have read wrongly; in a valid text, :func:`text_places`
 reads only the arrays and objects that a pointer passes through, each one once.
@@ -68,28 +67,27 @@ class _TextPlace(Place[int]):
 
     def member(self, token: str) -> Place[int] | None:
         found = super().member(token)
-        return found if found is not None or self.resume < 0 else _read_members(self, token)
+        return found if found is not None or self.resume < 0 else self._read_on(token)
 
-
-def _read_members(place: _TextPlace, token: str) -> Place[int] | None:
-    """Read on through the members of ``place`` up to the one ``token`` names, if any."""
-    text, members, pos = place.text, place.members, place.resume
-    if members:  # the member found last was left unread: step over it now
-        pos = step_over(text, pos)
-    while text[pos] not in "]}":
-        if isinstance(members, dict):
-            name, pos = _READ_VALUE(text, pos)
-            pos = _skip(text, _skip(text, pos) + 1)  # past the colon
-            found = members[name] = _TextPlace(text, pos)
-        elif isinstance(members, list):
-            name, found = str(len(members)), _TextPlace(text, pos)
-            members.append(found)
-        if name == token:
-            place.resume = pos
-            return found
-        pos = step_over(text, pos)
-    place.resume = -1
-    return None
+    def _read_on(self, token: str) -> Place[int] | None:
+        """Read on through the members up to the one ``token`` names, if any."""
+        text, members, pos = self.text, self.members, self.resume
+        if members:  # the member found last was left unread: step over it now
+            pos = step_over(text, pos)
+        while text[pos] not in "]}":
+            if isinstance(members, dict):
+                name, pos = _READ_VALUE(text, pos)
+                pos = _skip(text, _skip(text, pos) + 1)  # past the colon
+                found = members[name] = _TextPlace(text, pos)
+            elif isinstance(members, list):
+                name, found = str(len(members)), _TextPlace(text, pos)
+                members.append(found)
+            if name == token:
+                self.resume = pos
+                return found
+            pos = step_over(text, pos)
+        self.resume = -1
+        return None
 
 
 def step_over(text: str, pos: int) -> int:
