@@ -136,6 +136,11 @@ def _wide_encoding(data: bytes) -> str | None:
     return _WIDE_ZEROS.get(tuple(byte == 0 for byte in data[:4]))
 
 
+def clip(text: str, limit: int = 40) -> str:
+    """Long text cut for a message, at most ``limit`` characters."""
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
+
+
 def describe(char: str) -> str:
     """A character as a message shows it: ``'x'``, or ``U+0009`` when it is invisible."""
     return repr(char) if char.isprintable() and not char.isspace() else f"U+{ord(char):04X}"

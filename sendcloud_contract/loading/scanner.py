@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 
 from sendcloud_contract import pointers
 from sendcloud_contract.loading.positions import LineIndex, Place, Places
-from sendcloud_contract.loading.problems import HINTS, LoadProblem, describe
+from sendcloud_contract.loading.problems import HINTS, LoadProblem, clip, describe
 
 # Patterns of the strict scan, compiled by the first one (re caches them): a valid text is
 # parsed by orjson and never scanned, so most runs never need them.
@@ -331,8 +331,7 @@ class JsonScan:
                 return integer, match.end()
         number = float(token)
         if math.isinf(number):
-            shown = token if len(token) <= 30 else token[:27] + "..."
-            message = f"number {shown} is too large: it would become infinity"
+            message = f"number {clip(token, 30)} is too large: it would become infinity"
             self._report("load.non-finite-number", message, pos, self._value_pointer())
         return number, match.end()
 

@@ -22,7 +22,7 @@ import yaml
 from sendcloud_contract import pointers
 from sendcloud_contract.loading import problems
 from sendcloud_contract.loading.positions import LineIndex, Place, Places, Position
-from sendcloud_contract.loading.problems import HINTS, Document, LoadProblem
+from sendcloud_contract.loading.problems import HINTS, Document, LoadProblem, clip
 
 _TAG = "tag:yaml.org,2002:"
 _PLAIN_TAGS = (_TAG + "str", _TAG + "merge", _TAG + "value")
@@ -138,9 +138,7 @@ class _Composer:
         try:
             while not isinstance(event := loader.get_event(), yaml.DocumentEndEvent):
                 if isinstance(event, yaml.CollectionEndEvent):
-                    done = self.stack.pop()
-                    value = self._close(done)
-                    self._attach(value, done.size, done.height, None, done.start)
+                    value = self._close(self.stack.pop())
                     continue
                 self.values_written += 1
                 if isinstance(event, yaml.CollectionStartEvent):
@@ -228,12 +226,12 @@ class _Composer:
             if isinstance(error, yaml.constructor.ConstructorError) and error.problem:
                 message, hint = str(error.problem), _NO_EQUIVALENT_HINT
             elif tag == _TAG + "int" and digits > _INT_DIGITS_READ:
-                message = f"the integer {_clip(node.value)} has {digits:,} digits, more than the "
+                message = f"the integer {clip(node.value)} has {digits:,} digits, more than the "
                 message += f"{_INT_DIGITS_READ:,} that can be read as a number"
                 hint = "Quote it if it is an identifier, so it stays text, or check the value."
             else:
                 short = _short_tag(tag)
-                message = f"{_clip(node.value)!r} cannot be read as {short}"
+                message = f"{clip(node.value)!r} cannot be read as {short}"
                 hint = f"Write a valid {short.lstrip('!')}, or remove the tag."
             self._add("load.syntax", message, mark, self._here(), hint)
             return None
@@ -329,6 +327,7 @@ class _Composer:
         if done.anchor is not None:
             self.open_anchors.discard(done.anchor)
             self.anchors[done.anchor] = (value, done.size, done.height, None)
+        self._attach(value, done.size, done.height, None, done.start)
         return value
 
     def _pointer(self) -> str:
@@ -401,11 +400,6 @@ def _character_at(text: str, line: int, column: int) -> str:
 def _as_is(position: Position) -> Position:
     """A place's position, as the parser's marks gave it."""
     return position
-
-
-def _clip(text: str, limit: int = 40) -> str:
-    """Long scalar text cut for a message, its length kept in view."""
-    return text if len(text) <= limit else f"{text[: limit - 3]}..."
 
 
 def _short_tag(tag: str) -> str:
