@@ -186,8 +186,7 @@ class JsonScan:
                 if len(stack) >= self.max_depth:
                     message = f"nesting deeper than {self.max_depth} levels"
                     raise self._fail(message, pos, self._value_pointer(), rule="load.too-deep")
-                name = self._token() if stack else ""
-                frame = _Frame(place, name, char == "{")
+                frame = _Frame(place, self._token() if stack else "", char == "{")
                 stack.append(frame)
                 pos = _skip(text, pos + 1)
                 if pos >= end or text[pos] != frame.closer:

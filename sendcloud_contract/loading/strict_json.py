@@ -2,8 +2,7 @@
 
 orjson is strict about syntax but quiet about two things a contract must hear of: it
 keeps the last of duplicate keys, and it nests as deep as it is given. Only a text that
-fails to parse, or may hide one of those (:func:`may_hide_problems`), is read again by
-the scanner, which names every problem and its place.
+fails to parse, or may hide one of those (:func:`may_hide_problems`), is scanned.
 """
 
 from __future__ import annotations

@@ -31,7 +31,6 @@ _READ_AS_BOOLEAN_OR_NULL = (_TAG + "bool", _TAG + "null")
 _NO_EQUIVALENT_HINT = (
     "Remove the tag: payloads hold only strings, numbers, booleans, null, sequences and mappings."
 )
-# Aliases may always add this many values, however small the written document is.
 _ALIAS_EXPANSION_FLOOR = 10_000
 _INT_DIGITS_READ = sys.get_int_max_str_digits() or 4300
 _Anchored = tuple[Any, int, int, Any]
