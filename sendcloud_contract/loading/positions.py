@@ -27,8 +27,7 @@ def line_starts(text: str) -> list[int]:
 
 
 class LineIndex:
-    """Line and column of character offsets into one text, from a list of its line starts
-    made on the first question and searched with bisect."""
+    """Line and column of offsets into one text; its line starts are listed when first asked."""
 
     def __init__(self, text: str, first_line: int = 1) -> None:
         self._text = text

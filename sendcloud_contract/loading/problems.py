@@ -40,10 +40,8 @@ class LoadProblem(NamedTuple):
 class Document:
     """One parsed document of a payload; ``value`` is meaningless when ``fatal`` is true (a
     duplicate key is not: the last member wins). ``index`` is its 0-based position in a
-    JSON Lines file or a YAML stream; ``places`` may wait for the first question.
-
-    A plain class: it needs no generated comparison or copy, and defining a dataclass
-    costs every start-up of the CLI."""
+    JSON Lines file or a YAML stream; ``places`` may wait for the first question. A plain
+    class, as defining a dataclass would cost every start-up of the CLI."""
 
     __slots__ = ("fatal", "index", "places", "problems", "value")
 
@@ -94,23 +92,25 @@ def is_blank(data: bytes) -> bool:
     return not data.strip(b" \t\r\n")
 
 
-def decode(data: bytes, *, first_line: int, byte_base: int) -> str | LoadProblem:
-    """The text of UTF-8 ``data``, or the problem naming the first undecodable byte."""
+def decode(data: bytes, *, first_line: int, byte_base: int, index: int | None) -> str | Document:
+    """The UTF-8 text of ``data``, or the fatal document that says it is blank or not UTF-8."""
+    if is_blank(data):
+        return empty(data, index)
     wide = _wide_encoding(data)
     if wide is not None:
-        message = f"the input is {wide}, not UTF-8"
-        return LoadProblem("load.encoding", message, HINTS["load.encoding"], first_line, 1)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        start = error.start
-        line_start = data.rfind(b"\n", 0, start) + 1
-        line = first_line + data.count(b"\n", 0, start)
-        column = len(data[line_start:start].decode("utf-8")) + 1
-        bad = " ".join(f"0x{byte:02x}" for byte in data[start : error.end])
-        plural = "s" if error.end - start > 1 else ""
-        message = f"invalid UTF-8: byte{plural} {bad} at byte offset {byte_base + start}"
-        return LoadProblem("load.encoding", message, HINTS["load.encoding"], line, column)
+        message, line, column = f"the input is {wide}, not UTF-8", first_line, 1
+    else:
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            start = error.start
+            line_start = data.rfind(b"\n", 0, start) + 1
+            line = first_line + data.count(b"\n", 0, start)
+            column = len(data[line_start:start].decode("utf-8")) + 1
+            bad = " ".join(f"0x{byte:02x}" for byte in data[start : error.end])
+            plural = "s" if error.end - start > 1 else ""
+            message = f"invalid UTF-8: byte{plural} {bad} at byte offset {byte_base + start}"
+    return fatal(LoadProblem("load.encoding", message, HINTS["load.encoding"], line, column), index)
 
 
 _WIDE_BOMS = (
@@ -134,6 +134,11 @@ def _wide_encoding(data: bytes) -> str | None:
         if data.startswith(bom):
             return name
     return _WIDE_ZEROS.get(tuple(byte == 0 for byte in data[:4]))
+
+
+def clip(text: str, limit: int = 40) -> str:
+    """Long text cut for a message, at most ``limit`` characters."""
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
 
 
 def describe(char: str) -> str:

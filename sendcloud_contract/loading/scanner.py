@@ -1,6 +1,5 @@
-"""The position scanner: where the values of a JSON text start (pointer -> line:column).
+"""What orjson does not say: where a JSON text's values start, and (mostly) why it is not JSON.
 
-orjson says neither where a value is nor, for most problems, why a text is not JSON.
 :class:`JsonScan` parses a text strictly and records the place of every value and problem,
 for a text orjson refuses or may have read wrongly; in a valid text, :func:`text_places`
 reads only the arrays and objects that a pointer passes through, each one once.
@@ -8,6 +7,7 @@ reads only the arrays and objects that a pointer passes through, each one once.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 
 from sendcloud_contract import pointers
 from sendcloud_contract.loading.positions import LineIndex, Place, Places
-from sendcloud_contract.loading.problems import HINTS, LoadProblem, describe
+from sendcloud_contract.loading.problems import HINTS, LoadProblem, clip, describe
 
 # Patterns of the strict scan, compiled by the first one (re caches them): a valid text is
 # parsed by orjson and never scanned, so most runs never need them.
@@ -67,28 +67,27 @@ class _TextPlace(Place[int]):
 
     def member(self, token: str) -> Place[int] | None:
         found = super().member(token)
-        return found if found is not None or self.resume < 0 else _read_members(self, token)
+        return found if found is not None or self.resume < 0 else self._read_on(token)
 
-
-def _read_members(place: _TextPlace, token: str) -> Place[int] | None:
-    """Read on through the members of ``place`` up to the one ``token`` names, if any."""
-    text, members, pos = place.text, place.members, place.resume
-    if members:  # the member found last was left unread: step over it now
-        pos = step_over(text, pos)
-    while text[pos] not in "]}":
-        if isinstance(members, dict):
-            name, pos = _READ_VALUE(text, pos)
-            pos = _skip(text, _skip(text, pos) + 1)  # past the colon
-            found = members[name] = _TextPlace(text, pos)
-        elif isinstance(members, list):
-            name, found = str(len(members)), _TextPlace(text, pos)
-            members.append(found)
-        if name == token:
-            place.resume = pos
-            return found
-        pos = step_over(text, pos)
-    place.resume = -1
-    return None
+    def _read_on(self, token: str) -> Place[int] | None:
+        """Read on through the members up to the one ``token`` names, if any."""
+        text, members, pos = self.text, self.members, self.resume
+        if members:  # the member found last was left unread: step over it now
+            pos = step_over(text, pos)
+        while text[pos] not in "]}":
+            if isinstance(members, dict):
+                name, pos = _READ_VALUE(text, pos)
+                pos = _skip(text, _skip(text, pos) + 1)  # past the colon
+                found = members[name] = _TextPlace(text, pos)
+            elif isinstance(members, list):
+                name, found = str(len(members)), _TextPlace(text, pos)
+                members.append(found)
+            if name == token:
+                self.resume = pos
+                return found
+            pos = step_over(text, pos)
+        self.resume = -1
+        return None
 
 
 def step_over(text: str, pos: int) -> int:
@@ -98,38 +97,25 @@ def step_over(text: str, pos: int) -> int:
     return _skip(text, pos + 1) if text[pos] == "," else pos
 
 
-class _Fail(Exception):
+class _Stop(Exception):
     """Stops the scanner at a problem it cannot read past."""
-
-    def __init__(
-        self, message: str, offset: int, pointer: str, hint: str = "", rule: str = "load.syntax"
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.offset = offset
-        self.pointer = pointer
-        self.hint = hint
-        self.rule = rule
 
 
 class _Frame:
     """An object or array the scanner is inside of; ``name`` is its pointer token in its
     parent, and its whole ``pointer`` is joined only when a problem inside it needs one."""
 
-    __slots__ = ("container", "is_object", "key", "keys", "name", "place", "pointer")
+    __slots__ = ("closer", "container", "is_object", "key", "keys", "name", "place", "pointer")
 
-    def __init__(self, place: Place[int], name: str, is_object: bool, container: Any) -> None:
+    def __init__(self, place: Place[int], name: str, is_object: bool) -> None:
         self.place = place
         self.name = name
         self.is_object = is_object
-        self.container = container
+        self.container: Any = {} if is_object else []
+        self.closer = "}" if is_object else "]"
         self.key = ""
         self.keys: dict[str, int] = {}
         self.pointer: str | None = None
-
-    @property
-    def closer(self) -> str:
-        return "}" if self.is_object else "]"
 
     @property
     def noun(self) -> str:
@@ -154,20 +140,22 @@ class JsonScan:
         self._number_like_pattern = re.compile(_NUMBER_LIKE)
 
     def run(self) -> JsonScan:
-        try:
+        with contextlib.suppress(_Stop):
             self.value = self._document()
-        except _Fail as fail:
-            self.fatal = True
-            self._report(fail.rule, fail.message, fail.offset, fail.pointer, fail.hint)
-        if any(problem.rule == "load.non-finite-number" for problem in self.problems):
-            self.fatal = True
         return self
 
     def _report(self, rule: str, message: str, offset: int, pointer: str, hint: str = "") -> None:
+        """Record a problem; all but a duplicate key make the value meaningless."""
         line, column = self.lines.position(offset)
         self.problems.append(LoadProblem(rule, message, hint or HINTS[rule], line, column, pointer))
+        self.fatal = self.fatal or rule != "load.duplicate-key"
 
-    # pointers, joined only for a problem
+    def _fail(
+        self, message: str, offset: int, pointer: str, hint: str = "", rule: str = "load.syntax"
+    ) -> _Stop:
+        """Record a problem the scanner cannot read past, for the caller to raise its stop."""
+        self._report(rule, message, offset, pointer, hint)
+        return _Stop()
 
     def _pointer(self) -> str:
         """The pointer of the innermost open array or object."""
@@ -184,8 +172,6 @@ class JsonScan:
     def _value_pointer(self) -> str:
         return f"{self._pointer()}/{self._token()}" if self._stack else ""
 
-    # parsing
-
     def _document(self) -> Any:
         text, stack = self.text, self._stack
         end = len(text)
@@ -199,19 +185,17 @@ class JsonScan:
             if char == "{" or char == "[":
                 if len(stack) >= self.max_depth:
                     message = f"nesting deeper than {self.max_depth} levels"
-                    raise _Fail(message, pos, self._value_pointer(), rule="load.too-deep")
-                name = self._token() if stack else ""
-                frame = _Frame(place, name, char == "{", {} if char == "{" else [])
+                    raise self._fail(message, pos, self._value_pointer(), rule="load.too-deep")
+                frame = _Frame(place, self._token() if stack else "", char == "{")
                 stack.append(frame)
                 pos = _skip(text, pos + 1)
-                if pos < end and text[pos] == frame.closer:
-                    stack.pop()
-                    value: Any = frame.container
-                    pos += 1
-                else:
+                if pos >= end or text[pos] != frame.closer:
                     if frame.is_object:
                         pos = self._member_name(frame, pos)
                     continue
+                stack.pop()
+                value: Any = frame.container
+                pos += 1
             else:
                 value, pos = self._scalar(pos)
             # Hand the finished value to its container; close every container that ends here.
@@ -231,7 +215,7 @@ class JsonScan:
                         message = f"trailing comma before '{frame.closer}'"
                         last = "member." if frame.is_object else "element."
                         hint = "Remove the comma after the last " + last
-                        raise _Fail(message, comma, self._pointer(), hint)
+                        raise self._fail(message, comma, self._pointer(), hint)
                     if frame.is_object:
                         pos = self._member_name(frame, pos)
                     break
@@ -245,7 +229,7 @@ class JsonScan:
                 message += f"found {describe(char)}"
                 them = "members" if frame.is_object else "elements"
                 hint = f"Separate the {them} with commas, and check for a missing closing "
-                raise _Fail(message, pos, self._pointer(), hint + "bracket or quote.")
+                raise self._fail(message, pos, self._pointer(), hint + "bracket or quote.")
             else:  # no container left open: the document's value is complete
                 pos = _skip(text, pos)
                 if pos >= end:
@@ -254,7 +238,7 @@ class JsonScan:
                 message = f"unexpected {found} after the end of the document"
                 if text[pos] in "{[":
                     message = f"a second JSON value ({found}) starts after the first one"
-                raise _Fail(message, pos, "", rule="load.trailing-data")
+                raise self._fail(message, pos, "", rule="load.trailing-data")
 
     def _place(self, pos: int, char: str) -> Place[int]:
         """The place of the value starting at ``pos``, entered into its container's place."""
@@ -267,15 +251,15 @@ class JsonScan:
             members.append(place)
         return place
 
-    def _end_of_data(self, pos: int, pointer: str) -> _Fail:
+    def _end_of_data(self, pos: int, pointer: str) -> _Stop:
         if not self._stack:
-            return _Fail("unexpected end of data where a value was expected", pos, pointer)
+            return self._fail("unexpected end of data where a value was expected", pos, pointer)
         frame = self._stack[-1]
         line, column = self.lines.position(frame.place.at)
         message = f"unexpected end of data: the {frame.noun} opened at line {line}, column "
         message += f"{column} is not closed"
         hint = f"Close the {frame.noun} with '{frame.closer}', or check whether the file was "
-        return _Fail(message, pos, pointer, hint + "cut short.")
+        return self._fail(message, pos, pointer, hint + "cut short.")
 
     def _member_name(self, frame: _Frame, pos: int) -> int:
         """Read ``"name":`` at ``pos``; return where the member's value starts."""
@@ -285,7 +269,7 @@ class JsonScan:
         if text[pos] != '"':
             message = f"expected a member name in double quotes, found {describe(text[pos])}"
             hint = _SINGLE_QUOTES if text[pos] == "'" else "Write the member name in double quotes."
-            raise _Fail(message, pos, self._pointer(), hint)
+            raise self._fail(message, pos, self._pointer(), hint)
         key, after = self._string(pos, in_name=True)
         first = frame.keys.setdefault(key, pos)
         if first != pos:
@@ -298,7 +282,7 @@ class JsonScan:
             found = describe(text[pos]) if pos < len(text) else "the end of data"
             message = f"expected ':' after the member name {key!r}, found {found}"
             hint = "Put a colon between the member name and its value."
-            raise _Fail(message, pos, self._pointer(), hint)
+            raise self._fail(message, pos, self._pointer(), hint)
         return _skip(text, pos + 1)
 
     def _scalar(self, pos: int) -> tuple[Any, int]:
@@ -328,18 +312,17 @@ class JsonScan:
         elif char == "\x00":
             hint = "The file may be UTF-16; save it as UTF-8."
         message = f"unexpected {found} where a value was expected"
-        raise _Fail(message, pos, self._value_pointer(), hint)
+        raise self._fail(message, pos, self._value_pointer(), hint)
 
     def _number(self, pos: int) -> tuple[Any, int]:
         match = self._number_pattern.match(self.text, pos)
         written = self._number_like_pattern.match(self.text, pos)
         assert written is not None  # the caller saw '-' or a digit
         if match is None or written.end() > match.end():
-            hint = "JSON numbers have no leading zeros, '+' signs, hex digits or a bare '.'; "
             message = f"invalid number {written.group()!r}"
-            raise _Fail(
-                message, pos, self._value_pointer(), hint + "write strings in double quotes."
-            )
+            hint = "JSON numbers have no leading zeros, '+' signs, hex digits or a bare '.'; "
+            hint += "write strings in double quotes."
+            raise self._fail(message, pos, self._value_pointer(), hint)
         token = match.group()
         if match.group(1) is None and match.group(2) is None and len(token) <= 21:
             integer = int(token)
@@ -347,8 +330,7 @@ class JsonScan:
                 return integer, match.end()
         number = float(token)
         if math.isinf(number):
-            shown = token if len(token) <= 30 else token[:27] + "..."
-            message = f"number {shown} is too large: it would become infinity"
+            message = f"number {clip(token, 30)} is too large: it would become infinity"
             self._report("load.non-finite-number", message, pos, self._value_pointer())
         return number, match.end()
 
@@ -369,7 +351,7 @@ class JsonScan:
             message = f"the escape {escape!r} is half of a UTF-16 surrogate pair, not a character"
             hint = "Escape characters outside the Basic Multilingual Plane as a complete "
             hint += "surrogate pair, or write them as UTF-8."
-            raise _Fail(message, offset, pointer(), hint, rule="load.encoding")
+            raise self._fail(message, offset, pointer(), hint, rule="load.encoding")
         return value, match.end()
 
     def _bad_string(self, pos: int, pointer: str) -> NoReturn:
@@ -390,4 +372,4 @@ class JsonScan:
             message = "string is never closed: the input ends inside it"
             hint = 'Add the closing double quote ("), or check whether the file was cut short.'
             index = pos
-        raise _Fail(message, index, pointer, hint)
+        raise self._fail(message, index, pointer, hint)

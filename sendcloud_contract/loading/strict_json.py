@@ -2,8 +2,7 @@
 
 orjson is strict about syntax but quiet about two things a contract must hear of: it
 keeps the last of duplicate keys, and it nests as deep as it is given. Only a text that
-fails to parse, or may hide one of those (:func:`may_hide_problems`), is read again by
-the scanner, which names every problem and its place.
+fails to parse, or may hide one of those (:func:`may_hide_problems`), is scanned.
 """
 
 from __future__ import annotations
@@ -14,14 +13,7 @@ from typing import Any
 import orjson
 
 from sendcloud_contract.loading.positions import Places
-from sendcloud_contract.loading.problems import (
-    Document,
-    LoadProblem,
-    decode,
-    empty,
-    fatal,
-    is_blank,
-)
+from sendcloud_contract.loading.problems import Document, decode, empty, is_blank
 from sendcloud_contract.loading.scanner import JsonScan, text_places
 
 
@@ -65,11 +57,9 @@ def may_hide_problems(data: bytes, value: Any, max_depth: int) -> bool:
 
 def _scan(data: bytes, max_depth: int, byte_base: int, line: int, index: int | None) -> Document:
     """The scanner's reading of a text that starts at ``line`` of its file."""
-    if is_blank(data):
-        return empty(data, index)
-    text = decode(data, first_line=line, byte_base=byte_base)
-    if isinstance(text, LoadProblem):
-        return fatal(text, index)
+    text = decode(data, first_line=line, byte_base=byte_base, index=index)
+    if isinstance(text, Document):
+        return text
     scan = JsonScan(text, max_depth, line).run()
     value = None if scan.fatal else scan.value
     places = None if scan.root is None else Places(scan.root, scan.lines.position, {})
@@ -84,6 +74,4 @@ def load_jsonl(data: bytes, max_depth: int, byte_base: int) -> list[Document]:
         if not is_blank(line):
             documents.append(load_json(line, max_depth, byte_base + offset, number, len(documents)))
         offset += len(line) + 1
-    if not documents:
-        return [empty(data, what="blank lines")]
-    return documents
+    return documents or [empty(data, what="blank lines")]

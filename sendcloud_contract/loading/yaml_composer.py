@@ -1,19 +1,16 @@
 """YAML to JSON values, composed one parser event at a time, so that depth and aliases are
 bounded before anything is built (PyYAML's composer builds the whole graph first).
 
-YAML choices: timestamps stay the strings they were written as (the schemas expect
-strings); mapping keys are always the scalar text as written (``on:``, ``1:`` and
-``2024-01-01:`` give ``"on"``, ``"1"`` and ``"2024-01-01"``), and a sequence or mapping
-used as a key is a ``load.syntax`` problem; values with no JSON equivalent (``!!binary``,
-``!!set``, ``!!omap``, ``!!pairs``, custom tags) are refused; aliases are shared, not
-copied, and may add at most ``max(10_000, values written so far)`` values to the
-document, which stops "billion laughs" streams at the first alias past the bound.
+Timestamps stay the strings they were written as (the schemas expect strings); mapping
+keys are the scalar text as written (``on:`` and ``1:`` give ``"on"`` and ``"1"``); a
+sequence or mapping as a key, and a value with no JSON equivalent (``!!binary``, ``!!set``,
+custom tags), are ``load.syntax`` problems; aliases are shared, not copied, and may add at
+most ``max(10_000, values written so far)`` values: a "billion laughs" stream stops there.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
 import functools
 import math
 import sys
@@ -25,7 +22,7 @@ import yaml
 from sendcloud_contract import pointers
 from sendcloud_contract.loading import problems
 from sendcloud_contract.loading.positions import LineIndex, Place, Places, Position
-from sendcloud_contract.loading.problems import HINTS, Document, LoadProblem
+from sendcloud_contract.loading.problems import HINTS, Document, LoadProblem, clip
 
 _TAG = "tag:yaml.org,2002:"
 _PLAIN_TAGS = (_TAG + "str", _TAG + "merge", _TAG + "value")
@@ -34,9 +31,7 @@ _READ_AS_BOOLEAN_OR_NULL = (_TAG + "bool", _TAG + "null")
 _NO_EQUIVALENT_HINT = (
     "Remove the tag: payloads hold only strings, numbers, booleans, null, sequences and mappings."
 )
-# Aliases may always add this many values, however small the written document is.
 _ALIAS_EXPANSION_FLOOR = 10_000
-# Python's limit on converting digit strings to integers (sys.get_int_max_str_digits()).
 _INT_DIGITS_READ = sys.get_int_max_str_digits() or 4300
 _Anchored = tuple[Any, int, int, Any]
 """What an anchor names: the value, its size and height once expanded, its scalar node."""
@@ -44,12 +39,10 @@ _Anchored = tuple[Any, int, int, Any]
 
 def load_yaml(data: bytes, max_depth: int, byte_base: int, cassette_tags: bool) -> list[Document]:
     """The documents of a YAML stream, one per ``---`` document."""
-    if problems.is_blank(data):
-        return [problems.empty(data)]
-    text = problems.decode(data, first_line=1, byte_base=byte_base)
-    if isinstance(text, LoadProblem):
-        return [problems.fatal(text)]
-    return _Composer(text, data, max_depth=max_depth, cassette_tags=cassette_tags).documents()
+    text = problems.decode(data, first_line=1, byte_base=byte_base, index=None)
+    if isinstance(text, Document):
+        return [text]
+    return _Composer(text, max_depth=max_depth, cassette_tags=cassette_tags).documents()
 
 
 @functools.cache
@@ -101,9 +94,8 @@ class _Stop(Exception):
 class _Composer:
     """Builds JSON values straight from a YAML event stream, checking as it goes."""
 
-    def __init__(self, text: str, data: bytes, *, max_depth: int, cassette_tags: bool) -> None:
+    def __init__(self, text: str, *, max_depth: int, cassette_tags: bool) -> None:
         self.text = text
-        self.data = data
         self.max_depth = max_depth
         self.cassette_tags = cassette_tags
         self.loader_class = _loader_class()
@@ -145,19 +137,17 @@ class _Composer:
         try:
             while not isinstance(event := loader.get_event(), yaml.DocumentEndEvent):
                 if isinstance(event, yaml.CollectionEndEvent):
-                    done = self.stack.pop()
-                    value = self._close(done)
-                    self._attach(value, done.size, done.height, None, done.start)
+                    value = self._close(self.stack.pop())
                     continue
                 self.values_written += 1
-                place = self._place(event)
                 if isinstance(event, yaml.CollectionStartEvent):
-                    self._open(event, place)
+                    self._open(event)
                 elif isinstance(event, yaml.AliasEvent):
+                    self._place(event.start_mark)
                     value, size, height, scalar = self._alias(event)
                     self._attach(value, size, height, scalar, event.start_mark)
                 else:
-                    value = self._scalar_event(loader, event, place)
+                    value = self._scalar_event(loader, event)
         except _Stop:
             self.stopped = True
         except yaml.YAMLError as error:
@@ -167,17 +157,9 @@ class _Composer:
         places = None if self.root is None else Places(self.root, _as_is, self.written)
         return Document(value, self.problems, fatal=self.fatal, places=places)
 
-    # events to values
-
-    def _place(self, event: Any) -> Place[Position] | None:
-        """The place of the value ``event`` starts, entered into its parent's place; ``None``
-        for a mapping key, and for a value without a place of its own."""
-        members: Any = None
-        if isinstance(event, yaml.MappingStartEvent):
-            members = {}
-        elif isinstance(event, yaml.SequenceStartEvent):
-            members = []
-        mark = event.start_mark
+    def _place(self, mark: Any, members: Any = None) -> Place[Position] | None:
+        """The place of the value starting at ``mark``, entered into its parent's place;
+        ``None`` for a mapping key, and for a value without a place of its own."""
         place: Place[Position] = Place((mark.line + 1, mark.column + 1), members)
         top = self.stack[-1] if self.stack else None
         parent = None if top is None or top.place is None else top.place.members
@@ -191,12 +173,13 @@ class _Composer:
             return None
         return place
 
-    def _open(self, event: Any, place: Place[Position] | None) -> None:
+    def _open(self, event: Any) -> None:
         mark = event.start_mark
+        is_mapping = isinstance(event, yaml.MappingStartEvent)
+        place = self._place(mark, {} if is_mapping else [])
         if len(self.stack) >= self.max_depth:
             message = f"nesting deeper than {self.max_depth} levels"
             self._stop("load.too-deep", message, mark, self._here())
-        is_mapping = isinstance(event, yaml.MappingStartEvent)
         if event.tag not in (None, "!", _TAG + ("map" if is_mapping else "seq")):
             message = f"the tag {_short_tag(event.tag)} has no JSON equivalent"
             self._add("load.syntax", message, mark, self._here(), _NO_EQUIVALENT_HINT)
@@ -206,7 +189,8 @@ class _Composer:
         value: Any = {} if is_mapping else []
         self.stack.append(_Collection(place, name, is_mapping, event.anchor, value, mark))
 
-    def _scalar_event(self, loader: Any, event: Any, place: Place[Position] | None) -> Any:
+    def _scalar_event(self, loader: Any, event: Any) -> Any:
+        place = self._place(event.start_mark)
         tag = event.tag
         if tag is None or tag == "!":
             tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
@@ -241,12 +225,12 @@ class _Composer:
             if isinstance(error, yaml.constructor.ConstructorError) and error.problem:
                 message, hint = str(error.problem), _NO_EQUIVALENT_HINT
             elif tag == _TAG + "int" and digits > _INT_DIGITS_READ:
-                message = f"the integer {_clip(node.value)} has {digits:,} digits, more than the "
+                message = f"the integer {clip(node.value)} has {digits:,} digits, more than the "
                 message += f"{_INT_DIGITS_READ:,} that can be read as a number"
                 hint = "Quote it if it is an identifier, so it stays text, or check the value."
             else:
                 short = _short_tag(tag)
-                message = f"{_clip(node.value)!r} cannot be read as {short}"
+                message = f"{clip(node.value)!r} cannot be read as {short}"
                 hint = f"Write a valid {short.lstrip('!')}, or remove the tag."
             self._add("load.syntax", message, mark, self._here(), hint)
             return None
@@ -260,7 +244,7 @@ class _Composer:
             return node.value
         try:
             return base64.b64decode("".join(str(node.value).split()), validate=True)
-        except (binascii.Error, ValueError):
+        except ValueError:  # binascii.Error is one
             message = "the !!binary value is not valid base64"
             hint = "Re-record the cassette, or write the body as a plain string."
             self._add("load.syntax", message, node.start_mark, self._here(), hint, fatal=False)
@@ -342,9 +326,8 @@ class _Composer:
         if done.anchor is not None:
             self.open_anchors.discard(done.anchor)
             self.anchors[done.anchor] = (value, done.size, done.height, None)
+        self._attach(value, done.size, done.height, None, done.start)
         return value
-
-    # pointers, joined only for a problem
 
     def _pointer(self) -> str:
         """The pointer of the innermost open collection ('' for one without a place)."""
@@ -367,10 +350,9 @@ class _Composer:
             return ""
         return "" if top.is_mapping and top.key is None else f"{self._pointer()}/{self._token()}"
 
-    # problems
-
-    def _add(self, rule: str, message: str, mark: Any, pointer: str, hint: str = "", *,
-             fatal: bool = True) -> None:  # fmt: skip
+    def _add(
+        self, rule: str, message: str, mark: Any, pointer: str, hint: str = "", fatal: bool = True
+    ) -> None:
         line, column = _mark_position(mark)
         self.problems.append(LoadProblem(rule, message, hint or HINTS[rule], line, column, pointer))
         self.fatal = self.fatal or fatal
@@ -380,16 +362,15 @@ class _Composer:
         raise _Stop
 
     def _yaml_error(self, error: Exception) -> LoadProblem:
-        text = self.text
         if isinstance(error, yaml.reader.ReaderError):
             offset = error.position
             if not issubclass(self.loader_class, yaml.SafeLoader):
                 # libyaml counts this position in bytes, PyYAML's reader in characters.
-                offset = len(self.data[:offset].decode("utf-8", "replace"))
+                offset = len(self.text.encode()[:offset].decode("utf-8", "replace"))
             char = chr(error.character) if isinstance(error.character, int) else "?"
             message = f"the character {problems.describe(char)} is not allowed in YAML"
             hint = "Remove it, or write it as an escape inside a double-quoted string."
-            return LoadProblem("load.syntax", message, hint, *LineIndex(text).position(offset))
+            return LoadProblem("load.syntax", message, hint, *LineIndex(self.text).position(offset))
         if not isinstance(error, yaml.MarkedYAMLError):
             return LoadProblem("load.syntax", str(error), HINTS["load.syntax"], None, None)
         message = str(error.problem or error.context or "invalid YAML")
@@ -405,7 +386,7 @@ class _Composer:
                 context += f" at line {context_line}, column {context_column}"
             message = f"{message} ({context})"
         hint = HINTS["load.syntax"]
-        if mark is not None and _character_at(text, mark.line, mark.column) == "\t":
+        if mark is not None and _character_at(self.text, mark.line, mark.column) == "\t":
             hint = "Indent YAML with spaces: tabs cannot start a token."
         return LoadProblem("load.syntax", message, hint, line, column)
 
@@ -418,11 +399,6 @@ def _character_at(text: str, line: int, column: int) -> str:
 def _as_is(position: Position) -> Position:
     """A place's position, as the parser's marks gave it."""
     return position
-
-
-def _clip(text: str, limit: int = 40) -> str:
-    """Long scalar text cut for a message, its length kept in view."""
-    return text if len(text) <= limit else f"{text[: limit - 3]}..."
 
 
 def _short_tag(tag: str) -> str:
