@@ -14,7 +14,10 @@ from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 
 from sendcloud_contract import ContractViolation, Severity, detect_kind, pointers, schemas, validate
+from sendcloud_contract.loading import load_path
 from sendcloud_contract.strategies import edge_case_orders, orders
+from tests.anywhere import replace_somewhere
+from tests.helpers import ROOT
 
 Mutation = Callable[[dict[str, Any]], None]
 
@@ -1166,3 +1169,27 @@ def test_a_document_nested_past_the_engines_limit_is_a_violation(tmp_path: Any) 
     report = validate_file(path, max_depth=10 * depth)
     assert not report.ok
     assert [v.message for v in report.violations] == ["nesting deeper than 255 levels"]
+
+
+def _bundled_examples() -> list[Any]:
+    """The parsed documents of every valid example that is a JSON object or array."""
+    return [
+        document.value
+        for path in sorted((ROOT / "examples" / "valid").iterdir())
+        for document in load_path(path)
+        if isinstance(document.value, (dict, list)) and document.value
+    ]
+
+
+BUNDLED = _bundled_examples()
+
+
+@given(data=st.data(), kind=st.sampled_from(["auto", *schemas.KINDS]))
+def test_any_kind_survives_any_json_value_at_any_place_of_an_example(
+    data: st.DataObject, kind: str
+) -> None:
+    """Every kind's schema mapping and rules, on every bundled shape with one value made
+    anything at all: a report, never an exception."""
+    payload = copy.deepcopy(data.draw(st.sampled_from(BUNDLED)))
+    replace_somewhere(data, payload)
+    assert validate(payload, kind).kind in schemas.KINDS
