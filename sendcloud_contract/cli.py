@@ -190,10 +190,7 @@ def _add_subcommand(parser: argparse.ArgumentParser, name: str, module: str) -> 
     try:
         target = importlib.import_module(module)
     except ImportError as error:
-        from sendcloud_contract.extras import missing_extra
-
-        missing = missing_extra(error, f"'{name}'")
-        problem = str(missing) if missing is not None else f"'{name}' cannot be loaded: {error}"
+        problem = _unloadable(name, error)
 
         def unavailable(args: argparse.Namespace) -> int:
             raise UsageError(problem)
@@ -202,6 +199,14 @@ def _add_subcommand(parser: argparse.ArgumentParser, name: str, module: str) -> 
         return
     target.add_arguments(parser)
     parser.set_defaults(handler=target.run)
+
+
+def _unloadable(command: str, error: ImportError) -> str:
+    """Why ``command`` cannot run: the extra to install, or the import that failed."""
+    from sendcloud_contract.extras import missing_extra
+
+    missing = missing_extra(error, f"'{command}'")
+    return str(missing) if missing is not None else f"'{command}' cannot be loaded: {error}"
 
 
 def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
@@ -256,11 +261,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         parser.exit(EXIT_USAGE, f"sendcloud-contract: error: {error}\n")
     except ModuleNotFoundError as error:  # an extra, or a package a broken install lacks
-        from sendcloud_contract.extras import missing_extra
-
-        missing = missing_extra(error, f"'{args.command}'")
-        problem = missing or f"'{args.command}' cannot be loaded: {error}"
-        parser.exit(EXIT_USAGE, f"sendcloud-contract: error: {problem}\n")
+        parser.exit(EXIT_USAGE, f"sendcloud-contract: error: {_unloadable(args.command, error)}\n")
     except KeyboardInterrupt:
         return 130
     return status

@@ -1171,11 +1171,14 @@ def test_a_document_nested_past_the_engines_limit_is_a_violation(tmp_path: Any) 
     assert [v.message for v in report.violations] == ["nesting deeper than 255 levels"]
 
 
+EXAMPLES = ROOT / "examples" / "valid"
+
+
 def _bundled_examples() -> list[Any]:
     """The parsed documents of every valid example that is a JSON object or array."""
     return [
         document.value
-        for path in sorted((ROOT / "examples" / "valid").iterdir())
+        for path in sorted(EXAMPLES.iterdir())
         for document in load_path(path)
         if isinstance(document.value, (dict, list)) and document.value
     ]

@@ -8,6 +8,7 @@ contract.
 from __future__ import annotations
 
 import asyncio
+import base64
 import copy
 import functools
 from collections.abc import Callable
@@ -44,6 +45,12 @@ _ITEMS = [
         "total_price": {"value": 11.0, "currency": "EUR"},
     },
 ]
+
+
+def json_headers(account: Account) -> dict[str, str]:
+    """The headers of a JSON request signed with an account's Basic credentials."""
+    token = base64.b64encode(f"{account.public_key}:{account.secret_key}".encode()).decode()
+    return {"Authorization": f"Basic {token}", "Content-Type": "application/json"}
 
 
 def make_order(order_id: str, integration: int = 1, **fields: Any) -> dict[str, Any]:

@@ -3,7 +3,6 @@ says (201, 200 or a JSON:API 400), never with a crash or a 500."""
 
 from __future__ import annotations
 
-import base64
 import json
 from typing import Any
 
@@ -14,14 +13,10 @@ from sendcloud_contract.fake import BASE_URL, FakeSendcloud, Reply
 from sendcloud_contract.schemas import compiled
 from sendcloud_contract.strategies import edge_case_orders, order_updates
 from tests.anywhere import replace_somewhere
-from tests.fake.helpers import ALICE
+from tests.fake.helpers import ALICE, json_headers
 
 URL = BASE_URL + "/orders"
-HEADERS = {
-    "Authorization": "Basic "
-    + base64.b64encode(f"{ALICE.public_key}:{ALICE.secret_key}".encode()).decode(),
-    "Content-Type": "application/json",
-}
+HEADERS = json_headers(ALICE)
 
 
 def _owned(order: dict[str, Any]) -> dict[str, Any]:

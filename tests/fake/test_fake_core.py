@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import itertools
 import logging
 from datetime import datetime, timedelta, timezone
@@ -18,14 +17,13 @@ from sendcloud_contract.fake import (
     Reply,
     SeedError,
 )
-from tests.fake.helpers import ALICE, BOB, START, make_order
+from tests.fake.helpers import ALICE, BOB, START, json_headers, make_order
 
 URL = BASE_URL + "/orders"
 
 
 def alice_headers() -> dict[str, str]:
-    token = base64.b64encode(f"{ALICE.public_key}:{ALICE.secret_key}".encode()).decode()
-    return {"Authorization": f"Basic {token}", "Content-Type": "application/json"}
+    return json_headers(ALICE)
 
 
 def post(fake: FakeSendcloud, *orders: object) -> Reply:
